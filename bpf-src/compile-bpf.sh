@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Compiles one BPF C source into a CO-RE object: compile-bpf.sh SOURCE.bpf.c OUTPUT.bpf.o
+# Called by the Maven build of the modules that embed BPF objects as resources.
+set -euo pipefail
+
+src=${1:?usage: compile-bpf.sh SOURCE.bpf.c OUTPUT.bpf.o}
+out=${2:?usage: compile-bpf.sh SOURCE.bpf.c OUTPUT.bpf.o}
+here=$(cd "$(dirname "$0")" && pwd)
+clang=${CLANG:-clang}
+
+if ! command -v "$clang" >/dev/null 2>&1; then
+  echo "error: clang is needed to compile the BPF programs ($src) but was not found." >&2
+  echo "       Install it (Debian/Ubuntu: apt-get install clang; RHEL/Fedora: dnf install clang) or set CLANG=/path/to/clang." >&2
+  exit 1
+fi
+if [ ! -f /usr/include/bpf/bpf_helpers.h ] && [ ! -f /usr/local/include/bpf/bpf_helpers.h ]; then
+  echo "error: libbpf's BPF headers (bpf/bpf_helpers.h) were not found." >&2
+  echo "       Install them (Debian/Ubuntu: apt-get install libbpf-dev; RHEL/Fedora: dnf install libbpf-devel)." >&2
+  exit 1
+fi
+
+case "$(uname -m)" in
+  x86_64) arch=x86 ;;
+  aarch64) arch=arm64 ;;
+  s390x) arch=s390 ;;
+  ppc64le) arch=powerpc ;;
+  riscv64) arch=riscv ;;
+  *) arch=$(uname -m) ;;
+esac
+
+mkdir -p "$(dirname "$out")"
+# -g keeps BTF (needed for CO-RE and for the layout test); -O2 is required by the verifier.
+"$clang" -g -O2 -target bpf -D__TARGET_ARCH_"$arch" \
+  -I "$here/include" -I "$(dirname "$src")" \
+  -Wall -Werror -Wno-unused-function \
+  -c "$src" -o "$out"

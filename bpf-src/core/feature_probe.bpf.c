@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * One trivial program per attach kind. Kernel detection loads and attaches them one at a time
+ * (the others have autoload off), because kernel config flags do not tell what the kernel will
+ * really allow: fentry can be refused at load even where the ftrace flags say it works.
+ */
+#include "kernel_types.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+__u64 hits = 0;
+
+SEC("fentry/tcp_sendmsg")
+int BPF_PROG(probe_fentry)
+{
+	__sync_fetch_and_add(&hits, 1);
+	return 0;
+}
+
+SEC("kprobe/tcp_sendmsg")
+int BPF_KPROBE(probe_kprobe)
+{
+	__sync_fetch_and_add(&hits, 1);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(probe_tp_btf)
+{
+	__sync_fetch_and_add(&hits, 1);
+	return 0;
+}
+
+SEC("tracepoint/sched/sched_process_exit")
+int probe_tracepoint(void *ctx)
+{
+	__sync_fetch_and_add(&hits, 1);
+	return 0;
+}

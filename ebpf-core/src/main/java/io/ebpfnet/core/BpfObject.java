@@ -1,0 +1,235 @@
+package io.ebpfnet.core;
+
+import io.ebpfnet.core.internal.ElfCheck;
+import io.ebpfnet.core.internal.ErrnoCalls;
+import io.ebpfnet.core.internal.LibbpfLog;
+import io.ebpfnet.core.internal.LibbpfOpts;
+import io.ebpfnet.core.internal.NativeLibraries;
+import io.ebpfnet.core.internal.libbpf.LibbpfBindings;
+import io.ebpfnet.core.internal.libbpf.bpf_object_open_opts;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * A BPF ELF object: its programs and maps, opened from bytes, configured, loaded into the kernel and
+ * attached.
+ *
+ * <p>Lifecycle: {@link #open} → configure maps ({@link BpfMap#setMaxEntries}, {@link BpfMap#setType})
+ * and programs ({@link BpfProgram#setAutoload}) → {@link #load()} → {@link BpfProgram#attach()} →
+ * {@link #close()}. The object owns the native {@code bpf_object}, its maps and programs, every
+ * {@link BpfLink} made from its programs, and one shared arena for all of their memory; closing it
+ * detaches and frees everything, and the {@link BpfMap} and {@link BpfProgram} views stop working.
+ */
+public final class BpfObject implements AutoCloseable {
+    private final String name;
+    private final Arena arena;
+    private final MemorySegment object;
+    private final Map<String, BpfProgram> programs;
+    private final Map<String, BpfMap> maps;
+    private final List<BpfLink> links = new ArrayList<>();
+    private volatile boolean loaded;
+    private volatile boolean closed;
+
+    private BpfObject(String name, Arena arena, MemorySegment object) {
+        this.name = name;
+        this.arena = arena;
+        this.object = object;
+        this.programs = Collections.unmodifiableMap(discoverPrograms());
+        this.maps = Collections.unmodifiableMap(discoverMaps());
+    }
+
+    /** Opens an object from its ELF bytes; {@code name} names it in errors and in the kernel. */
+    public static BpfObject open(byte[] elf, String name) {
+        NativeLibraries.ensureAvailable();
+        Arena arena = Arena.ofShared();
+        try {
+            // libbpf parses the buffer in place until load: it lives in the object's arena.
+            MemorySegment buf = arena.allocate(elf.length, 8);
+            MemorySegment.copy(elf, 0, buf, ValueLayout.JAVA_BYTE, 0, elf.length);
+            ElfCheck.requireBpfObject(buf, name);
+            MemorySegment opts = LibbpfOpts.allocate(arena, bpf_object_open_opts.layout());
+            bpf_object_open_opts.object_name(opts, arena.allocateFrom(name));
+            MemorySegment errno = ErrnoCalls.allocateErrno(arena);
+            MemorySegment object;
+            try (LibbpfLog.Capture log = LibbpfLog.capture()) {
+                object = ErrnoCalls.bpfObjectOpenMem(errno, buf, buf.byteSize(), opts);
+                if (object.equals(MemorySegment.NULL)) {
+                    throw BpfErrors.open(name, ErrnoCalls.errno(errno), log.log());
+                }
+            }
+            return new BpfObject(name, arena, object);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** Opens an object stored as a class-path resource (the build embeds them in the jars). */
+    public static BpfObject openResource(Class<?> anchor, String resource, String name) {
+        try (InputStream in = anchor.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new BpfException("open BPF object '" + name + "'", 0, "resource " + resource
+                        + " is not on the class path of " + anchor.getName() + "; the jar was built without its BPF objects");
+            }
+            return open(in.readAllBytes(), name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + resource, e);
+        }
+    }
+
+    /** The object's name. */
+    public String name() {
+        return name;
+    }
+
+    /** Whether {@link #load()} succeeded. */
+    public boolean isLoaded() {
+        return loaded;
+    }
+
+    /** All programs, in ELF order. */
+    public Collection<BpfProgram> programs() {
+        return programs.values();
+    }
+
+    /** All maps (including libbpf's internal .bss/.data/.rodata maps), in ELF order. */
+    public Collection<BpfMap> maps() {
+        return maps.values();
+    }
+
+    /** The program called {@code name} (the C function name). */
+    public BpfProgram program(String programName) {
+        BpfProgram p = programs.get(programName);
+        if (p == null) {
+            throw new NoSuchElementException("BPF object '" + name + "' has no program '" + programName + "'; it has " + programs.keySet());
+        }
+        return p;
+    }
+
+    /** The map called {@code name}. */
+    public BpfMap map(String mapName) {
+        BpfMap m = maps.get(mapName);
+        if (m == null) {
+            throw new NoSuchElementException("BPF object '" + name + "' has no map '" + mapName + "'; it has " + maps.keySet());
+        }
+        return m;
+    }
+
+    /**
+     * Creates the maps and loads the programs whose autoload is on. On failure the exception carries
+     * what libbpf and the verifier printed; the object must still be closed.
+     */
+    public void load() {
+        checkOpen();
+        if (loaded) {
+            throw new IllegalStateException("BPF object '" + name + "' is already loaded");
+        }
+        try (LibbpfLog.Capture log = LibbpfLog.capture()) {
+            int rc = LibbpfBindings.bpf_object__load(object);
+            if (rc < 0) {
+                throw BpfErrors.load(name, -rc, log.log());
+            }
+        }
+        loaded = true;
+    }
+
+    /** The links made from this object's programs that are still attached. */
+    public synchronized List<BpfLink> links() {
+        return List.copyOf(links);
+    }
+
+    /** Detaches every link, then frees the programs, maps and memory. Closing twice does nothing. */
+    @Override
+    public void close() {
+        List<BpfLink> open;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            open = new ArrayList<>(links);
+        }
+        for (BpfLink link : open) {
+            link.close();
+        }
+        LibbpfBindings.bpf_object__close(object);
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return "BpfObject[" + name + (closed ? ", closed" : loaded ? ", loaded" : ", opened") + "]";
+    }
+
+    MemorySegment nativeObject() {
+        return object;
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("BPF object '" + name + "' is closed");
+        }
+    }
+
+    void checkLoaded() {
+        checkOpen();
+        if (!loaded) {
+            throw new IllegalStateException("BPF object '" + name + "' is not loaded yet; call load() first");
+        }
+    }
+
+    void checkNotLoaded(String what) {
+        checkOpen();
+        if (loaded) {
+            throw new IllegalStateException(what + " must be done before BPF object '" + name + "' is loaded");
+        }
+    }
+
+    synchronized BpfLink register(MemorySegment link, String description) {
+        BpfLink l = new BpfLink(this, link, description);
+        links.add(l);
+        return l;
+    }
+
+    synchronized void forget(BpfLink link) {
+        links.remove(link);
+    }
+
+    private Map<String, BpfProgram> discoverPrograms() {
+        Map<String, BpfProgram> found = new LinkedHashMap<>();
+        MemorySegment prog = LibbpfBindings.bpf_object__next_program(object, MemorySegment.NULL);
+        while (!prog.equals(MemorySegment.NULL)) {
+            BpfProgram p = new BpfProgram(this, prog);
+            found.put(p.name(), p);
+            prog = LibbpfBindings.bpf_object__next_program(object, prog);
+        }
+        return found;
+    }
+
+    private Map<String, BpfMap> discoverMaps() {
+        Map<String, BpfMap> found = new LinkedHashMap<>();
+        MemorySegment map = LibbpfBindings.bpf_object__next_map(object, MemorySegment.NULL);
+        while (!map.equals(MemorySegment.NULL)) {
+            BpfMap m = new BpfMap(this, map);
+            found.put(m.name(), m);
+            map = LibbpfBindings.bpf_object__next_map(object, map);
+        }
+        return found;
+    }
+
+    static String cString(MemorySegment pointer) {
+        return pointer.equals(MemorySegment.NULL) ? "" : pointer.reinterpret(Long.MAX_VALUE).getString(0);
+    }
+}
