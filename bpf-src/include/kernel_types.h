@@ -21,6 +21,7 @@ typedef unsigned long long __u64;
 typedef __u16 __be16;
 typedef __u32 __be32;
 typedef __u32 __wsum;
+typedef unsigned long size_t;
 typedef _Bool bool;
 #define true 1
 #define false 0

@@ -2,6 +2,7 @@ package io.ebpfnet.core;
 
 import io.ebpfnet.core.internal.ErrnoCalls;
 import io.ebpfnet.core.internal.Libc;
+import io.ebpfnet.core.internal.LibbpfLog;
 import io.ebpfnet.core.internal.libbpf.LibbpfBindings;
 
 import java.lang.foreign.Arena;
@@ -77,7 +78,8 @@ public final class BpfProgram {
             throw new IllegalStateException("program '" + name + "' was not loaded (autoload is off)");
         }
         String target = kind.target(section);
-        try (Arena call = Arena.ofConfined()) {
+        // libbpf's warnings about a refused attach are captured: the exception says it better.
+        try (Arena call = Arena.ofConfined(); LibbpfLog.Capture ignored = LibbpfLog.capture()) {
             MemorySegment errno = ErrnoCalls.allocateErrno(call);
             MemorySegment link = switch (kind) {
                 case TRACEPOINT -> {
@@ -113,7 +115,7 @@ public final class BpfProgram {
             throw BpfErrors.attach(name, kind, dir, -fd);
         }
         // The link keeps its own reference to the cgroup; our descriptor is only needed for the call.
-        try (Arena call = Arena.ofConfined()) {
+        try (Arena call = Arena.ofConfined(); LibbpfLog.Capture ignored = LibbpfLog.capture()) {
             MemorySegment errno = ErrnoCalls.allocateErrno(call);
             MemorySegment link = ErrnoCalls.bpfProgramAttachCgroup(errno, program, fd);
             if (link.equals(MemorySegment.NULL)) {

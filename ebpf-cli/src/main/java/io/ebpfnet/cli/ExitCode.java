@@ -1,0 +1,32 @@
+package io.ebpfnet.cli;
+
+/** The CLI's exit codes; {@code --help} lists them. */
+public enum ExitCode {
+    /** Finished normally, or stopped by SIGINT/SIGTERM after detaching everything. */
+    OK(0, "ok"),
+    /** Something failed while running (a map read, an output error). */
+    RUNTIME_ERROR(1, "runtime error"),
+    /** Bad command line or configuration file; nothing was loaded into the kernel. */
+    USAGE(2, "usage or configuration error"),
+    /** The process lacks CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN): run as root. */
+    MISSING_PRIVILEGES(3, "missing privileges (CAP_BPF, CAP_PERFMON)"),
+    /** The kernel allows none of the attach modes, or not the one asked for. */
+    KERNEL_UNSUPPORTED(4, "kernel not supported");
+
+    private final int code;
+    private final String meaning;
+
+    ExitCode(int code, String meaning) {
+        this.code = code;
+        this.meaning = meaning;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** What the code means, as --help lists it. */
+    public String meaning() {
+        return meaning;
+    }
+}

@@ -1,0 +1,40 @@
+package io.ebpfnet.socket;
+
+/**
+ * The kernel's global counters, in the order of {@code enum global_counter} in
+ * {@code bpf-src/socket/socket_shared.h} (the ordinal is the array index). Cumulative since load.
+ */
+public enum GlobalCounter {
+    TCP_SEND_CALLS,
+    TCP_SEND_ERRORS,
+    TCP_SEND_BYTES,
+    TCP_RECV_CALLS,
+    TCP_RECV_ERRORS,
+    TCP_RECV_BYTES,
+    TCP_CLOSES,
+    TCP_RETRANSMITS,
+    TCP_CONNECT_V4,
+    TCP_CONNECT_V4_ERRORS,
+    TCP_CONNECT_V6,
+    TCP_CONNECT_V6_ERRORS,
+    TCP_ACCEPTS,
+    UDP_SEND_CALLS,
+    UDP_SEND_ERRORS,
+    UDP_SEND_BYTES,
+    UDP_RECV_CALLS,
+    UDP_RECV_ERRORS,
+    UDP_RECV_BYTES,
+    /** Inserts refused because the per-process table was full. */
+    REFUSED_PROCESSES,
+    /** Inserts refused because the IPv4 connection table was full. */
+    REFUSED_CONNECTIONS_V4,
+    /** Inserts refused because the IPv6 connection table was full. */
+    REFUSED_CONNECTIONS_V6,
+    /** Kprobe arguments that could not be kept for their kretprobe (table full). */
+    REFUSED_PENDING_CALLS,
+    /** Listening sockets that could not be remembered (table full). */
+    REFUSED_LISTENERS;
+
+    /** The number of counters (the BPF array's size). */
+    public static final int COUNT = values().length;
+}

@@ -1,0 +1,94 @@
+package io.ebpfnet.socket.internal;
+
+import io.ebpfnet.core.detect.AttachMode;
+import io.ebpfnet.socket.LoadMode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which programs of {@code socket.bpf.o} an attach mode and load mode need, and the kernel function
+ * or tracepoint each one hooks (so a missing one can be skipped with a reason rather than failing
+ * the whole load).
+ */
+public final class ProgramSet {
+    /** A program and its hook: a kernel function (trampoline, probe) or raw tracepoint name. */
+    public record Hook(String program, String target, boolean tracepoint) {
+    }
+
+    private ProgramSet() {
+    }
+
+    /** The hooks for {@code mode} and {@code load}; see docs/metrics.md for what each one feeds. */
+    public static List<Hook> hooks(AttachMode mode, LoadMode load) {
+        List<Hook> hooks = new ArrayList<>();
+        boolean ret = load == LoadMode.RETURN;
+        switch (mode) {
+            case TRAMPOLINE -> {
+                fn(hooks, ret ? "tramp_tcp_sendmsg_return" : "tramp_tcp_sendmsg_entry", "tcp_sendmsg");
+                fn(hooks, "tramp_tcp_cleanup_rbuf", "tcp_cleanup_rbuf");
+                if (ret) {
+                    fn(hooks, "tramp_tcp_recvmsg_return", "tcp_recvmsg");
+                }
+                fn(hooks, "tramp_tcp_close", "tcp_close");
+                fn(hooks, "tramp_tcp_retransmit_skb", "tcp_retransmit_skb");
+                fn(hooks, ret ? "tramp_udp_sendmsg_return" : "tramp_udp_sendmsg_entry", "udp_sendmsg");
+                fn(hooks, ret ? "tramp_udpv6_sendmsg_return" : "tramp_udpv6_sendmsg_entry", "udpv6_sendmsg");
+                fn(hooks, "tramp_udp_recvmsg_return", "udp_recvmsg");
+                fn(hooks, "tramp_udpv6_recvmsg_return", "udpv6_recvmsg");
+                fn(hooks, ret ? "tramp_tcp_v4_connect_return" : "tramp_tcp_v4_connect_entry", "tcp_v4_connect");
+                fn(hooks, ret ? "tramp_tcp_v6_connect_return" : "tramp_tcp_v6_connect_entry", "tcp_v6_connect");
+                fn(hooks, "tramp_inet_csk_accept_return", "inet_csk_accept");
+            }
+            case PROBE -> {
+                if (ret) {
+                    fn(hooks, "probe_tcp_sendmsg_remember", "tcp_sendmsg");
+                    fn(hooks, "probe_tcp_sendmsg_return", "tcp_sendmsg");
+                    fn(hooks, "probe_tcp_recvmsg_remember", "tcp_recvmsg");
+                    fn(hooks, "probe_tcp_recvmsg_return", "tcp_recvmsg");
+                    fn(hooks, "probe_udp_sendmsg_remember", "udp_sendmsg");
+                    fn(hooks, "probe_udp_sendmsg_return", "udp_sendmsg");
+                    fn(hooks, "probe_udpv6_sendmsg_remember", "udpv6_sendmsg");
+                    fn(hooks, "probe_udpv6_sendmsg_return", "udpv6_sendmsg");
+                    fn(hooks, "probe_tcp_v4_connect_remember", "tcp_v4_connect");
+                    fn(hooks, "probe_tcp_v4_connect_return", "tcp_v4_connect");
+                    fn(hooks, "probe_tcp_v6_connect_remember", "tcp_v6_connect");
+                    fn(hooks, "probe_tcp_v6_connect_return", "tcp_v6_connect");
+                } else {
+                    fn(hooks, "probe_tcp_sendmsg_entry", "tcp_sendmsg");
+                    fn(hooks, "probe_udp_sendmsg_entry", "udp_sendmsg");
+                    fn(hooks, "probe_udpv6_sendmsg_entry", "udpv6_sendmsg");
+                    fn(hooks, "probe_tcp_v4_connect_entry", "tcp_v4_connect");
+                    fn(hooks, "probe_tcp_v6_connect_entry", "tcp_v6_connect");
+                }
+                fn(hooks, "probe_tcp_cleanup_rbuf", "tcp_cleanup_rbuf");
+                fn(hooks, "probe_tcp_close", "tcp_close");
+                fn(hooks, "probe_tcp_retransmit_skb", "tcp_retransmit_skb");
+                fn(hooks, "probe_udp_recvmsg_remember", "udp_recvmsg");
+                fn(hooks, "probe_udp_recvmsg_return", "udp_recvmsg");
+                fn(hooks, "probe_udpv6_recvmsg_remember", "udpv6_recvmsg");
+                fn(hooks, "probe_udpv6_recvmsg_return", "udpv6_recvmsg");
+                fn(hooks, "probe_inet_csk_accept_return", "inet_csk_accept");
+            }
+            case TRACEPOINT -> {
+                tp(hooks, "tp_sock_send_length", "sock_send_length");
+                tp(hooks, "tp_sock_recv_length", "sock_recv_length");
+                tp(hooks, "tp_inet_sock_set_state", "inet_sock_set_state");
+                tp(hooks, "tp_tcp_retransmit_skb", "tcp_retransmit_skb");
+            }
+            case LEGACY -> throw new UnsupportedOperationException(
+                    "the legacy attach mode (kernels without BTF) is not implemented by the socket collector yet;"
+                            + " this kernel needs BTF (CONFIG_DEBUG_INFO_BTF) for the trampoline, probe or tracepoint mode");
+        }
+        tp(hooks, "on_process_exit", "sched_process_exit");
+        return List.copyOf(hooks);
+    }
+
+    private static void fn(List<Hook> hooks, String program, String function) {
+        hooks.add(new Hook(program, function, false));
+    }
+
+    private static void tp(List<Hook> hooks, String program, String tracepoint) {
+        hooks.add(new Hook(program, tracepoint, true));
+    }
+}

@@ -1,0 +1,49 @@
+package io.ebpfnet.socket.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * A growable on-heap array of fixed-size records, filled while a map is read and then handed to a
+ * snapshot. It grows by doubling, so a read allocates a few arrays at most, never one per entry.
+ */
+public final class RecordBuffer {
+    private final long recordSize;
+    private long[] words;
+    private MemorySegment segment;
+    private int count;
+
+    public RecordBuffer(long recordSize, int expectedRecords) {
+        if (recordSize % Long.BYTES != 0) {
+            throw new IllegalArgumentException("record size must be a multiple of 8: " + recordSize);
+        }
+        this.recordSize = recordSize;
+        this.words = new long[(int) Math.max(1, expectedRecords * recordSize / Long.BYTES)];
+        this.segment = MemorySegment.ofArray(words);
+    }
+
+    /** Appends a zeroed record and returns its byte offset in {@link #segment()}. */
+    public long append() {
+        long offset = count * recordSize;
+        if (offset + recordSize > segment.byteSize()) {
+            words = Arrays.copyOf(words, Math.max(words.length * 2, (int) ((offset + recordSize) / Long.BYTES)));
+            segment = MemorySegment.ofArray(words);
+        }
+        count++;
+        return offset;
+    }
+
+    /** The segment records are written into (replaced when the buffer grows: re-read after append). */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    /** The filled records, trimmed; the buffer must not be used afterwards. */
+    public MemorySegment finish() {
+        return segment.asSlice(0, count * recordSize);
+    }
+}

@@ -1,0 +1,96 @@
+package io.ebpfnet.socket.internal;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * The Java layouts of the structs in {@code bpf-src/socket/socket_shared.h}. Hand-written, because
+ * they describe our own BPF structs (jextract binds libbpf's); {@code SocketLayoutsBtfTest} proves
+ * every size and offset equal to the compiled object's BTF.
+ */
+public final class SocketLayouts {
+    private SocketLayouts() {
+    }
+
+    public static final StructLayout OWNER = MemoryLayout.structLayout(
+            JAVA_INT.withName("tgid"),
+            JAVA_INT.withName("direction"),
+            JAVA_LONG.withName("start_ns"),
+            JAVA_LONG.withName("cgroup_id"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("comm")).withName("owner");
+
+    public static final StructLayout PROCESS_KEY = MemoryLayout.structLayout(
+            JAVA_INT.withName("tgid"),
+            JAVA_INT.withName("reserved"),
+            JAVA_LONG.withName("start_ns"),
+            JAVA_LONG.withName("cgroup_id")).withName("process_key");
+
+    /** The u64 counters of process_stats, in order; see {@link ProcessField}. */
+    public static final StructLayout PROCESS_STATS = MemoryLayout.structLayout(
+            JAVA_LONG.withName("tcp_bytes_sent"),
+            JAVA_LONG.withName("tcp_bytes_received"),
+            JAVA_LONG.withName("udp_bytes_sent"),
+            JAVA_LONG.withName("udp_bytes_received"),
+            JAVA_LONG.withName("tcp_send_calls"),
+            JAVA_LONG.withName("tcp_recv_calls"),
+            JAVA_LONG.withName("udp_send_calls"),
+            JAVA_LONG.withName("udp_recv_calls"),
+            JAVA_LONG.withName("tcp_send_errors"),
+            JAVA_LONG.withName("tcp_recv_errors"),
+            JAVA_LONG.withName("udp_send_errors"),
+            JAVA_LONG.withName("udp_recv_errors"),
+            JAVA_LONG.withName("tcp_retransmits"),
+            JAVA_LONG.withName("tcp_closes"),
+            JAVA_LONG.withName("tcp_v4_connects"),
+            JAVA_LONG.withName("tcp_v6_connects"),
+            JAVA_LONG.withName("tcp_connect_errors"),
+            JAVA_LONG.withName("tcp_accepts"),
+            JAVA_LONG.withName("first_seen_ns"),
+            JAVA_LONG.withName("last_seen_ns"),
+            JAVA_LONG.withName("exited"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("comm")).withName("process_stats");
+
+    public static final StructLayout CONNECTION_KEY_V4 = MemoryLayout.structLayout(
+            JAVA_INT.withName("saddr"),
+            JAVA_INT.withName("daddr"),
+            JAVA_SHORT.withName("sport"),
+            JAVA_SHORT.withName("dport"),
+            JAVA_SHORT.withName("protocol"),
+            JAVA_SHORT.withName("reserved"),
+            JAVA_INT.withName("tgid")).withName("connection_key_v4");
+
+    public static final StructLayout CONNECTION_KEY_V6 = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("saddr"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("daddr"),
+            JAVA_SHORT.withName("sport"),
+            JAVA_SHORT.withName("dport"),
+            JAVA_SHORT.withName("protocol"),
+            JAVA_SHORT.withName("reserved"),
+            JAVA_INT.withName("tgid")).withName("connection_key_v6");
+
+    public static final StructLayout CONNECTION_STATS = MemoryLayout.structLayout(
+            JAVA_LONG.withName("bytes_sent"),
+            JAVA_LONG.withName("bytes_received"),
+            JAVA_LONG.withName("send_calls"),
+            JAVA_LONG.withName("recv_calls"),
+            JAVA_LONG.withName("retransmits"),
+            JAVA_LONG.withName("first_seen_ns"),
+            JAVA_LONG.withName("last_seen_ns"),
+            JAVA_INT.withName("state"),
+            JAVA_INT.withName("direction")).withName("connection_stats");
+
+    /** Every shared struct, by its C name, for the BTF comparison. */
+    public static final java.util.List<StructLayout> ALL = java.util.List.of(
+            OWNER, PROCESS_KEY, PROCESS_STATS, CONNECTION_KEY_V4, CONNECTION_KEY_V6, CONNECTION_STATS);
+
+    /** Byte offset of {@code field} in {@code layout}. */
+    public static long offset(StructLayout layout, String field) {
+        return layout.byteOffset(groupElement(field));
+    }
+}
