@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Measures TCP and UDP traffic, connections, errors and retransmits per host, application, cgroup"
                 + " and systemd service, with eBPF.",
         exitCodeListHeading = "%nExit codes:%n",
+        // Keep in step with ExitCode (a test checks).
         exitCodeList = {"0:ok", "1:runtime error", "2:usage or configuration error",
                 "3:missing privileges (CAP_BPF, CAP_PERFMON)", "4:kernel not supported"},
         subcommands = {DetectCommand.class})
