@@ -37,6 +37,15 @@ struct in6_addr {
 	} in6_u;
 } __attribute__((preserve_access_index));
 
+/* What connect() receives for AF_INET6 (UAPI layout). */
+struct sockaddr_in6 {
+	unsigned short sin6_family;
+	__be16 sin6_port;
+	__be32 sin6_flowinfo;
+	struct in6_addr sin6_addr;
+	__u32 sin6_scope_id;
+};
+
 struct sock_common {
 	__be32 skc_daddr;
 	__be32 skc_rcv_saddr;

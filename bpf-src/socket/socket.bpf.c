@@ -213,6 +213,13 @@ static __always_inline struct connection_stats *connection_entry(void *map, void
 	return bpf_map_lookup_elem(map, key);
 }
 
+/* ::ffff:a.b.c.d, an IPv4 address on an IPv6 socket (Java and other dual-stack runtimes use these). */
+static __always_inline bool is_v4_mapped(const __u8 *a)
+{
+	return a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0 && a[4] == 0 && a[5] == 0 && a[6] == 0 &&
+	       a[7] == 0 && a[8] == 0 && a[9] == 0 && a[10] == 0xff && a[11] == 0xff;
+}
+
 /* Adds traffic to the connection sk is, as seen by owner o. */
 static __always_inline void count_connection(struct sock *sk, const struct owner *o, __u16 protocol,
 					     __u64 sent, __u64 received, __u64 retransmits)
@@ -239,7 +246,20 @@ static __always_inline void count_connection(struct sock *sk, const struct owner
 		};
 		BPF_CORE_READ_INTO(&key.saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
 		BPF_CORE_READ_INTO(&key.daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
-		c = connection_entry(&connections_v6, &key, GC_REFUSED_CONNECTIONS_V6, o->direction);
+		if (is_v4_mapped(key.daddr)) {
+			/* IPv4 on the wire: file it with the IPv4 connections */
+			struct connection_key_v4 key4 = {
+				.saddr = *(__u32 *)&key.saddr[12],
+				.daddr = *(__u32 *)&key.daddr[12],
+				.sport = key.sport,
+				.dport = key.dport,
+				.protocol = protocol,
+				.tgid = o->tgid,
+			};
+			c = connection_entry(&connections_v4, &key4, GC_REFUSED_CONNECTIONS_V4, o->direction);
+		} else {
+			c = connection_entry(&connections_v6, &key, GC_REFUSED_CONNECTIONS_V6, o->direction);
+		}
 	} else {
 		return;
 	}
@@ -259,6 +279,18 @@ static __always_inline void count_connection(struct sock *sk, const struct owner
 		c->direction = o->direction;
 	c->state = protocol == IPPROTO_TCP ? BPF_CORE_READ(sk, __sk_common.skc_state) : 0;
 	c->last_seen_ns = bpf_ktime_get_ns();
+}
+
+/* The family of the connection on the wire: an IPv6 socket talking to a mapped address is IPv4. */
+static __always_inline __u16 wire_family(struct sock *sk)
+{
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u8 daddr[16];
+
+	if (family != AF_INET6)
+		return family;
+	BPF_CORE_READ_INTO(&daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+	return is_v4_mapped(daddr) ? AF_INET : AF_INET6;
 }
 
 static __always_inline bool is_inet(struct sock *sk)
@@ -389,8 +421,7 @@ static __always_inline void on_connect_failed(struct sock *sk)
 	struct process_stats *p;
 
 	owner_of_socket(sk, &o);
-	count_global(BPF_CORE_READ(sk, __sk_common.skc_family) == AF_INET6 ? GC_TCP_CONNECT_V6_ERRORS
-									    : GC_TCP_CONNECT_V4_ERRORS, 1);
+	count_global(wire_family(sk) == AF_INET6 ? GC_TCP_CONNECT_V6_ERRORS : GC_TCP_CONNECT_V4_ERRORS, 1);
 	p = process_entry(&o);
 	if (p)
 		__sync_fetch_and_add(&p->tcp_connect_errors, 1);
@@ -584,17 +615,29 @@ int BPF_PROG(tramp_tcp_v4_connect_return, struct sock *sk, void *uaddr, int addr
 	return 0;
 }
 
-SEC("?fentry/tcp_v6_connect")
-int BPF_PROG(tramp_tcp_v6_connect_entry, struct sock *sk)
+/* tcp_v6_connect passes an IPv4-mapped destination on to tcp_v4_connect, whose hook counts it. */
+static __always_inline bool connects_to_v4_mapped(struct sockaddr_in6 *uaddr)
 {
-	on_connect(sk, AF_INET6, 0);
+	__u8 addr[16];
+
+	if (bpf_probe_read_kernel(&addr, sizeof(addr), &uaddr->sin6_addr))
+		return false;
+	return is_v4_mapped(addr);
+}
+
+SEC("?fentry/tcp_v6_connect")
+int BPF_PROG(tramp_tcp_v6_connect_entry, struct sock *sk, struct sockaddr_in6 *uaddr)
+{
+	if (!connects_to_v4_mapped(uaddr))
+		on_connect(sk, AF_INET6, 0);
 	return 0;
 }
 
 SEC("?fexit/tcp_v6_connect")
-int BPF_PROG(tramp_tcp_v6_connect_return, struct sock *sk, void *uaddr, int addr_len, int ret)
+int BPF_PROG(tramp_tcp_v6_connect_return, struct sock *sk, struct sockaddr_in6 *uaddr, int addr_len, int ret)
 {
-	on_connect(sk, AF_INET6, ret);
+	if (!connects_to_v4_mapped(uaddr))
+		on_connect(sk, AF_INET6, ret);
 	return 0;
 }
 
@@ -793,16 +836,18 @@ int BPF_KRETPROBE(probe_tcp_v4_connect_return, int ret)
 }
 
 SEC("?kprobe/tcp_v6_connect")
-int BPF_KPROBE(probe_tcp_v6_connect_entry, struct sock *sk)
+int BPF_KPROBE(probe_tcp_v6_connect_entry, struct sock *sk, struct sockaddr_in6 *uaddr)
 {
-	on_connect(sk, AF_INET6, 0);
+	if (!connects_to_v4_mapped(uaddr))
+		on_connect(sk, AF_INET6, 0);
 	return 0;
 }
 
 SEC("?kprobe/tcp_v6_connect")
-int BPF_KPROBE(probe_tcp_v6_connect_remember, struct sock *sk)
+int BPF_KPROBE(probe_tcp_v6_connect_remember, struct sock *sk, struct sockaddr_in6 *uaddr)
 {
-	remember_call(PENDING_TCP_V6_CONNECT, sk, 0);
+	if (!connects_to_v4_mapped(uaddr))
+		remember_call(PENDING_TCP_V6_CONNECT, sk, 0);
 	return 0;
 }
 
@@ -869,7 +914,7 @@ int BPF_PROG(tp_inet_sock_set_state, struct sock *sk, int oldstate, int newstate
 		return 0;
 	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
 		/* connect(): process context */
-		on_connect(sk, BPF_CORE_READ(sk, __sk_common.skc_family), 0);
+		on_connect(sk, wire_family(sk), 0);
 	} else if (newstate == TCP_LISTEN) {
 		/* listen(): process context */
 		owner_of_current(&o, DIRECTION_INBOUND);
