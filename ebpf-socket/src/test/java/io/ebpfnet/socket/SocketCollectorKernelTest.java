@@ -27,10 +27,6 @@ class SocketCollectorKernelTest {
             SocketSnapshot after = collector.snapshot();
 
             ProcessTable p = after.processes();
-            for (int r = 0; r < p.size(); r++) {
-                System.out.println("DEBUG row tgid=" + p.tgid(r) + " comm=" + p.comm(r) + " accepts=" + p.get(r, ProcessCounter.TCP_ACCEPTS) + " connects=" + p.get(r, ProcessCounter.TCP_V4_CONNECTS) + " closes=" + p.get(r, ProcessCounter.TCP_CLOSES));
-            }
-            System.out.println("DEBUG global accepts " + after.global(GlobalCounter.TCP_ACCEPTS) + " connects " + after.global(GlobalCounter.TCP_CONNECT_V4));
             assertEquals(t.totalSent(), p.sum(PID, ProcessCounter.TCP_BYTES_SENT) - before.processes().sum(PID, ProcessCounter.TCP_BYTES_SENT));
             assertEquals(t.totalSent(), p.sum(PID, ProcessCounter.TCP_BYTES_RECEIVED) - before.processes().sum(PID, ProcessCounter.TCP_BYTES_RECEIVED));
             assertEquals(1, p.sum(PID, ProcessCounter.TCP_V4_CONNECTS) - before.processes().sum(PID, ProcessCounter.TCP_V4_CONNECTS));

@@ -1,0 +1,218 @@
+package io.ebpfnet.socket;
+
+import io.ebpfnet.core.detect.AttachMode;
+import io.ebpfnet.core.testing.KernelTests;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** IPv6, UDP, closes, errors, exited processes, a full table and shared maps, in the tracepoint mode. */
+class MoreSocketCollectorKernelTest {
+    private static final int PID = (int) ProcessHandle.current().pid();
+
+    @BeforeEach
+    void needsKernel() {
+        KernelTests.requireBpf();
+    }
+
+    private static long delta(SocketSnapshot before, SocketSnapshot after, ProcessCounter c) {
+        return after.processes().sum(PID, c) - before.processes().sum(PID, c);
+    }
+
+    private static long delta(SocketSnapshot before, SocketSnapshot after, GlobalCounter c) {
+        return after.global(c) - before.global(c);
+    }
+
+    @Test
+    void tcpOverIpv6CountsBytesAndAnIpv6Connect() throws Exception {
+        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
+            SocketSnapshot before = collector.snapshot();
+            Traffic.TcpExchange t = Traffic.tcp(InetAddress.getByName("::1"), 50, 2000, 17);
+            SocketSnapshot after = collector.snapshot();
+            assertEquals(t.totalSent(), delta(before, after, ProcessCounter.TCP_BYTES_SENT));
+            assertEquals(t.totalSent(), delta(before, after, ProcessCounter.TCP_BYTES_RECEIVED));
+            assertEquals(1, delta(before, after, ProcessCounter.TCP_V6_CONNECTS));
+            assertEquals(0, delta(before, after, ProcessCounter.TCP_V4_CONNECTS));
+            assertEquals(1, delta(before, after, ProcessCounter.TCP_ACCEPTS));
+            assertTrue(delta(before, after, GlobalCounter.TCP_CONNECT_V6) >= 1);
+
+            // client, accepted and listening sockets all reach CLOSE
+            assertEquals(3, delta(before, after, ProcessCounter.TCP_CLOSES));
+        }
+    }
+
+    @Test
+    void udpOverIpv4AndIpv6IsCountedExactly() throws Exception {
+        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
+            SocketSnapshot before = collector.snapshot();
+            long v4 = Traffic.udp(InetAddress.getByName("127.0.0.1"), 40, 512);
+            long v6 = Traffic.udp(InetAddress.getByName("::1"), 30, 1200);
+            SocketSnapshot after = collector.snapshot();
+            assertEquals(v4 + v6, delta(before, after, ProcessCounter.UDP_BYTES_SENT));
+            assertEquals(v4 + v6, delta(before, after, ProcessCounter.UDP_BYTES_RECEIVED));
+            assertEquals(70, delta(before, after, ProcessCounter.UDP_SEND_CALLS));
+            assertEquals(70, delta(before, after, ProcessCounter.UDP_RECV_CALLS));
+            assertEquals(0, delta(before, after, ProcessCounter.TCP_BYTES_SENT));
+            assertTrue(delta(before, after, GlobalCounter.UDP_SEND_BYTES) >= v4 + v6);
+            assertTrue(delta(before, after, GlobalCounter.UDP_RECV_BYTES) >= v4 + v6);
+        }
+    }
+
+    @Test
+    void failedSendsAreCountedAsErrors() throws Exception {
+        try (SocketCollector collector = SocketCollector.start(
+                SocketCollectorOptions.defaults(AttachMode.TRACEPOINT).withLoadMode(LoadMode.RETURN))) {
+            SocketSnapshot before = collector.snapshot();
+            sendOnResetConnection();
+            udpSendToBroadcastWithoutPermission();
+            SocketSnapshot after = collector.snapshot();
+            assertTrue(delta(before, after, ProcessCounter.TCP_SEND_ERRORS) >= 1, "tcp send errors");
+            assertTrue(delta(before, after, GlobalCounter.TCP_SEND_ERRORS) >= 1);
+            assertEquals(1, delta(before, after, ProcessCounter.UDP_SEND_ERRORS), "udp send errors");
+            assertTrue(delta(before, after, GlobalCounter.UDP_SEND_ERRORS) >= 1);
+        }
+    }
+
+    @Test
+    void anExitedProcessIsReportedOnceWithItsFinalCountsThenReleased() throws Exception {
+        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT));
+             DatagramSocket sink = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Process child = Commands.udpSender(sink.getLocalPort(), 5, 300);
+            assertEquals(0, child.waitFor());
+            int childPid = (int) child.pid();
+
+            ProcessTable last = collector.snapshot().processes();
+            int row = last.find(childPid);
+            assertTrue(row >= 0, "the exited child is still reported once");
+            assertTrue(last.exited(row));
+            assertEquals(1500, last.sum(childPid, ProcessCounter.UDP_BYTES_SENT));
+            assertEquals(5, last.sum(childPid, ProcessCounter.UDP_SEND_CALLS));
+            assertEquals("bash", last.comm(row));
+
+            assertEquals(-1, collector.snapshot().processes().find(childPid), "released after being read");
+        }
+    }
+
+    @Test
+    void aFullProcessTableRefusesInsertsVisiblyAndGlobalCountersStayExact() throws Exception {
+        SocketCollectorOptions tiny = SocketCollectorOptions.defaults(AttachMode.TRACEPOINT).withBandwidthTableSize(4);
+        try (SocketCollector collector = SocketCollector.start(tiny);
+             DatagramSocket sink = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            SocketSnapshot before = collector.snapshot();
+            List<Process> children = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                children.add(Commands.udpSender(sink.getLocalPort(), 3, 100));
+            }
+            for (Process p : children) {
+                assertEquals(0, p.waitFor());
+            }
+            SocketSnapshot after = collector.snapshot();
+            assertTrue(after.processes().size() <= 4, "the table holds at most its size: " + after.processes().size());
+            assertTrue(delta(before, after, GlobalCounter.REFUSED_PROCESSES) > 0, "refused inserts are counted");
+            // Every send is in the global counters, whether or not its process got a row.
+            assertTrue(delta(before, after, GlobalCounter.UDP_SEND_CALLS) >= 60);
+            assertTrue(delta(before, after, GlobalCounter.UDP_SEND_BYTES) >= 6000);
+        }
+    }
+
+    @Test
+    void sharedMapsCountTheSameAsPerCpuMaps() throws Exception {
+        SocketCollectorOptions shared = SocketCollectorOptions.defaults(AttachMode.TRACEPOINT).withMapsPerCore(false);
+        try (SocketCollector collector = SocketCollector.start(shared)) {
+            SocketSnapshot before = collector.snapshot();
+            Traffic.TcpExchange t = Traffic.tcp(InetAddress.getByName("127.0.0.1"), 200, 333, 44);
+            long udp = Traffic.udp(InetAddress.getByName("127.0.0.1"), 20, 99);
+            SocketSnapshot after = collector.snapshot();
+            assertEquals(t.totalSent(), delta(before, after, ProcessCounter.TCP_BYTES_SENT));
+            assertEquals(t.totalSent(), delta(before, after, ProcessCounter.TCP_BYTES_RECEIVED));
+            assertEquals(udp, delta(before, after, ProcessCounter.UDP_BYTES_SENT));
+            assertEquals(udp, delta(before, after, ProcessCounter.UDP_BYTES_RECEIVED));
+        }
+    }
+
+    @Test
+    void connectionTableHasBothEndsWithExactBytesAndDirections() throws Exception {
+        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
+            InetAddress lo = InetAddress.getByName("127.0.0.1");
+            int serverPort;
+            try (ServerSocket server = new ServerSocket()) {
+                server.bind(new InetSocketAddress(lo, 0));
+                serverPort = server.getLocalPort();
+                try (Socket client = new Socket(lo, serverPort); Socket accepted = server.accept()) {
+                    client.getOutputStream().write(new byte[4321]);
+                    accepted.getInputStream().readNBytes(4321);
+                    accepted.getOutputStream().write(new byte[99]);
+                    client.getInputStream().readNBytes(99);
+                }
+            }
+            ConnectionTable v4 = collector.connections(false);
+            int outbound = -1;
+            int inbound = -1;
+            for (int r = 0; r < v4.size(); r++) {
+                if (v4.tgid(r) == PID && v4.remotePort(r) == serverPort) {
+                    outbound = r;
+                } else if (v4.tgid(r) == PID && v4.localPort(r) == serverPort) {
+                    inbound = r;
+                }
+            }
+            assertTrue(outbound >= 0 && inbound >= 0, "both ends listed");
+            assertEquals(4321, v4.bytesSent(outbound));
+            assertEquals(99, v4.bytesReceived(outbound));
+            assertEquals(ConnectionTable.Direction.OUTBOUND, v4.direction(outbound));
+            assertEquals(4321, v4.bytesReceived(inbound));
+            assertEquals(99, v4.bytesSent(inbound));
+            assertEquals(ConnectionTable.Direction.INBOUND, v4.direction(inbound));
+            assertEquals(6, v4.protocol(inbound));
+            assertEquals(lo, v4.remoteAddress(outbound));
+            assertFalse(v4.isIpv6());
+        }
+    }
+
+    /** The server resets the connection; the client's next writes fail with EPIPE or ECONNRESET. */
+    private static void sendOnResetConnection() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress(lo, 0));
+            try (Socket client = new Socket(lo, server.getLocalPort())) {
+                Socket accepted = server.accept();
+                accepted.setSoLinger(true, 0);
+                accepted.close(); // RST
+                OutputStream out = client.getOutputStream();
+                assertThrows(IOException.class, () -> {
+                    for (int i = 0; i < 100; i++) {
+                        out.write(new byte[100]);
+                        Thread.sleep(10);
+                    }
+                });
+            }
+        }
+    }
+
+    /** Sending to the broadcast address without SO_BROADCAST fails in the kernel with EACCES. */
+    private static void udpSendToBroadcastWithoutPermission() throws IOException {
+        try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            channel.setOption(StandardSocketOptions.SO_BROADCAST, false);
+            assertThrows(IOException.class,
+                    () -> channel.send(ByteBuffer.allocate(10), new InetSocketAddress("255.255.255.255", 9)));
+        }
+    }
+}
