@@ -33,7 +33,7 @@ char LICENSE[] SEC("license") = "GPL";
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, GC_COUNT);
-	__type(key, __u32);
+	__type(key, enum global_counter); /* (a 4-byte key that also puts the enum in BTF for the Java test) */
 	__type(value, __u64);
 } global_counters SEC(".maps");
 
@@ -120,7 +120,7 @@ struct {
 
 /* ---------------------------------------------------------------- counters and owners */
 
-static __always_inline void count_global(__u32 index, __u64 value)
+static __always_inline void count_global(enum global_counter index, __u64 value)
 {
 	__u64 *counter = bpf_map_lookup_elem(&global_counters, &index);
 	if (counter)

@@ -3,6 +3,7 @@ package io.ebpfnet.core;
 import io.ebpfnet.core.internal.ErrnoCalls;
 import io.ebpfnet.core.internal.NativeLibraries;
 import io.ebpfnet.core.internal.libbpf.LibbpfBindings;
+import io.ebpfnet.core.internal.libbpf.btf_enum;
 import io.ebpfnet.core.internal.libbpf.btf_member;
 import io.ebpfnet.core.internal.libbpf.btf_type;
 
@@ -10,7 +11,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -107,6 +110,24 @@ public final class Btf implements AutoCloseable {
     /** The layout of {@code struct name}. */
     public Optional<StructInfo> struct(String name) {
         return find(name, Kind.STRUCT).map(id -> structInfo(name, id));
+    }
+
+    /** The constants of {@code enum name}, in declaration order. */
+    public Optional<Map<String, Long>> enumValues(String name) {
+        return find(name, Kind.ENUM).map(id -> {
+            int vlen = btf_type.info(LibbpfBindings.btf__type_by_id(btf, id).reinterpret(btf_type.sizeof())) & 0xffff;
+            // The btf_enum entries follow the btf_type header (btf_enum() is a static inline).
+            MemorySegment values = LibbpfBindings.btf__type_by_id(btf, id)
+                    .reinterpret(btf_type.sizeof() + vlen * btf_enum.sizeof())
+                    .asSlice(btf_type.sizeof());
+            Map<String, Long> result = new LinkedHashMap<>();
+            for (int i = 0; i < vlen; i++) {
+                MemorySegment e = values.asSlice(i * btf_enum.sizeof(), btf_enum.sizeof());
+                result.put(BpfObject.cString(LibbpfBindings.btf__name_by_offset(btf, btf_enum.name_off(e))),
+                        (long) btf_enum.val(e));
+            }
+            return result;
+        });
     }
 
     @Override
