@@ -1,0 +1,85 @@
+package io.ebpfnet.socket;
+
+import io.ebpfnet.core.BpfException;
+import io.ebpfnet.core.BpfPermissionException;
+import io.ebpfnet.core.BpfUnsupportedException;
+import io.ebpfnet.core.KernelDetection;
+import io.ebpfnet.core.detect.AttachMode;
+import io.ebpfnet.core.detect.DetectionReport;
+import io.ebpfnet.core.detect.ProbeResult;
+import io.ebpfnet.core.testing.KernelTests;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.InetAddress;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The same accuracy assertions in every attach mode and load mode. Where the kernel refuses a mode
+ * (our CI kernel: fentry at load, kprobes at attach), the collector must fail with the typed error the
+ * probe predicted, and the rest is skipped with that reason; the qemu kernel matrix runs them fully.
+ */
+class AttachModesKernelTest {
+    private static final int PID = (int) ProcessHandle.current().pid();
+    private static DetectionReport report;
+
+    @BeforeAll
+    static void detect() {
+        KernelTests.requireBpf();
+        report = KernelDetection.detect();
+    }
+
+    static Stream<Arguments> modes() {
+        return Stream.of(AttachMode.TRAMPOLINE, AttachMode.PROBE, AttachMode.TRACEPOINT)
+                .flatMap(m -> Stream.of(Arguments.of(m, LoadMode.ENTRY), Arguments.of(m, LoadMode.RETURN)));
+    }
+
+    @ParameterizedTest(name = "{0} / {1}")
+    @MethodSource("modes")
+    void exactCountsInEveryMode(AttachMode mode, LoadMode load) throws Exception {
+        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
+        ProbeResult probe = report.probes().get(mode.requiredProbe());
+        if (!probe.allowed()) {
+            BpfException e = assertThrows(BpfException.class, () -> SocketCollector.start(options).close());
+            if (probe.stage().equals("load")) {
+                assertInstanceOf(BpfPermissionException.class, e);
+            } else {
+                assertInstanceOf(BpfUnsupportedException.class, e);
+            }
+            assertEquals(probe.errno(), e.errnoName(), e.getMessage());
+            String reason = mode.cliName() + " mode cannot run on this kernel: " + probe.summary();
+            System.out.println("SKIPPED (kernel refuses the mode, as probed): " + reason);
+            Assumptions.abort(reason);
+        }
+        try (SocketCollector collector = SocketCollector.start(options)) {
+            assertTrue(collector.skippedPrograms().isEmpty(), collector.skippedPrograms().toString());
+            SocketSnapshot before = collector.snapshot();
+            Traffic.TcpExchange t = Traffic.tcp(InetAddress.getByName("127.0.0.1"), 64, 777, 55);
+            Traffic.TcpExchange t6 = Traffic.tcp(InetAddress.getByName("::1"), 10, 100, 100);
+            long udp = Traffic.udp(InetAddress.getByName("127.0.0.1"), 25, 333);
+            SocketSnapshot after = collector.snapshot();
+
+            assertEquals(t.totalSent() + t6.totalSent(), delta(before, after, ProcessCounter.TCP_BYTES_SENT));
+            assertEquals(t.totalSent() + t6.totalSent(), delta(before, after, ProcessCounter.TCP_BYTES_RECEIVED));
+            assertEquals(udp, delta(before, after, ProcessCounter.UDP_BYTES_SENT));
+            assertEquals(udp, delta(before, after, ProcessCounter.UDP_BYTES_RECEIVED));
+            assertEquals(1, delta(before, after, ProcessCounter.TCP_V4_CONNECTS));
+            assertEquals(1, delta(before, after, ProcessCounter.TCP_V6_CONNECTS));
+            assertEquals(2, delta(before, after, ProcessCounter.TCP_ACCEPTS));
+            assertTrue(delta(before, after, ProcessCounter.TCP_CLOSES) >= 2);
+            assertEquals(0, delta(before, after, ProcessCounter.TCP_SEND_ERRORS));
+        }
+    }
+
+    private static long delta(SocketSnapshot before, SocketSnapshot after, ProcessCounter c) {
+        return after.processes().sum(PID, c) - before.processes().sum(PID, c);
+    }
+}
