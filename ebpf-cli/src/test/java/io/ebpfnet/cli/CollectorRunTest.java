@@ -1,0 +1,47 @@
+package io.ebpfnet.cli;
+
+import io.ebpfnet.core.testing.KernelTests;
+import org.junit.jupiter.api.Test;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The default job: collect and print every interval, stopping after --count outputs. */
+class CollectorRunTest {
+    @Test
+    void printsTheGlobalChartsEveryIntervalAndStops() throws Exception {
+        KernelTests.requireBpf();
+        Thread traffic = new Thread(() -> {
+            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                byte[] payload = new byte[1000];
+                for (int i = 0; i < 200; i++) {
+                    s.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), s.getLocalPort()));
+                    s.receive(new DatagramPacket(new byte[2000], 2000));
+                    Thread.sleep(10);
+                }
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        traffic.start();
+        CliRun run = CliRun.of("--interval", "1", "--count", "2", "--load-mode", "return");
+        traffic.join();
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(2, run.out().lines().filter(l -> l.contains("interval")).count(), run.out());
+        assertTrue(run.out().contains("ip.total_udp_bandwidth"), run.out());
+        assertTrue(run.out().contains("ip.udp_error"), "return mode shows the error charts:\n" + run.out());
+        assertTrue(run.err().contains("attach mode"), run.err());
+        // this JVM sent UDP during the run: it is among the busiest processes
+        assertTrue(run.out().contains(String.valueOf(ProcessHandle.current().pid())), run.out());
+    }
+
+    @Test
+    void badIntervalIsAUsageError() {
+        CliRun run = CliRun.of("--interval", "0");
+        assertEquals(ExitCode.USAGE.code(), run.exitCode());
+    }
+}
