@@ -7,6 +7,7 @@ import io.ebpfnet.core.KernelDetection;
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.core.detect.DetectionReport;
 import io.ebpfnet.core.detect.ProbeResult;
+import io.ebpfnet.core.testing.KernelPrograms;
 import io.ebpfnet.core.testing.KernelTests;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +49,9 @@ class AttachModesKernelTest {
         SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
         ProbeResult probe = report.probes().get(mode.requiredProbe());
         if (!probe.allowed()) {
+            // The kernel matrix (scripts/kernel-matrix.sh) names the modes its kernel must run.
+            assertTrue(!requiredModes().contains(mode.cliName()),
+                    mode.cliName() + " is required on this kernel (EBPFNET_REQUIRE_MODES) but refused: " + probe.summary());
             BpfException e = assertThrows(BpfException.class, () -> SocketCollector.start(options).close());
             if (probe.stage().equals("load")) {
                 assertInstanceOf(BpfPermissionException.class, e);
@@ -59,8 +63,10 @@ class AttachModesKernelTest {
             System.out.println("SKIPPED (kernel refuses the mode, as probed): " + reason);
             Assumptions.abort(reason);
         }
+        long programsBefore = KernelPrograms.settled(-1);
         try (SocketCollector collector = SocketCollector.start(options)) {
             assertTrue(collector.skippedPrograms().isEmpty(), collector.skippedPrograms().toString());
+            assertTrue(KernelPrograms.count() > programsBefore, "programs loaded");
             SocketSnapshot before = collector.snapshot();
             Traffic.TcpExchange t = Traffic.tcp(InetAddress.getByName("127.0.0.1"), 64, 777, 55);
             Traffic.TcpExchange t6 = Traffic.tcp(InetAddress.getByName("::1"), 10, 100, 100);
@@ -76,7 +82,25 @@ class AttachModesKernelTest {
             assertEquals(2, delta(before, after, ProcessCounter.TCP_ACCEPTS));
             assertTrue(delta(before, after, ProcessCounter.TCP_CLOSES) >= 2);
             assertEquals(0, delta(before, after, ProcessCounter.TCP_SEND_ERRORS));
+
+            // Errors: counted in return mode (and always by the tracepoints, which carry the return value).
+            SocketSnapshot beforeErrors = collector.snapshot();
+            Failures.udpSendToBroadcastWithoutPermission();
+            Failures.sendOnResetConnection();
+            SocketSnapshot afterErrors = collector.snapshot();
+            boolean errorsKnown = load == LoadMode.RETURN || mode == AttachMode.TRACEPOINT;
+            assertEquals(errorsKnown ? 1 : 0, delta(beforeErrors, afterErrors, ProcessCounter.UDP_SEND_ERRORS), "udp send errors");
+            long tcpErrors = delta(beforeErrors, afterErrors, ProcessCounter.TCP_SEND_ERRORS);
+            assertTrue(errorsKnown ? tcpErrors >= 1 : tcpErrors == 0, "tcp send errors: " + tcpErrors);
         }
+        // A clean detach: every program of the collector is gone.
+        assertEquals(programsBefore, KernelPrograms.settled(programsBefore), "BPF programs after close");
+    }
+
+    /** Modes that must run here (comma-separated EBPFNET_REQUIRE_MODES); empty on our CI host. */
+    static java.util.List<String> requiredModes() {
+        String v = System.getenv().getOrDefault("EBPFNET_REQUIRE_MODES", "");
+        return v.isBlank() ? java.util.List.of() : java.util.List.of(v.split(","));
     }
 
     private static long delta(SocketSnapshot before, SocketSnapshot after, ProcessCounter c) {

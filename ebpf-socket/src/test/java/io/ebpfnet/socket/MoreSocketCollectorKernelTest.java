@@ -5,24 +5,17 @@ import io.ebpfnet.core.testing.KernelTests;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** IPv6, UDP, closes, errors, exited processes, a full table and shared maps, in the tracepoint mode. */
@@ -82,8 +75,8 @@ class MoreSocketCollectorKernelTest {
         try (SocketCollector collector = SocketCollector.start(
                 SocketCollectorOptions.defaults(AttachMode.TRACEPOINT).withLoadMode(LoadMode.RETURN))) {
             SocketSnapshot before = collector.snapshot();
-            sendOnResetConnection();
-            udpSendToBroadcastWithoutPermission();
+            Failures.sendOnResetConnection();
+            Failures.udpSendToBroadcastWithoutPermission();
             SocketSnapshot after = collector.snapshot();
             assertTrue(delta(before, after, ProcessCounter.TCP_SEND_ERRORS) >= 1, "tcp send errors");
             assertTrue(delta(before, after, GlobalCounter.TCP_SEND_ERRORS) >= 1);
@@ -184,35 +177,6 @@ class MoreSocketCollectorKernelTest {
             assertEquals(6, v4.protocol(inbound));
             assertEquals(lo, v4.remoteAddress(outbound));
             assertFalse(v4.isIpv6());
-        }
-    }
-
-    /** The server resets the connection; the client's next writes fail with EPIPE or ECONNRESET. */
-    private static void sendOnResetConnection() throws Exception {
-        InetAddress lo = InetAddress.getByName("127.0.0.1");
-        try (ServerSocket server = new ServerSocket()) {
-            server.bind(new InetSocketAddress(lo, 0));
-            try (Socket client = new Socket(lo, server.getLocalPort())) {
-                Socket accepted = server.accept();
-                accepted.setSoLinger(true, 0);
-                accepted.close(); // RST
-                OutputStream out = client.getOutputStream();
-                assertThrows(IOException.class, () -> {
-                    for (int i = 0; i < 100; i++) {
-                        out.write(new byte[100]);
-                        Thread.sleep(10);
-                    }
-                });
-            }
-        }
-    }
-
-    /** Sending to the broadcast address without SO_BROADCAST fails in the kernel with EACCES. */
-    private static void udpSendToBroadcastWithoutPermission() throws IOException {
-        try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET)) {
-            channel.setOption(StandardSocketOptions.SO_BROADCAST, false);
-            assertThrows(IOException.class,
-                    () -> channel.send(ByteBuffer.allocate(10), new InetSocketAddress("255.255.255.255", 9)));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.ebpfnet.socket.internal;
 
+import io.ebpfnet.core.BpfUnsupportedException;
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.socket.LoadMode;
 
@@ -76,9 +77,9 @@ public final class ProgramSet {
                 tp(hooks, "tp_inet_sock_set_state", "inet_sock_set_state");
                 tp(hooks, "tp_tcp_retransmit_skb", "tcp_retransmit_skb");
             }
-            case LEGACY -> throw new UnsupportedOperationException(
+            case LEGACY -> throw new BpfUnsupportedException("start the socket collector in legacy mode", 0,
                     "the legacy attach mode (kernels without BTF) is not implemented by the socket collector yet;"
-                            + " this kernel needs BTF (CONFIG_DEBUG_INFO_BTF) for the trampoline, probe or tracepoint mode");
+                            + " it needs a kernel with BTF (CONFIG_DEBUG_INFO_BTF) for the trampoline, probe or tracepoint mode");
         }
         tp(hooks, "on_process_exit", "sched_process_exit");
         return List.copyOf(hooks);
