@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
-# Runs every test, the kernel tests included (they need root: CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN).
+# Runs every test: the unit and kernel tests on this machine's kernel (they need root: CAP_BPF,
+# CAP_PERFMON, CAP_NET_ADMIN), then the attach-mode kernel matrix under qemu where the workplace's
+# in-kernel.sh is available (scripts/kernel-matrix.sh).
 # With EBPFNET_REQUIRE_KERNEL_TESTS=1 (CI sets it) a kernel test that cannot run fails instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 
 if [ "$(id -u)" -ne 0 ]; then
-  exec sudo --preserve-env=JAVA_HOME,EBPFNET_REQUIRE_KERNEL_TESTS ./mvnw -B verify
+  exec sudo --preserve-env=JAVA_HOME,EBPFNET_REQUIRE_KERNEL_TESTS,EBPFNET_REQUIRE_MODES,EBPFNET_EXPECT_AUTO_MODE,IN_KERNEL "$0" "$@"
 fi
-exec ./mvnw -B verify
+
+start=$(date +%s)
+./mvnw -B verify
+echo "host tests: $(( $(date +%s) - start )) s"
+
+in_kernel=${IN_KERNEL:-$(pwd)/../shared/tools/in-kernel.sh}
+if [ -x "$in_kernel" ]; then
+  IN_KERNEL=$in_kernel scripts/kernel-matrix.sh
+elif [ "${EBPFNET_REQUIRE_KERNEL_TESTS:-}" = 1 ]; then
+  ebpfnet_die "the kernel matrix needs in-kernel.sh (not found at $in_kernel; set IN_KERNEL)"
+else
+  echo "SKIPPED kernel matrix: in-kernel.sh not found at $in_kernel (set IN_KERNEL to run the trampoline and probe modes under qemu)"
+fi

@@ -26,7 +26,9 @@ int BPF_KPROBE(probe_kprobe)
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
+/* The tracepoint the socket collector's tracepoint mode needs (Linux 6.3+): a kernel without it
+ * cannot run that mode, so the probe says so. */
+SEC("tp_btf/sock_send_length")
 int BPF_PROG(probe_tp_btf)
 {
 	__sync_fetch_and_add(&hits, 1);

@@ -5,6 +5,7 @@ import io.ebpfnet.core.BpfLink;
 import io.ebpfnet.core.BpfMap;
 import io.ebpfnet.core.BpfObject;
 import io.ebpfnet.core.BpfProgram;
+import io.ebpfnet.core.BpfUnsupportedException;
 import io.ebpfnet.core.Btf;
 import io.ebpfnet.core.MapReader;
 import io.ebpfnet.core.MapType;
@@ -155,16 +156,24 @@ public final class SocketCollector implements AutoCloseable {
             object.map("connections_v6").setType(MapType.HASH);
         }
         Set<String> wanted = new HashSet<>();
+        List<String> missing = new ArrayList<>();
         try (Btf kernel = Btf.parse(KERNEL_BTF)) {
             for (ProgramSet.Hook hook : ProgramSet.hooks(options.attachMode(), options.loadMode())) {
                 boolean present = hook.tracepoint() ? kernel.hasRawTracepoint(hook.target()) : kernel.hasFunction(hook.target());
+                String what = (hook.tracepoint() ? "tracepoint " : "function ") + hook.target();
                 if (present) {
                     wanted.add(hook.program());
+                } else if (hook.optional()) {
+                    skipped.add(hook.program() + ": this kernel has no " + what);
                 } else {
-                    skipped.add(hook.program() + ": this kernel has no " + (hook.tracepoint() ? "tracepoint " : "function ")
-                            + hook.target());
+                    missing.add(what);
                 }
             }
+        }
+        if (!missing.isEmpty()) {
+            // Half the hooks would give numbers that look right and are not: refuse instead.
+            throw new BpfUnsupportedException("start the socket collector in " + options.attachMode().cliName() + " mode", 0,
+                    "this kernel lacks " + String.join(", ", missing) + "; choose another attach mode (auto picks one that works)");
         }
         for (BpfProgram p : object.programs()) {
             p.setAutoload(wanted.contains(p.name()));

@@ -53,12 +53,13 @@ class AttachModesKernelTest {
             assertTrue(!requiredModes().contains(mode.cliName()),
                     mode.cliName() + " is required on this kernel (EBPFNET_REQUIRE_MODES) but refused: " + probe.summary());
             BpfException e = assertThrows(BpfException.class, () -> SocketCollector.start(options).close());
-            if (probe.stage().equals("load")) {
+            if (probe.errno().equals("EPERM") || probe.errno().equals("EACCES")) {
                 assertInstanceOf(BpfPermissionException.class, e);
             } else {
                 assertInstanceOf(BpfUnsupportedException.class, e);
             }
-            assertEquals(probe.errno(), e.errnoName(), e.getMessage());
+            // The kernel's refusal, or (errno 0) the collector's own check that the hooks exist.
+            assertTrue(e.errno() == 0 || probe.errno().equals(e.errnoName()), probe.errno() + " vs " + e.getMessage());
             String reason = mode.cliName() + " mode cannot run on this kernel: " + probe.summary();
             System.out.println("SKIPPED (kernel refuses the mode, as probed): " + reason);
             Assumptions.abort(reason);
@@ -90,6 +91,11 @@ class AttachModesKernelTest {
             SocketSnapshot afterErrors = collector.snapshot();
             boolean errorsKnown = load == LoadMode.RETURN || mode == AttachMode.TRACEPOINT;
             assertEquals(errorsKnown ? 1 : 0, delta(beforeErrors, afterErrors, ProcessCounter.UDP_SEND_ERRORS), "udp send errors");
+            // The modes differ here, by design (docs/metrics.md): at function entry the requested size is all
+            // there is, so the failed 10-byte UDP send counts 10 bytes; hooks that see the return value count 0.
+            boolean requestedSize = load == LoadMode.ENTRY && mode != AttachMode.TRACEPOINT;
+            assertEquals(requestedSize ? 10 : 0, delta(beforeErrors, afterErrors, ProcessCounter.UDP_BYTES_SENT),
+                    "bytes of a failed UDP send");
             long tcpErrors = delta(beforeErrors, afterErrors, ProcessCounter.TCP_SEND_ERRORS);
             assertTrue(errorsKnown ? tcpErrors >= 1 : tcpErrors == 0, "tcp send errors: " + tcpErrors);
         }

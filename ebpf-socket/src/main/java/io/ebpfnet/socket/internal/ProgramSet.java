@@ -13,8 +13,14 @@ import java.util.List;
  * the whole load).
  */
 public final class ProgramSet {
-    /** A program and its hook: a kernel function (trampoline, probe) or raw tracepoint name. */
+    /**
+     * A program and its hook: a kernel function (trampoline, probe) or raw tracepoint name.
+     * Optional hooks may be missing (IPv6 built as a module that is not loaded); the others may not.
+     */
     public record Hook(String program, String target, boolean tracepoint) {
+        public boolean optional() {
+            return target.startsWith("tcp_v6_") || target.startsWith("udpv6_");
+        }
     }
 
     private ProgramSet() {
