@@ -1,7 +1,6 @@
 package io.ebpfnet.socket;
 
 import io.ebpfnet.core.MapReader;
-import io.ebpfnet.core.PerCpuValues;
 import io.ebpfnet.socket.internal.RecordBuffer;
 import io.ebpfnet.socket.internal.SocketLayouts;
 
@@ -21,14 +20,24 @@ public final class ProcessTableBuilder implements MapReader.ChunkConsumer {
     private static final long LAST = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "last_seen_ns");
     private static final long EXITED = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "exited");
     private static final long COMM = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "comm");
-    private static final long[] COUNTERS = counterOffsets();
+    private static final int COUNTERS = ProcessCounter.values().length;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+
+    static {
+        // The merge below sums the counters as one run of u64s at the start of process_stats.
+        for (ProcessCounter c : ProcessCounter.values()) {
+            if (c.offset() != (long) c.ordinal() * Long.BYTES) {
+                throw new ExceptionInInitializerError("process_stats counters are not the leading u64 fields: " + c);
+            }
+        }
+    }
 
     private final RecordBuffer rows;
     private final int cpus;
     private final long stride;
     private final long keyStride;
     private final long valueStride;
+    private final long[] sums = new long[COUNTERS];
 
     /**
      * @param cpus          value copies per entry: possible CPUs for a per-CPU map, else 1
@@ -53,15 +62,17 @@ public final class ProcessTableBuilder implements MapReader.ChunkConsumer {
             MemorySegment.copy(keys, i * keyStride, out, row, KEY_SIZE);
             long entry = i * valueStride;
             long stats = row + ProcessTable.STATS;
-            for (long field : COUNTERS) {
-                out.set(LONG, stats + field, PerCpuValues.sumLong(values, entry, field, stride, cpus));
-            }
             long first = 0;
             long last = 0;
             long exited = 0;
             int commCpu = -1;
+            java.util.Arrays.fill(sums, 0);
+            // CPU by CPU, so each copy is read front to back once.
             for (int c = 0; c < cpus; c++) {
                 long copy = entry + c * stride;
+                for (int f = 0; f < COUNTERS; f++) {
+                    sums[f] += values.get(LONG, copy + (long) f * Long.BYTES);
+                }
                 long f = values.get(LONG, copy + FIRST);
                 if (f != 0 && (first == 0 || f < first)) {
                     first = f;
@@ -72,6 +83,9 @@ public final class ProcessTableBuilder implements MapReader.ChunkConsumer {
                     commCpu = c;
                 }
             }
+            for (int f = 0; f < COUNTERS; f++) {
+                out.set(LONG, stats + (long) f * Long.BYTES, sums[f]);
+            }
             out.set(LONG, stats + FIRST, first);
             out.set(LONG, stats + LAST, last);
             out.set(LONG, stats + EXITED, exited);
@@ -81,17 +95,22 @@ public final class ProcessTableBuilder implements MapReader.ChunkConsumer {
         }
     }
 
+    /**
+     * Forgets the rows accepted so far but keeps their memory, so a reader that merges into the same
+     * builder again allocates nothing. A table built before is overwritten by later rows.
+     */
+    public ProcessTableBuilder reset() {
+        rows.reset();
+        return this;
+    }
+
+    /** The number of rows accepted so far. */
+    public int size() {
+        return rows.count();
+    }
+
     /** The table of everything accepted so far. */
     public ProcessTable build() {
         return new ProcessTable(rows.finish(), rows.count());
-    }
-
-    private static long[] counterOffsets() {
-        ProcessCounter[] all = ProcessCounter.values();
-        long[] offsets = new long[all.length];
-        for (int i = 0; i < all.length; i++) {
-            offsets[i] = all[i].offset();
-        }
-        return offsets;
     }
 }

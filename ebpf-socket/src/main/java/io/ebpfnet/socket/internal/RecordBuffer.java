@@ -42,6 +42,11 @@ public final class RecordBuffer {
         return count;
     }
 
+    /** Empties the buffer for reuse, keeping its memory (records handed out before become invalid). */
+    public void reset() {
+        count = 0;
+    }
+
     /** The filled records, trimmed; the buffer must not be used afterwards. */
     public MemorySegment finish() {
         return segment.asSlice(0, count * recordSize);

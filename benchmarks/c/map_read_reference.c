@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * C reference for RealMapReadBenchmark: reads a per-CPU hash of the collector's shape (24-byte keys,
+ * struct process_stats values, 16,384 entries) with bpf_map_lookup_batch and with get_next_key +
+ * lookup, summing every u64 counter over the possible CPUs, and prints milliseconds per full pass.
+ * Built and run by benchmarks/run.sh (needs root). Output: "c_batch_ms=…" and "c_per_key_ms=…".
+ */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define KEY_SIZE 24
+#define VALUE_SIZE 184 /* sizeof(struct process_stats) */
+#define COUNTERS 18    /* its leading u64 counters */
+#define BATCH 1024
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static uint64_t sums[COUNTERS];
+
+static void merge(const uint8_t *value, int cpus, size_t stride)
+{
+	for (int c = 0; c < cpus; c++) {
+		const uint64_t *v = (const uint64_t *)(value + c * stride);
+		for (int f = 0; f < COUNTERS; f++)
+			sums[f] += v[f];
+	}
+}
+
+static int read_batch(int fd, int cpus, size_t stride, uint8_t *keys, uint8_t *values)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	uint64_t cursor = 0;
+	int total = 0, first = 1;
+
+	for (;;) {
+		__u32 count = BATCH;
+		int err = bpf_map_lookup_batch(fd, first ? NULL : &cursor, &cursor, keys, values, &count, &opts);
+		if (err && err != -ENOENT) {
+			fprintf(stderr, "bpf_map_lookup_batch: %s\n", strerror(-err));
+			exit(1);
+		}
+		for (__u32 i = 0; i < count; i++)
+			merge(values + i * stride * cpus, cpus, stride);
+		total += count;
+		if (err == -ENOENT)
+			return total;
+		first = 0;
+	}
+}
+
+static int read_per_key(int fd, int cpus, size_t stride, uint8_t *value)
+{
+	uint8_t key[KEY_SIZE], next[KEY_SIZE];
+	int total = 0, have = 0;
+
+	while (bpf_map_get_next_key(fd, have ? key : NULL, next) == 0) {
+		if (bpf_map_lookup_elem(fd, next, value) == 0) {
+			merge(value, cpus, stride);
+			total++;
+		}
+		memcpy(key, next, KEY_SIZE);
+		have = 1;
+	}
+	return total;
+}
+
+int main(int argc, char **argv)
+{
+	int entries = argc > 1 ? atoi(argv[1]) : 16384;
+	int passes = argc > 2 ? atoi(argv[2]) : 20;
+	int cpus = libbpf_num_possible_cpus();
+	size_t stride = (VALUE_SIZE + 7) & ~7;
+	int fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_HASH, "ref_processes", KEY_SIZE, VALUE_SIZE, entries, NULL);
+	if (fd < 0) {
+		fprintf(stderr, "bpf_map_create: %s (run as root)\n", strerror(-fd));
+		return 1;
+	}
+	uint8_t key[KEY_SIZE] = {0};
+	uint8_t *value = calloc(cpus, stride);
+	for (int i = 0; i < entries; i++) {
+		memcpy(key, &i, sizeof(i));
+		for (size_t b = 0; b < cpus * stride; b += 8)
+			*(uint64_t *)(value + b) = i + b;
+		if (bpf_map_update_elem(fd, key, value, BPF_ANY)) {
+			fprintf(stderr, "bpf_map_update_elem failed\n");
+			return 1;
+		}
+	}
+	uint8_t *keys = malloc((size_t)BATCH * KEY_SIZE);
+	uint8_t *values = malloc((size_t)BATCH * stride * cpus);
+
+	for (int w = 0; w < 5; w++)
+		read_batch(fd, cpus, stride, keys, values);
+	double t = now_ms();
+	for (int p = 0; p < passes; p++)
+		if (read_batch(fd, cpus, stride, keys, values) != entries)
+			return 1;
+	printf("c_batch_ms=%.3f\n", (now_ms() - t) / passes);
+
+	t = now_ms();
+	for (int p = 0; p < passes / 4 + 1; p++)
+		if (read_per_key(fd, cpus, stride, value) != entries)
+			return 1;
+	printf("c_per_key_ms=%.3f\n", (now_ms() - t) / (passes / 4 + 1));
+	printf("checksum=%llu\n", (unsigned long long)sums[0]);
+	return 0;
+}
