@@ -118,6 +118,80 @@ struct {
 	__type(value, struct connection_stats);
 } scratch_connection SEC(".maps");
 
+/* The last task seen on each CPU, with what reading its start time and name cost: most events come
+ * from the same task as the one before them. */
+struct task_cache {
+	__u64 task;
+	__u64 start_ns;
+	char comm[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct task_cache);
+} last_task SEC(".maps");
+
+/* ---------------------------------------------------------------- kernel fields */
+
+/*
+ * Each reads a socket field: a direct, CO-RE-relocated load where the verifier knows the pointer's
+ * BTF type (fentry/fexit and tp_btf arguments), bpf_probe_read_kernel where it does not (kprobe
+ * arguments, pointers kept in maps or returned by helpers). `direct` is a constant in every program,
+ * so the other branch is compiled away.
+ */
+static __always_inline __u16 sk_family(struct sock *sk, bool direct)
+{
+	return direct ? sk->__sk_common.skc_family : BPF_CORE_READ(sk, __sk_common.skc_family);
+}
+
+static __always_inline __u16 sk_protocol(struct sock *sk, bool direct)
+{
+	return direct ? sk->sk_protocol : BPF_CORE_READ(sk, sk_protocol);
+}
+
+static __always_inline __u32 sk_state(struct sock *sk, bool direct)
+{
+	return direct ? sk->__sk_common.skc_state : BPF_CORE_READ(sk, __sk_common.skc_state);
+}
+
+static __always_inline __u16 sk_local_port(struct sock *sk, bool direct)
+{
+	return direct ? sk->__sk_common.skc_num : BPF_CORE_READ(sk, __sk_common.skc_num);
+}
+
+static __always_inline __u16 sk_remote_port(struct sock *sk, bool direct)
+{
+	return bpf_ntohs(direct ? sk->__sk_common.skc_dport : BPF_CORE_READ(sk, __sk_common.skc_dport));
+}
+
+static __always_inline __u32 sk_local_v4(struct sock *sk, bool direct)
+{
+	return direct ? sk->__sk_common.skc_rcv_saddr : BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+}
+
+static __always_inline __u32 sk_remote_v4(struct sock *sk, bool direct)
+{
+	return direct ? sk->__sk_common.skc_daddr : BPF_CORE_READ(sk, __sk_common.skc_daddr);
+}
+
+static __always_inline void sk_local_v6(struct sock *sk, bool direct, __u8 *out)
+{
+	if (direct)
+		__builtin_memcpy(out, sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8, 16);
+	else
+		BPF_CORE_READ_INTO((__u8(*)[16])out, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+}
+
+static __always_inline void sk_remote_v6(struct sock *sk, bool direct, __u8 *out)
+{
+	if (direct)
+		__builtin_memcpy(out, sk->__sk_common.skc_v6_daddr.in6_u.u6_addr8, 16);
+	else
+		BPF_CORE_READ_INTO((__u8(*)[16])out, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+}
+
 /* ---------------------------------------------------------------- counters and owners */
 
 static __always_inline void count_global(enum global_counter index, __u64 value)
@@ -129,14 +203,26 @@ static __always_inline void count_global(enum global_counter index, __u64 value)
 
 static __always_inline void owner_of_current(struct owner *o, __u32 direction)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
+	__u64 task = bpf_get_current_task();
+	__u32 zero = 0;
+	struct task_cache *cache = bpf_map_lookup_elem(&last_task, &zero);
 
 	o->tgid = bpf_get_current_pid_tgid() >> 32;
 	o->direction = direction;
+	o->cgroup_id = bpf_get_current_cgroup_id(); /* every time: the process may have moved */
+	if (cache && cache->task == task) {
+		o->start_ns = cache->start_ns;
+		__builtin_memcpy(o->comm, cache->comm, sizeof(o->comm));
+		return;
+	}
+	struct task_struct *leader = BPF_CORE_READ((struct task_struct *)task, group_leader);
 	o->start_ns = BPF_CORE_READ(leader, start_time);
-	o->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_core_read_str(o->comm, sizeof(o->comm), &leader->comm);
+	if (cache) {
+		cache->task = task;
+		cache->start_ns = o->start_ns;
+		__builtin_memcpy(cache->comm, o->comm, sizeof(cache->comm));
+	}
 }
 
 static __always_inline void remember_owner(struct sock *sk, struct owner *o)
@@ -221,31 +307,31 @@ static __always_inline bool is_v4_mapped(const __u8 *a)
 }
 
 /* Adds traffic to the connection sk is, as seen by owner o. */
-static __always_inline void count_connection(struct sock *sk, const struct owner *o, __u16 protocol,
+static __always_inline void count_connection(struct sock *sk, bool direct, const struct owner *o, __u16 protocol,
 					     __u64 sent, __u64 received, __u64 retransmits)
 {
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 family = sk_family(sk, direct);
 	struct connection_stats *c;
 
 	if (family == AF_INET) {
 		struct connection_key_v4 key = {
-			.saddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr),
-			.daddr = BPF_CORE_READ(sk, __sk_common.skc_daddr),
-			.sport = BPF_CORE_READ(sk, __sk_common.skc_num),
-			.dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport)),
+			.saddr = sk_local_v4(sk, direct),
+			.daddr = sk_remote_v4(sk, direct),
+			.sport = sk_local_port(sk, direct),
+			.dport = sk_remote_port(sk, direct),
 			.protocol = protocol,
 			.tgid = o->tgid,
 		};
 		c = connection_entry(&connections_v4, &key, GC_REFUSED_CONNECTIONS_V4, o->direction);
 	} else if (family == AF_INET6) {
 		struct connection_key_v6 key = {
-			.sport = BPF_CORE_READ(sk, __sk_common.skc_num),
-			.dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport)),
+			.sport = sk_local_port(sk, direct),
+			.dport = sk_remote_port(sk, direct),
 			.protocol = protocol,
 			.tgid = o->tgid,
 		};
-		BPF_CORE_READ_INTO(&key.saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(&key.daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+		sk_local_v6(sk, direct, key.saddr);
+		sk_remote_v6(sk, direct, key.daddr);
 		if (is_v4_mapped(key.daddr)) {
 			/* IPv4 on the wire: file it with the IPv4 connections */
 			struct connection_key_v4 key4 = {
@@ -277,32 +363,26 @@ static __always_inline void count_connection(struct sock *sk, const struct owner
 		__sync_fetch_and_add(&c->retransmits, retransmits);
 	if (o->direction != DIRECTION_UNKNOWN)
 		c->direction = o->direction;
-	c->state = protocol == IPPROTO_TCP ? BPF_CORE_READ(sk, __sk_common.skc_state) : 0;
+	c->state = protocol == IPPROTO_TCP ? sk_state(sk, direct) : 0;
 	c->last_seen_ns = bpf_ktime_get_ns();
 }
 
 /* The family of the connection on the wire: an IPv6 socket talking to a mapped address is IPv4. */
-static __always_inline __u16 wire_family(struct sock *sk)
+static __always_inline __u16 wire_family(struct sock *sk, bool direct)
 {
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 family = sk_family(sk, direct);
 	__u8 daddr[16];
 
 	if (family != AF_INET6)
 		return family;
-	BPF_CORE_READ_INTO(&daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+	sk_remote_v6(sk, direct, daddr);
 	return is_v4_mapped(daddr) ? AF_INET : AF_INET6;
-}
-
-static __always_inline bool is_inet(struct sock *sk)
-{
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	return family == AF_INET || family == AF_INET6;
 }
 
 /* ---------------------------------------------------------------- the events */
 
 /* A send call: ret is the byte count (or, at entry, the requested size) or -errno. */
-static __always_inline void on_send(struct sock *sk, __u16 protocol, long ret, bool errors_known)
+static __always_inline void on_send(struct sock *sk, bool direct, __u16 protocol, long ret, bool errors_known)
 {
 	struct owner o;
 	struct process_stats *p;
@@ -344,11 +424,11 @@ static __always_inline void on_send(struct sock *sk, __u16 protocol, long ret, b
 	if (p)
 		p->last_seen_ns = bpf_ktime_get_ns();
 	if (ret > 0)
-		count_connection(sk, &o, protocol, ret, 0, 0);
+		count_connection(sk, direct, &o, protocol, ret, 0, 0);
 }
 
 /* A receive: ret is the byte count or -errno; calls counts the call itself (0 for an error-only hook). */
-static __always_inline void on_receive(struct sock *sk, __u16 protocol, long ret, __u64 calls)
+static __always_inline void on_receive(struct sock *sk, bool direct, __u16 protocol, long ret, __u64 calls)
 {
 	struct owner o;
 	struct process_stats *p;
@@ -386,7 +466,7 @@ static __always_inline void on_receive(struct sock *sk, __u16 protocol, long ret
 	if (p)
 		p->last_seen_ns = bpf_ktime_get_ns();
 	if (ret > 0)
-		count_connection(sk, &o, protocol, 0, ret, 0);
+		count_connection(sk, direct, &o, protocol, 0, ret, 0);
 }
 
 /* An outbound TCP connect by the current process; ret < 0 (when known) is a failure. */
@@ -415,13 +495,13 @@ static __always_inline void on_connect(struct sock *sk, __u16 family, long ret)
 }
 
 /* A failed connect learned after the fact (SYN_SENT → CLOSE): charged to the socket's owner. */
-static __always_inline void on_connect_failed(struct sock *sk)
+static __always_inline void on_connect_failed(struct sock *sk, bool direct)
 {
 	struct owner o;
 	struct process_stats *p;
 
 	owner_of_socket(sk, &o);
-	count_global(wire_family(sk) == AF_INET6 ? GC_TCP_CONNECT_V6_ERRORS : GC_TCP_CONNECT_V4_ERRORS, 1);
+	count_global(wire_family(sk, direct) == AF_INET6 ? GC_TCP_CONNECT_V6_ERRORS : GC_TCP_CONNECT_V4_ERRORS, 1);
 	p = process_entry(&o);
 	if (p)
 		__sync_fetch_and_add(&p->tcp_connect_errors, 1);
@@ -455,7 +535,7 @@ static __always_inline void on_close(struct sock *sk, struct owner *o)
 }
 
 /* Retransmits run in softirq or timer context: charge the socket's owner. */
-static __always_inline void on_retransmit(struct sock *sk)
+static __always_inline void on_retransmit(struct sock *sk, bool direct)
 {
 	struct owner o;
 	struct process_stats *p;
@@ -465,7 +545,7 @@ static __always_inline void on_retransmit(struct sock *sk)
 	p = process_entry(&o);
 	if (p)
 		__sync_fetch_and_add(&p->tcp_retransmits, 1);
-	count_connection(sk, &o, IPPROTO_TCP, 0, 0, 1);
+	count_connection(sk, direct, &o, IPPROTO_TCP, 0, 0, 1);
 }
 
 static __always_inline void remember_call(__u32 function, void *sk, __u64 size)
@@ -501,14 +581,14 @@ static __always_inline __u32 listener_key(__u16 port, __u16 protocol)
 SEC("?fentry/tcp_sendmsg")
 int BPF_PROG(tramp_tcp_sendmsg_entry, struct sock *sk, void *msg, size_t size)
 {
-	on_send(sk, IPPROTO_TCP, size, false);
+	on_send(sk, true, IPPROTO_TCP, size, false);
 	return 0;
 }
 
 SEC("?fexit/tcp_sendmsg")
 int BPF_PROG(tramp_tcp_sendmsg_return, struct sock *sk, void *msg, size_t size, int ret)
 {
-	on_send(sk, IPPROTO_TCP, ret, true);
+	on_send(sk, true, IPPROTO_TCP, ret, true);
 	return 0;
 }
 
@@ -516,7 +596,7 @@ SEC("?fentry/tcp_cleanup_rbuf")
 int BPF_PROG(tramp_tcp_cleanup_rbuf, struct sock *sk, int copied)
 {
 	if (copied > 0)
-		on_receive(sk, IPPROTO_TCP, copied, 1);
+		on_receive(sk, true, IPPROTO_TCP, copied, 1);
 	return 0;
 }
 
@@ -528,7 +608,7 @@ int BPF_PROG(tramp_tcp_recvmsg_return, struct sock *sk)
 
 	bpf_get_func_ret(ctx, &ret);
 	if ((long)ret < 0)
-		on_receive(sk, IPPROTO_TCP, (long)ret, 0);
+		on_receive(sk, true, IPPROTO_TCP, (long)ret, 0);
 	return 0;
 }
 
@@ -545,7 +625,7 @@ int BPF_PROG(tramp_tcp_close, struct sock *sk)
 SEC("?fentry/tcp_retransmit_skb")
 int BPF_PROG(tramp_tcp_retransmit_skb, struct sock *sk)
 {
-	on_retransmit(sk);
+	on_retransmit(sk, true);
 	return 0;
 }
 
@@ -553,30 +633,30 @@ int BPF_PROG(tramp_tcp_retransmit_skb, struct sock *sk)
 SEC("?fentry/udp_sendmsg")
 int BPF_PROG(tramp_udp_sendmsg_entry, struct sock *sk, void *msg, size_t len)
 {
-	if (BPF_CORE_READ(sk, __sk_common.skc_family) == AF_INET)
-		on_send(sk, IPPROTO_UDP, len, false);
+	if (sk_family(sk, true) == AF_INET)
+		on_send(sk, true, IPPROTO_UDP, len, false);
 	return 0;
 }
 
 SEC("?fexit/udp_sendmsg")
 int BPF_PROG(tramp_udp_sendmsg_return, struct sock *sk, void *msg, size_t len, int ret)
 {
-	if (BPF_CORE_READ(sk, __sk_common.skc_family) == AF_INET)
-		on_send(sk, IPPROTO_UDP, ret, true);
+	if (sk_family(sk, true) == AF_INET)
+		on_send(sk, true, IPPROTO_UDP, ret, true);
 	return 0;
 }
 
 SEC("?fentry/udpv6_sendmsg")
 int BPF_PROG(tramp_udpv6_sendmsg_entry, struct sock *sk, void *msg, size_t len)
 {
-	on_send(sk, IPPROTO_UDP, len, false);
+	on_send(sk, true, IPPROTO_UDP, len, false);
 	return 0;
 }
 
 SEC("?fexit/udpv6_sendmsg")
 int BPF_PROG(tramp_udpv6_sendmsg_return, struct sock *sk, void *msg, size_t len, int ret)
 {
-	on_send(sk, IPPROTO_UDP, ret, true);
+	on_send(sk, true, IPPROTO_UDP, ret, true);
 	return 0;
 }
 
@@ -587,7 +667,7 @@ int BPF_PROG(tramp_udp_recvmsg_return, struct sock *sk)
 	__u64 ret = 0;
 
 	bpf_get_func_ret(ctx, &ret);
-	on_receive(sk, IPPROTO_UDP, (long)ret, 1);
+	on_receive(sk, true, IPPROTO_UDP, (long)ret, 1);
 	return 0;
 }
 
@@ -597,7 +677,7 @@ int BPF_PROG(tramp_udpv6_recvmsg_return, struct sock *sk)
 	__u64 ret = 0;
 
 	bpf_get_func_ret(ctx, &ret);
-	on_receive(sk, IPPROTO_UDP, (long)ret, 1);
+	on_receive(sk, true, IPPROTO_UDP, (long)ret, 1);
 	return 0;
 }
 
@@ -650,7 +730,7 @@ int BPF_PROG(tramp_inet_csk_accept_return, struct sock *listener)
 	struct owner o;
 
 	bpf_get_func_ret(ctx, &ret);
-	if (!ret || BPF_CORE_READ(listener, sk_protocol) != IPPROTO_TCP)
+	if (!ret || sk_protocol(listener, true) != IPPROTO_TCP)
 		return 0;
 	owner_of_current(&o, DIRECTION_INBOUND);
 	on_accept((struct sock *)ret, &o);
@@ -662,7 +742,7 @@ int BPF_PROG(tramp_inet_csk_accept_return, struct sock *listener)
 SEC("?kprobe/tcp_sendmsg")
 int BPF_KPROBE(probe_tcp_sendmsg_entry, struct sock *sk, void *msg, size_t size)
 {
-	on_send(sk, IPPROTO_TCP, size, false);
+	on_send(sk, false, IPPROTO_TCP, size, false);
 	return 0;
 }
 
@@ -679,7 +759,7 @@ int BPF_KRETPROBE(probe_tcp_sendmsg_return, int ret)
 	struct pending_call call = recall_call(PENDING_TCP_SENDMSG);
 
 	if (call.sk)
-		on_send((struct sock *)call.sk, IPPROTO_TCP, ret, true);
+		on_send((struct sock *)call.sk, false, IPPROTO_TCP, ret, true);
 	return 0;
 }
 
@@ -687,7 +767,7 @@ SEC("?kprobe/tcp_cleanup_rbuf")
 int BPF_KPROBE(probe_tcp_cleanup_rbuf, struct sock *sk, int copied)
 {
 	if (copied > 0)
-		on_receive(sk, IPPROTO_TCP, copied, 1);
+		on_receive(sk, false, IPPROTO_TCP, copied, 1);
 	return 0;
 }
 
@@ -704,7 +784,7 @@ int BPF_KRETPROBE(probe_tcp_recvmsg_return, int ret)
 	struct pending_call call = recall_call(PENDING_TCP_RECVMSG);
 
 	if (call.sk && ret < 0)
-		on_receive((struct sock *)call.sk, IPPROTO_TCP, ret, 0);
+		on_receive((struct sock *)call.sk, false, IPPROTO_TCP, ret, 0);
 	return 0;
 }
 
@@ -721,22 +801,22 @@ int BPF_KPROBE(probe_tcp_close, struct sock *sk)
 SEC("?kprobe/tcp_retransmit_skb")
 int BPF_KPROBE(probe_tcp_retransmit_skb, struct sock *sk)
 {
-	on_retransmit(sk);
+	on_retransmit(sk, false);
 	return 0;
 }
 
 SEC("?kprobe/udp_sendmsg")
 int BPF_KPROBE(probe_udp_sendmsg_entry, struct sock *sk, void *msg, size_t len)
 {
-	if (BPF_CORE_READ(sk, __sk_common.skc_family) == AF_INET)
-		on_send(sk, IPPROTO_UDP, len, false);
+	if (sk_family(sk, false) == AF_INET)
+		on_send(sk, false, IPPROTO_UDP, len, false);
 	return 0;
 }
 
 SEC("?kprobe/udp_sendmsg")
 int BPF_KPROBE(probe_udp_sendmsg_remember, struct sock *sk, void *msg, size_t len)
 {
-	if (BPF_CORE_READ(sk, __sk_common.skc_family) == AF_INET)
+	if (sk_family(sk, false) == AF_INET)
 		remember_call(PENDING_UDP_SENDMSG, sk, len);
 	return 0;
 }
@@ -747,14 +827,14 @@ int BPF_KRETPROBE(probe_udp_sendmsg_return, int ret)
 	struct pending_call call = recall_call(PENDING_UDP_SENDMSG);
 
 	if (call.sk)
-		on_send((struct sock *)call.sk, IPPROTO_UDP, ret, true);
+		on_send((struct sock *)call.sk, false, IPPROTO_UDP, ret, true);
 	return 0;
 }
 
 SEC("?kprobe/udpv6_sendmsg")
 int BPF_KPROBE(probe_udpv6_sendmsg_entry, struct sock *sk, void *msg, size_t len)
 {
-	on_send(sk, IPPROTO_UDP, len, false);
+	on_send(sk, false, IPPROTO_UDP, len, false);
 	return 0;
 }
 
@@ -773,7 +853,7 @@ int BPF_KRETPROBE(probe_udpv6_sendmsg_return, int ret)
 	struct pending_call call = recall_call(PENDING_UDP_SENDMSG);
 
 	if (call.sk)
-		on_send((struct sock *)call.sk, IPPROTO_UDP, ret, true);
+		on_send((struct sock *)call.sk, false, IPPROTO_UDP, ret, true);
 	return 0;
 }
 
@@ -790,7 +870,7 @@ int BPF_KRETPROBE(probe_udp_recvmsg_return, int ret)
 	struct pending_call call = recall_call(PENDING_UDP_RECVMSG);
 
 	if (call.sk)
-		on_receive((struct sock *)call.sk, IPPROTO_UDP, ret, 1);
+		on_receive((struct sock *)call.sk, false, IPPROTO_UDP, ret, 1);
 	return 0;
 }
 
@@ -807,7 +887,7 @@ int BPF_KRETPROBE(probe_udpv6_recvmsg_return, int ret)
 	struct pending_call call = recall_call(PENDING_UDP_RECVMSG);
 
 	if (call.sk)
-		on_receive((struct sock *)call.sk, IPPROTO_UDP, ret, 1);
+		on_receive((struct sock *)call.sk, false, IPPROTO_UDP, ret, 1);
 	return 0;
 }
 
@@ -866,7 +946,7 @@ int BPF_KRETPROBE(probe_inet_csk_accept_return, struct sock *newsk)
 {
 	struct owner o;
 
-	if (!newsk || BPF_CORE_READ(newsk, sk_protocol) != IPPROTO_TCP)
+	if (!newsk || sk_protocol(newsk, false) != IPPROTO_TCP)
 		return 0;
 	owner_of_current(&o, DIRECTION_INBOUND);
 	on_accept(newsk, &o);
@@ -881,11 +961,13 @@ int BPF_PROG(tp_sock_send_length, struct sock *sk, int ret, int flags)
 {
 	__u16 protocol;
 
-	if (!is_inet(sk))
+	__u16 family = sk_family(sk, true);
+
+	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	protocol = BPF_CORE_READ(sk, sk_protocol);
+	protocol = sk_protocol(sk, true);
 	if (protocol == IPPROTO_TCP || protocol == IPPROTO_UDP)
-		on_send(sk, protocol, ret, true);
+		on_send(sk, true, protocol, ret, true);
 	return 0;
 }
 
@@ -894,13 +976,15 @@ int BPF_PROG(tp_sock_recv_length, struct sock *sk, int ret, int flags)
 {
 	__u16 protocol;
 
-	if (!is_inet(sk))
+	__u16 family = sk_family(sk, true);
+
+	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	protocol = BPF_CORE_READ(sk, sk_protocol);
+	protocol = sk_protocol(sk, true);
 	if (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP)
 		return 0;
 	/* MSG_PEEK leaves the data queued: the call counts, its bytes do when really read. */
-	on_receive(sk, protocol, (flags & MSG_PEEK) && ret > 0 ? 0 : ret, 1);
+	on_receive(sk, true, protocol, (flags & MSG_PEEK) && ret > 0 ? 0 : ret, 1);
 	return 0;
 }
 
@@ -910,21 +994,21 @@ int BPF_PROG(tp_inet_sock_set_state, struct sock *sk, int oldstate, int newstate
 	struct owner o;
 	__u32 key;
 
-	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+	if (sk_protocol(sk, true) != IPPROTO_TCP)
 		return 0;
 	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
 		/* connect(): process context */
-		on_connect(sk, wire_family(sk), 0);
+		on_connect(sk, wire_family(sk, true), 0);
 	} else if (newstate == TCP_LISTEN) {
 		/* listen(): process context */
 		owner_of_current(&o, DIRECTION_INBOUND);
 		remember_owner(sk, &o);
-		key = listener_key(BPF_CORE_READ(sk, __sk_common.skc_num), IPPROTO_TCP);
+		key = listener_key(sk_local_port(sk, true), IPPROTO_TCP);
 		if (bpf_map_update_elem(&listeners, &key, &o, BPF_ANY))
 			count_global(GC_REFUSED_LISTENERS, 1);
 	} else if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED) {
 		/* passive open, in softirq: charge the listener's owner */
-		key = listener_key(BPF_CORE_READ(sk, __sk_common.skc_num), IPPROTO_TCP);
+		key = listener_key(sk_local_port(sk, true), IPPROTO_TCP);
 		struct owner *listener = bpf_map_lookup_elem(&listeners, &key);
 		if (listener)
 			__builtin_memcpy(&o, listener, sizeof(o));
@@ -934,11 +1018,11 @@ int BPF_PROG(tp_inet_sock_set_state, struct sock *sk, int oldstate, int newstate
 	}
 	if (newstate == TCP_CLOSE) {
 		if (oldstate == TCP_LISTEN) {
-			key = listener_key(BPF_CORE_READ(sk, __sk_common.skc_num), IPPROTO_TCP);
+			key = listener_key(sk_local_port(sk, true), IPPROTO_TCP);
 			bpf_map_delete_elem(&listeners, &key);
 		}
 		if (oldstate == TCP_SYN_SENT)
-			on_connect_failed(sk);
+			on_connect_failed(sk, true);
 		owner_of_socket(sk, &o);
 		on_close(sk, &o);
 	}
@@ -948,7 +1032,7 @@ int BPF_PROG(tp_inet_sock_set_state, struct sock *sk, int oldstate, int newstate
 SEC("?tp_btf/tcp_retransmit_skb")
 int BPF_PROG(tp_tcp_retransmit_skb, struct sock *sk)
 {
-	on_retransmit(sk);
+	on_retransmit(sk, true);
 	return 0;
 }
 
