@@ -1,10 +1,14 @@
 package io.ebpfnet.cli;
 
+import io.ebpfnet.cli.config.CollectorConfig;
+import io.ebpfnet.cli.config.ConfigException;
+import io.ebpfnet.cli.config.ConfigLoader;
 import io.ebpfnet.core.KernelDetection;
 import io.ebpfnet.core.detect.AttachDecision;
 import io.ebpfnet.core.detect.AttachModeChooser;
 import io.ebpfnet.core.detect.CoreTracing;
 import io.ebpfnet.core.detect.DetectionReport;
+import io.ebpfnet.core.detect.TypeFormat;
 import io.ebpfnet.socket.LoadMode;
 import io.ebpfnet.socket.SocketCollector;
 import io.ebpfnet.socket.SocketCollectorOptions;
@@ -17,6 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
@@ -37,19 +42,29 @@ final class RootCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--interval", defaultValue = "5", paramLabel = "SECONDS",
-            description = "Seconds between outputs (Netdata's update every; default: ${DEFAULT-VALUE}).")
-    int interval;
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration: TOML, or Netdata's ebpf.d/network.conf (see docs/configuration.md).")
+    Path config;
+
+    @Option(names = "--interval", paramLabel = "SECONDS",
+            description = "Seconds between outputs; overrides update every (default 5).")
+    Integer interval;
 
     @Option(names = "--count", defaultValue = "0", paramLabel = "N", description = "Stop after N outputs (0: run until stopped).")
     int count;
 
-    @Option(names = "--mode", defaultValue = "auto", paramLabel = "MODE",
-            description = "auto, legacy, trampoline, probe or tracepoint (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lifetime", paramLabel = "SECONDS", description = "Stop after this many seconds (default: run until stopped).")
+    Integer lifetime;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "auto, legacy, trampoline, probe or tracepoint; overrides ebpf type format and ebpf co-re tracing.")
     AttachModeOption mode;
 
-    @Option(names = "--load-mode", defaultValue = "entry", paramLabel = "MODE",
-            description = "entry or return: return also counts errors (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--load-mode", paramLabel = "MODE", description = "entry or return; overrides ebpf load mode.")
     LoadMode loadMode;
 
     @Option(names = "--allow-fallback", description = "When the requested mode is refused, fall back to the best allowed one.")
@@ -57,31 +72,46 @@ final class RootCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (interval < 1 || count < 0) {
-            spec.commandLine().getErr().println("error: --interval must be at least 1 and --count at least 0");
-            return ExitCode.USAGE.code();
-        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if ((interval != null && interval < 1) || count < 0 || (lifetime != null && lifetime < 1)) {
+            err.println("error: --interval and --lifetime must be at least 1, --count at least 0");
+            return ExitCode.USAGE.code();
+        }
+        CollectorConfig cfg;
+        try {
+            cfg = config != null ? ConfigLoader.load(config) : CollectorConfig.defaults();
+        } catch (ConfigException e) {
+            err.println("error: " + e.getMessage());
+            return ExitCode.USAGE.code();
+        }
+        cfg.warnings().forEach(w -> err.println("warning: " + w));
+        int every = interval != null ? interval : cfg.updateEvery();
+        LoadMode load = loadMode != null ? loadMode : cfg.loadMode();
+        TypeFormat typeFormat = mode != null ? mode.typeFormat() : cfg.typeFormat();
+        CoreTracing tracing = mode != null ? mode.tracing(cfg.coreTracing()) : cfg.coreTracing();
+
         DetectionReport report = KernelDetection.detect();
-        AttachDecision decision = AttachModeChooser.choose(mode.typeFormat(), mode.tracing(CoreTracing.TRAMPOLINE),
-                allowFallback, report);
+        AttachDecision decision = AttachModeChooser.choose(typeFormat, tracing, allowFallback, report);
         err.println("ebpf-cli: kernel " + report.release() + ", attach mode " + decision.mode().cliName()
                 + " (" + decision.reasons().getLast() + ")");
         err.flush();
 
-        SocketCollectorOptions options = SocketCollectorOptions.defaults(decision.mode()).withLoadMode(loadMode);
+        SocketCollectorOptions options = new SocketCollectorOptions(decision.mode(), load, cfg.bandwidthTableSize(),
+                cfg.ipv4ConnectionTableSize(), cfg.ipv6ConnectionTableSize(), cfg.udpConnectionTableSize(), cfg.mapsPerCore());
         StopSignals stop = new StopSignals();
+        long deadline = lifetime == null ? Long.MAX_VALUE : System.nanoTime() + lifetime * 1_000_000_000L;
         try (SocketCollector collector = SocketCollector.start(options)) {
             collector.skippedPrograms().forEach(s -> err.println("ebpf-cli: skipped " + s));
-            TextReport text = new TextReport(out, options);
+            IntervalPrinter printer = format == OutputFormat.JSON ? new JsonReport(out, options) : new TextReport(out, options);
             SocketSnapshot previous = collector.snapshot();
             for (int n = 0; count == 0 || n < count; n++) {
-                if (stop.await(interval)) {
+                long wait = Math.min(every, Math.max(0, (deadline - System.nanoTime()) / 1_000_000_000L));
+                if (wait == 0 || stop.await(wait)) {
                     break;
                 }
                 SocketSnapshot current = collector.snapshot();
-                text.print(new SocketInterval(previous, current, SocketRates.between(previous, current)));
+                printer.print(new SocketInterval(previous, current, SocketRates.between(previous, current)));
                 previous = current;
             }
         }

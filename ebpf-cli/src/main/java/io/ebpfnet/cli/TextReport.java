@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Plain-text output: the global charts, then the processes with the most traffic in the interval. */
-final class TextReport {
+final class TextReport implements IntervalPrinter {
     private static final int TOP = 10;
     private static final ProcessCounter[] BYTES = {ProcessCounter.TCP_BYTES_SENT, ProcessCounter.TCP_BYTES_RECEIVED,
             ProcessCounter.UDP_BYTES_SENT, ProcessCounter.UDP_BYTES_RECEIVED};
@@ -29,7 +29,8 @@ final class TextReport {
         this.options = options;
     }
 
-    void print(SocketInterval interval) {
+    @Override
+    public void print(SocketInterval interval) {
         SocketRates rates = interval.rates();
         out.printf(Locale.ROOT, "%s  interval %.2f s  mode %s/%s%n", interval.current().time(), rates.seconds(),
                 options.attachMode().cliName(), options.loadMode().configName());

@@ -1,0 +1,73 @@
+package io.ebpfnet.cli;
+
+import io.ebpfnet.core.JsonText;
+import io.ebpfnet.socket.ProcessCounter;
+import io.ebpfnet.socket.ProcessTable;
+import io.ebpfnet.socket.SocketCollectorOptions;
+import io.ebpfnet.socket.SocketInterval;
+import io.ebpfnet.socket.SocketRates;
+import io.ebpfnet.socket.metrics.Dimension;
+import io.ebpfnet.socket.metrics.GlobalChart;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * {@code --format json}: one object per line per interval (schema in the README): the time, the
+ * measured interval, the modes, the global charts' per-second values keyed by chart id then dimension
+ * name, and every process row with its cumulative counters.
+ */
+final class JsonReport implements IntervalPrinter {
+    private final PrintWriter out;
+    private final SocketCollectorOptions options;
+
+    JsonReport(PrintWriter out, SocketCollectorOptions options) {
+        this.out = out;
+        this.options = options;
+    }
+
+    @Override
+    public void print(SocketInterval interval) {
+        SocketRates rates = interval.rates();
+        StringBuilder sb = new StringBuilder(4096);
+        sb.append("{\"time\":").append(JsonText.quote(interval.current().time().toString()))
+                .append(",\"interval_seconds\":").append(number(rates.seconds()))
+                .append(",\"attach_mode\":").append(JsonText.quote(options.attachMode().cliName()))
+                .append(",\"load_mode\":").append(JsonText.quote(options.loadMode().configName()))
+                .append(",\"global\":{");
+        String chartSep = "";
+        for (GlobalChart chart : GlobalChart.published(options.loadMode())) {
+            sb.append(chartSep).append(JsonText.quote(chart.id())).append(":{");
+            String dimSep = "";
+            for (Dimension d : chart.dimensions()) {
+                sb.append(dimSep).append(JsonText.quote(d.name())).append(':').append(number(chart.value(d, rates)));
+                dimSep = ",";
+            }
+            sb.append('}');
+            chartSep = ",";
+        }
+        // Filled by the apps/cgroups grouping; empty objects until it is configured.
+        sb.append("},\"apps\":{},\"cgroups\":{},\"services\":{},\"processes\":[");
+        ProcessTable p = interval.current().processes();
+        for (int row = 0; row < p.size(); row++) {
+            if (row > 0) {
+                sb.append(',');
+            }
+            sb.append("{\"pid\":").append(p.tgid(row))
+                    .append(",\"comm\":").append(JsonText.quote(p.tgid(row) == 0 ? "[unknown]" : p.comm(row)))
+                    .append(",\"app_group\":null,\"cgroup\":null,\"cgroup_id\":").append(p.cgroupId(row))
+                    .append(",\"exited\":").append(p.exited(row));
+            for (ProcessCounter c : ProcessCounter.values()) {
+                sb.append(",\"").append(c.fieldName()).append("\":").append(p.get(row, c));
+            }
+            sb.append('}');
+        }
+        sb.append("]}");
+        out.println(sb);
+        out.flush();
+    }
+
+    private static String number(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+}

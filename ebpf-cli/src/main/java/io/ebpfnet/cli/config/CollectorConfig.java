@@ -1,0 +1,29 @@
+package io.ebpfnet.cli.config;
+
+import io.ebpfnet.core.detect.CoreTracing;
+import io.ebpfnet.core.detect.TypeFormat;
+import io.ebpfnet.socket.LoadMode;
+
+import java.util.List;
+
+/**
+ * The collector's configuration, checked: every option of Netdata's {@code network.conf} with the
+ * same meaning and default, plus the connection-view and apps-groups settings.
+ */
+public record CollectorConfig(int updateEvery, LoadMode loadMode, boolean apps, boolean cgroups, int bandwidthTableSize,
+                              int ipv4ConnectionTableSize, int ipv6ConnectionTableSize, int udpConnectionTableSize,
+                              TypeFormat typeFormat, CoreTracing coreTracing, boolean mapsPerCore, int lifetime,
+                              String appsGroupsFile, boolean connectionsEnabled, String connectionPorts,
+                              String connectionIps, String connectionHostnames, boolean connectionsIncludeLoopback,
+                              boolean resolveHostnames, boolean resolveServiceNames, String source,
+                              List<String> warnings) {
+
+    /** Every default. */
+    public static CollectorConfig defaults() {
+        try {
+            return ConfigLoader.from(new RawConfig(), "(defaults)");
+        } catch (ConfigException e) {
+            throw new AssertionError("the defaults are invalid", e);
+        }
+    }
+}

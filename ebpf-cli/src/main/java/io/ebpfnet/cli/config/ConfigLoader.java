@@ -1,0 +1,158 @@
+package io.ebpfnet.cli.config;
+
+import io.ebpfnet.core.detect.CoreTracing;
+import io.ebpfnet.core.detect.TypeFormat;
+import io.ebpfnet.socket.LoadMode;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads a configuration file in either form — TOML ({@code .toml}) or Netdata's {@code network.conf}
+ * INI ({@code .conf}); other names are told apart by content — and checks every value.
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {
+    }
+
+    /** The configuration in {@code path}. */
+    public static CollectorConfig load(Path path) throws ConfigException {
+        String file = path.toString();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read: " + e.getMessage());
+        }
+        String text = decode(bytes, file);
+        if (text.isBlank()) {
+            throw ConfigException.at(file, 0, "the file is empty; put options under [global] (see docs/configuration.md) or leave out --config");
+        }
+        RawConfig raw = isToml(path, text) ? TomlConfigReader.read(text, file) : NetdataConfReader.read(text, file);
+        return from(raw, file);
+    }
+
+    /** Netdata's name for what is in {@code path}: "toml" or "netdata". */
+    static boolean isToml(Path path, String text) {
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".toml")) {
+            return true;
+        }
+        if (name.endsWith(".conf")) {
+            return false;
+        }
+        // Netdata's names have spaces ("update every = 5"); TOML keys cannot.
+        for (String line : text.split("\n")) {
+            String l = line.strip();
+            int eq = l.indexOf('=');
+            if (!l.startsWith("#") && eq > 0 && l.substring(0, eq).strip().contains(" ")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String decode(byte[] bytes, String file) throws ConfigException {
+        for (byte b : bytes) {
+            if (b == 0) {
+                throw ConfigException.at(file, 0, "contains NUL bytes: not a text configuration file");
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw ConfigException.at(file, 0, "is not UTF-8 text: not a configuration file");
+        }
+    }
+
+    static CollectorConfig from(RawConfig raw, String source) throws ConfigException {
+        Values v = new Values(raw);
+        return new CollectorConfig(
+                (int) v.integer(ConfigKey.UPDATE_EVERY),
+                LoadMode.parse(v.choice(ConfigKey.EBPF_LOAD_MODE)),
+                v.bool(ConfigKey.APPS),
+                v.bool(ConfigKey.CGROUPS),
+                (int) v.integer(ConfigKey.BANDWIDTH_TABLE_SIZE),
+                (int) v.integer(ConfigKey.IPV4_CONNECTION_TABLE_SIZE),
+                (int) v.integer(ConfigKey.IPV6_CONNECTION_TABLE_SIZE),
+                (int) v.integer(ConfigKey.UDP_CONNECTION_TABLE_SIZE),
+                TypeFormat.parse(v.choice(ConfigKey.EBPF_TYPE_FORMAT)),
+                CoreTracing.parse(v.choice(ConfigKey.EBPF_CORE_TRACING)),
+                v.bool(ConfigKey.MAPS_PER_CORE),
+                (int) v.integer(ConfigKey.LIFETIME),
+                v.string(ConfigKey.APPS_GROUPS_FILE),
+                v.bool(ConfigKey.CONNECTIONS_ENABLED),
+                v.string(ConfigKey.CONNECTIONS_PORTS),
+                v.string(ConfigKey.CONNECTIONS_IPS),
+                v.string(ConfigKey.CONNECTIONS_HOSTNAMES),
+                v.bool(ConfigKey.CONNECTIONS_LOOPBACK),
+                v.bool(ConfigKey.RESOLVE_HOSTNAMES),
+                v.bool(ConfigKey.RESOLVE_SERVICE_NAMES),
+                source,
+                List.copyOf(raw.warnings));
+    }
+
+    /** Checks each value against its key. */
+    private record Values(RawConfig raw) {
+        private RawValue get(ConfigKey key) {
+            RawValue v = raw.values.get(key);
+            return v != null ? v : new RawValue(key, key.defaultValue(), "(default)", 0, null);
+        }
+
+        long integer(ConfigKey key) throws ConfigException {
+            RawValue v = get(key);
+            if (v.tomlType() != null && !v.tomlType().equals("integer")) {
+                throw bad(v, "is a TOML " + v.tomlType() + "; expected " + key.allowed());
+            }
+            long n;
+            try {
+                n = Long.parseLong(v.text().strip());
+            } catch (NumberFormatException e) {
+                throw bad(v, "is not a whole number; expected " + key.allowed());
+            }
+            if (n < key.min() || n > key.max()) {
+                throw bad(v, "is out of range; expected " + key.allowed());
+            }
+            return n;
+        }
+
+        boolean bool(ConfigKey key) throws ConfigException {
+            RawValue v = get(key);
+            if (v.tomlType() != null && !v.tomlType().equals("boolean") && !v.tomlType().equals("string")) {
+                throw bad(v, "is a TOML " + v.tomlType() + "; expected true/false or \"yes\"/\"no\"");
+            }
+            return switch (v.text().strip().toLowerCase(Locale.ROOT)) {
+                case "yes", "true", "on", "1" -> true;
+                case "no", "false", "off", "0" -> false;
+                default -> throw bad(v, "is not yes or no");
+            };
+        }
+
+        String choice(ConfigKey key) throws ConfigException {
+            RawValue v = get(key);
+            String s = v.text().strip().toLowerCase(Locale.ROOT);
+            if (!key.choices().contains(s)) {
+                throw bad(v, "is not allowed; expected " + key.allowed());
+            }
+            return s;
+        }
+
+        String string(ConfigKey key) {
+            return get(key).text().strip();
+        }
+
+        private static ConfigException bad(RawValue v, String why) {
+            String name = v.tomlType() != null ? v.key().tomlSection() + "." + v.key().tomlName()
+                    : "[" + v.key().section() + "] " + v.key().netdataName();
+            return ConfigException.at(v.file(), v.line(), name + " = '" + v.text() + "' " + why);
+        }
+    }
+}
