@@ -32,14 +32,16 @@ ebpfnet_apt_install() {
 
 # Debian packages: the BPF toolchain and headers, libbpf/libelf at run time, the wrapper's download
 # tools, and what the kernel tests drive (nftables and iproute2 for namespaces and packet loss).
-ebpfnet_packages="clang llvm libbpf-dev libelf-dev libbpf1 libelf1 curl unzip ca-certificates nftables iproute2 procps"
-ebpfnet_missing=""
-if command -v dpkg-query >/dev/null 2>&1; then
-  for p in $ebpfnet_packages; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || ebpfnet_missing="$ebpfnet_missing $p"
+# Installs those of the named Debian packages that are missing.
+ebpfnet_require_packages() {
+  local missing="" p
+  command -v dpkg-query >/dev/null 2>&1 || return 0
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
   done
-  [ -z "$ebpfnet_missing" ] || ebpfnet_apt_install $ebpfnet_missing
-fi
+  [ -z "$missing" ] || ebpfnet_apt_install $missing
+}
+ebpfnet_require_packages clang llvm libbpf-dev libelf-dev libbpf1 libelf1 curl unzip ca-certificates nftables iproute2 procps
 
 # A JDK >= 22: JAVA_HOME first, then /usr/lib/jvm, then the distribution's package.
 ebpfnet_java_major() {

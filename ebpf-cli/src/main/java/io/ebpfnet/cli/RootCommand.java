@@ -20,9 +20,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import io.ebpfnet.cli.prometheus.PrometheusServer;
+import io.ebpfnet.cli.prometheus.PrometheusText;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code ebpf-cli}: without a subcommand, runs the socket collector and prints every interval until
@@ -59,6 +63,10 @@ final class RootCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
             description = "table or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
+
+    @Option(names = "--prometheus", paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics while running (an empty HOST is 127.0.0.1).")
+    String prometheus;
 
     @Option(names = "--mode", paramLabel = "MODE",
             description = "auto, legacy, trampoline, probe or tracepoint; overrides ebpf type format and ebpf co-re tracing.")
@@ -101,20 +109,39 @@ final class RootCommand implements Callable<Integer> {
                 cfg.ipv4ConnectionTableSize(), cfg.ipv6ConnectionTableSize(), cfg.udpConnectionTableSize(), cfg.mapsPerCore());
         StopSignals stop = new StopSignals();
         long deadline = lifetime == null ? Long.MAX_VALUE : System.nanoTime() + lifetime * 1_000_000_000L;
-        try (SocketCollector collector = SocketCollector.start(options)) {
+        AtomicReference<String> metrics = new AtomicReference<>("");
+        try (SocketCollector collector = SocketCollector.start(options);
+             PrometheusServer server = prometheus == null ? null : PrometheusServer.start(prometheus, metrics::get)) {
             collector.skippedPrograms().forEach(s -> err.println("ebpf-cli: skipped " + s));
+            if (server != null) {
+                err.println("ebpf-cli: Prometheus metrics at http://" + prometheus.substring(0, prometheus.lastIndexOf(':'))
+                        .replaceFirst("^$", "127.0.0.1") + ":" + server.port() + "/metrics");
+            }
+            err.flush();
             IntervalPrinter printer = format == OutputFormat.JSON ? new JsonReport(out, options) : new TextReport(out, options);
-            SocketSnapshot previous = collector.snapshot();
+            SocketSnapshot previous = read(collector, options, metrics);
             for (int n = 0; count == 0 || n < count; n++) {
                 long wait = Math.min(every, Math.max(0, (deadline - System.nanoTime()) / 1_000_000_000L));
                 if (wait == 0 || stop.await(wait)) {
                     break;
                 }
-                SocketSnapshot current = collector.snapshot();
+                SocketSnapshot current = read(collector, options, metrics);
                 printer.print(new SocketInterval(previous, current, SocketRates.between(previous, current)));
                 previous = current;
             }
+        } catch (IllegalArgumentException | java.net.BindException e) {
+            err.println("error: --prometheus " + prometheus + ": " + e.getMessage());
+            return ExitCode.USAGE.code();
         }
         return ExitCode.OK.code();
+    }
+
+    /** A snapshot, also rendered for the Prometheus endpoint (which so never reads the maps itself). */
+    private static SocketSnapshot read(SocketCollector collector, SocketCollectorOptions options, AtomicReference<String> metrics) {
+        long start = System.nanoTime();
+        SocketSnapshot snapshot = collector.snapshot();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        metrics.set(PrometheusText.render(snapshot, options, collector.attachedPrograms().size(), seconds));
+        return snapshot;
     }
 }
