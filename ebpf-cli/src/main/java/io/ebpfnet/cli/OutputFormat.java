@@ -1,4 +1,4 @@
 package io.ebpfnet.cli;
 
-/** {@code --format}: the top-like text report, or one JSON object per line. */
-enum OutputFormat { TABLE, JSON }
+/** {@code --format}: the text report, one JSON object per line, or Netdata's plugin protocol. */
+enum OutputFormat { TABLE, JSON, NETDATA }

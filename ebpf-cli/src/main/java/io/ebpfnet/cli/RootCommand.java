@@ -61,7 +61,7 @@ final class RootCommand implements Callable<Integer> {
     Integer lifetime;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table or json (default: ${DEFAULT-VALUE}).")
+            description = "table, json or netdata (Netdata's external-plugin protocol) (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
     @Option(names = "--prometheus", paramLabel = "HOST:PORT",
@@ -118,7 +118,15 @@ final class RootCommand implements Callable<Integer> {
                         .replaceFirst("^$", "127.0.0.1") + ":" + server.port() + "/metrics");
             }
             err.flush();
-            IntervalPrinter printer = format == OutputFormat.JSON ? new JsonReport(out, options) : new TextReport(out, options);
+            NetdataReport netdata = format == OutputFormat.NETDATA ? new NetdataReport(out, options, every) : null;
+            IntervalPrinter printer = switch (format) {
+                case JSON -> new JsonReport(out, options);
+                case NETDATA -> netdata;
+                case TABLE -> new TextReport(out, options);
+            };
+            if (netdata != null) {
+                netdata.defineCharts();
+            }
             SocketSnapshot previous = read(collector, options, metrics);
             for (int n = 0; count == 0 || n < count; n++) {
                 long wait = Math.min(every, Math.max(0, (deadline - System.nanoTime()) / 1_000_000_000L));
@@ -128,6 +136,9 @@ final class RootCommand implements Callable<Integer> {
                 SocketSnapshot current = read(collector, options, metrics);
                 printer.print(new SocketInterval(previous, current, SocketRates.between(previous, current)));
                 previous = current;
+            }
+            if (netdata != null) {
+                netdata.obsoleteCharts();
             }
         } catch (IllegalArgumentException | java.net.BindException e) {
             err.println("error: --prometheus " + prometheus + ": " + e.getMessage());
