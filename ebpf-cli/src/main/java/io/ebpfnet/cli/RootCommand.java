@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicReference;
         // Keep in step with ExitCode (a test checks).
         exitCodeList = {"0:ok", "1:runtime error", "2:usage or configuration error",
                 "3:missing privileges (CAP_BPF, CAP_PERFMON)", "4:kernel not supported"},
-        subcommands = {DetectCommand.class})
+        subcommands = {DetectCommand.class, ConnectionsCommand.class})
 final class RootCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

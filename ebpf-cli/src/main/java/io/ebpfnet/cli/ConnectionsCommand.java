@@ -1,0 +1,86 @@
+package io.ebpfnet.cli;
+
+import io.ebpfnet.core.KernelDetection;
+import io.ebpfnet.core.detect.AttachDecision;
+import io.ebpfnet.core.detect.AttachModeChooser;
+import io.ebpfnet.core.detect.CoreTracing;
+import io.ebpfnet.socket.ConnectionTable;
+import io.ebpfnet.socket.ProcessTable;
+import io.ebpfnet.socket.SocketCollector;
+import io.ebpfnet.socket.SocketCollectorOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code connections}: watch for a while, then print the per-connection table once. */
+@Command(name = "connections", mixinStandardHelpOptions = true,
+        description = "Collect for a while, then print every connection seen: protocol, local and remote address and port,"
+                + " direction, owning process, bytes and calls each way, retransmits, TCP state.")
+final class ConnectionsCommand implements Callable<Integer> {
+    private static final String[] TCP_STATES = {"-", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
+            "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV"};
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--duration", defaultValue = "5", paramLabel = "SECONDS", description = "How long to watch (default: ${DEFAULT-VALUE}).")
+    int duration;
+
+    @Option(names = "--no-loopback", description = "Leave out connections between loopback addresses.")
+    boolean noLoopback;
+
+    @Option(names = "--mode", defaultValue = "auto", paramLabel = "MODE", description = "auto, legacy, trampoline, probe or tracepoint.")
+    AttachModeOption mode;
+
+    @Override
+    public Integer call() throws Exception {
+        if (duration < 1) {
+            spec.commandLine().getErr().println("error: --duration must be at least 1");
+            return ExitCode.USAGE.code();
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        AttachDecision decision = AttachModeChooser.choose(mode.typeFormat(), mode.tracing(CoreTracing.TRAMPOLINE), false,
+                KernelDetection.detect());
+        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(decision.mode()))) {
+            if (new StopSignals().await(duration)) {
+                return ExitCode.OK.code();
+            }
+            Map<Integer, String> names = new HashMap<>();
+            ProcessTable processes = collector.snapshot().processes();
+            for (int r = 0; r < processes.size(); r++) {
+                names.putIfAbsent(processes.tgid(r), processes.comm(r));
+            }
+            out.printf(Locale.ROOT, "%-5s %-45s %-45s %-8s %-7s %-15s %12s %12s %8s %8s %7s %s%n", "PROTO", "LOCAL", "REMOTE",
+                    "DIR", "PID", "COMMAND", "SENT_BYTES", "RECV_BYTES", "SENDS", "RECVS", "RETRANS", "STATE");
+            for (boolean ipv6 : new boolean[] {false, true}) {
+                ConnectionTable t = collector.connections(ipv6);
+                for (int r = 0; r < t.size(); r++) {
+                    if (noLoopback && t.isLoopback(r)) {
+                        continue;
+                    }
+                    int state = t.tcpState(r);
+                    out.printf(Locale.ROOT, "%-5s %-45s %-45s %-8s %-7d %-15s %12d %12d %8d %8d %7d %s%n",
+                            t.protocol(r) == 6 ? "tcp" : "udp",
+                            endpoint(t.localAddress(r).getHostAddress(), t.localPort(r), ipv6),
+                            endpoint(t.remoteAddress(r).getHostAddress(), t.remotePort(r), ipv6),
+                            t.direction(r).name().toLowerCase(Locale.ROOT), t.tgid(r), names.getOrDefault(t.tgid(r), "?"),
+                            t.bytesSent(r), t.bytesReceived(r), t.sendCalls(r), t.receiveCalls(r), t.retransmits(r),
+                            t.protocol(r) == 6 && state < TCP_STATES.length ? TCP_STATES[state] : "-");
+                }
+            }
+            out.flush();
+        }
+        return ExitCode.OK.code();
+    }
+
+    private static String endpoint(String address, int port, boolean ipv6) {
+        return (ipv6 ? "[" + address + "]" : address) + ":" + port;
+    }
+}

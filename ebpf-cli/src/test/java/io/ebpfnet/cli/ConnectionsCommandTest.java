@@ -1,0 +1,54 @@
+package io.ebpfnet.cli;
+
+import io.ebpfnet.core.testing.KernelTests;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code connections} lists a connection made while it watched, with exact bytes and the right direction. */
+class ConnectionsCommandTest {
+    @Test
+    void listsTheTestsConnectionWithExactBytes() throws Exception {
+        KernelTests.requireBpf();
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        int[] port = new int[1];
+        Thread traffic = new Thread(() -> {
+            try {
+                Thread.sleep(1500); // let the collector attach first
+                try (ServerSocket server = new ServerSocket()) {
+                    server.bind(new InetSocketAddress(lo, 0));
+                    port[0] = server.getLocalPort();
+                    try (Socket c = new Socket(lo, port[0]); Socket a = server.accept()) {
+                        OutputStream out = c.getOutputStream();
+                        InputStream in = a.getInputStream();
+                        out.write(new byte[5555]);
+                        in.readNBytes(5555);
+                    }
+                }
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        traffic.start();
+        CliRun run = CliRun.of("connections", "--duration", "3");
+        traffic.join();
+        assertEquals(0, run.exitCode(), run.err());
+        String pid = String.valueOf(ProcessHandle.current().pid());
+        String outbound = run.out().lines().filter(l -> l.contains("127.0.0.1:" + port[0]) && l.contains(" outbound "))
+                .findFirst().orElseThrow(() -> new AssertionError("no outbound row for port " + port[0] + ":\n" + run.out()));
+        assertTrue(outbound.startsWith("tcp"), outbound);
+        assertTrue(outbound.contains(" " + pid + " "), outbound);
+        assertTrue(outbound.matches(".* 5555 +0 +1 +0 .*"), outbound);
+        String inbound = run.out().lines().filter(l -> l.contains("127.0.0.1:" + port[0] + " ") && l.contains(" inbound "))
+                .findFirst().orElseThrow(() -> new AssertionError("no inbound row:\n" + run.out()));
+        assertTrue(inbound.matches(".* 0 +5555 +0 +1 .*"), inbound);
+    }
+}
