@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the unit and kernel tests on this machine's kernel (they need root: CAP_BPF,
-# CAP_PERFMON, CAP_NET_ADMIN), then the attach-mode kernel matrix under qemu where the workplace's
-# in-kernel.sh is available (scripts/kernel-matrix.sh).
+# CAP_PERFMON, CAP_NET_ADMIN), the real Netdata agent running our plugin (scripts/netdata-agent-test.sh),
+# then the attach-mode kernel matrix under qemu where the workplace's in-kernel.sh is available
+# (scripts/kernel-matrix.sh).
 # With EBPFNET_REQUIRE_KERNEL_TESTS=1 (CI sets it) a kernel test that cannot run fails instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,9 @@ fi
 start=$(date +%s)
 ./mvnw -B verify
 echo "host tests: $(( $(date +%s) - start )) s"
+
+# The Netdata agent itself running our plugin.
+scripts/netdata-agent-test.sh
 
 in_kernel=${IN_KERNEL:-$(pwd)/../shared/tools/in-kernel.sh}
 if [ -x "$in_kernel" ]; then
