@@ -1,8 +1,6 @@
 package io.ebpfnet.cli;
 
-import io.ebpfnet.core.KernelDetection;
 import io.ebpfnet.core.detect.AttachDecision;
-import io.ebpfnet.core.detect.AttachModeChooser;
 import io.ebpfnet.core.detect.CoreTracing;
 import io.ebpfnet.socket.ConnectionTable;
 import io.ebpfnet.socket.ProcessTable;
@@ -46,8 +44,7 @@ final class ConnectionsCommand implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
         PrintWriter out = spec.commandLine().getOut();
-        AttachDecision decision = AttachModeChooser.choose(mode.typeFormat(), mode.tracing(CoreTracing.TRAMPOLINE), false,
-                KernelDetection.detect());
+        AttachDecision decision = KernelChoice.decide(mode.typeFormat(), mode.tracing(CoreTracing.TRAMPOLINE), false).decision();
         try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(decision.mode()))) {
             if (new StopSignals().await(duration)) {
                 return ExitCode.OK.code();

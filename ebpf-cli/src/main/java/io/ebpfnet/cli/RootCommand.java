@@ -3,9 +3,7 @@ package io.ebpfnet.cli;
 import io.ebpfnet.cli.config.CollectorConfig;
 import io.ebpfnet.cli.config.ConfigException;
 import io.ebpfnet.cli.config.ConfigLoader;
-import io.ebpfnet.core.KernelDetection;
 import io.ebpfnet.core.detect.AttachDecision;
-import io.ebpfnet.core.detect.AttachModeChooser;
 import io.ebpfnet.core.detect.CoreTracing;
 import io.ebpfnet.core.detect.DetectionReport;
 import io.ebpfnet.core.detect.TypeFormat;
@@ -99,8 +97,9 @@ final class RootCommand implements Callable<Integer> {
         TypeFormat typeFormat = mode != null ? mode.typeFormat() : cfg.typeFormat();
         CoreTracing tracing = mode != null ? mode.tracing(cfg.coreTracing()) : cfg.coreTracing();
 
-        DetectionReport report = KernelDetection.detect();
-        AttachDecision decision = AttachModeChooser.choose(typeFormat, tracing, allowFallback, report);
+        KernelChoice.Choice choice = KernelChoice.decide(typeFormat, tracing, allowFallback);
+        DetectionReport report = choice.report();
+        AttachDecision decision = choice.decision();
         err.println("ebpf-cli: kernel " + report.release() + ", attach mode " + decision.mode().cliName()
                 + " (" + decision.reasons().getLast() + ")");
         err.flush();
@@ -122,7 +121,7 @@ final class RootCommand implements Callable<Integer> {
             IntervalPrinter printer = switch (format) {
                 case JSON -> new JsonReport(out, options);
                 case NETDATA -> netdata;
-                case TABLE -> new TextReport(out, options);
+                case TABLE -> new TextReport(out, options, System.console() != null && System.console().isTerminal());
             };
             if (netdata != null) {
                 netdata.defineCharts();

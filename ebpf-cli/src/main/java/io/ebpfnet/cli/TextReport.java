@@ -15,23 +15,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Plain-text output: the global charts, then the processes with the most traffic in the interval. */
+/**
+ * Text output: the global charts, then the processes with the most traffic in the interval. On a
+ * terminal the screen is redrawn each interval, like top; otherwise the reports are appended.
+ */
 final class TextReport implements IntervalPrinter {
     private static final int TOP = 10;
     private static final ProcessCounter[] BYTES = {ProcessCounter.TCP_BYTES_SENT, ProcessCounter.TCP_BYTES_RECEIVED,
             ProcessCounter.UDP_BYTES_SENT, ProcessCounter.UDP_BYTES_RECEIVED};
 
+    private static final String CLEAR_SCREEN = "\033[H\033[2J";
+
     private final PrintWriter out;
     private final SocketCollectorOptions options;
+    private final boolean refresh;
 
-    TextReport(PrintWriter out, SocketCollectorOptions options) {
+    TextReport(PrintWriter out, SocketCollectorOptions options, boolean refresh) {
         this.out = out;
         this.options = options;
+        this.refresh = refresh;
     }
 
     @Override
     public void print(SocketInterval interval) {
         SocketRates rates = interval.rates();
+        if (refresh) {
+            out.print(CLEAR_SCREEN);
+        }
         out.printf(Locale.ROOT, "%s  interval %.2f s  mode %s/%s%n", interval.current().time(), rates.seconds(),
                 options.attachMode().cliName(), options.loadMode().configName());
         for (GlobalChart chart : GlobalChart.published(options.loadMode())) {

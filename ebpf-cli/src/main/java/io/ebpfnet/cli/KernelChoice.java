@@ -1,0 +1,31 @@
+package io.ebpfnet.cli;
+
+import io.ebpfnet.core.BpfPermissionException;
+import io.ebpfnet.core.KernelDetection;
+import io.ebpfnet.core.detect.AttachDecision;
+import io.ebpfnet.core.detect.AttachModeChooser;
+import io.ebpfnet.core.detect.CoreTracing;
+import io.ebpfnet.core.detect.DetectionReport;
+import io.ebpfnet.core.detect.TypeFormat;
+
+/**
+ * Detects the kernel and chooses the attach mode for a command that loads programs. Missing
+ * capabilities are a {@link BpfPermissionException} (exit code 3), not "kernel not supported".
+ */
+final class KernelChoice {
+    private KernelChoice() {
+    }
+
+    record Choice(DetectionReport report, AttachDecision decision) {
+    }
+
+    static Choice decide(TypeFormat format, CoreTracing tracing, boolean allowFallback) {
+        DetectionReport report = KernelDetection.detect();
+        if (!report.capabilities().canLoadBpf()) {
+            throw new BpfPermissionException("load the socket collector", 1, "it needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN);"
+                    + " this process lacks " + report.capabilities().missingForBpf()
+                    + ". Run it as root, or grant them (setcap cap_bpf,cap_perfmon+ep on the java binary)");
+        }
+        return new Choice(report, AttachModeChooser.choose(format, tracing, allowFallback, report));
+    }
+}
