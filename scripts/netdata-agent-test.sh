@@ -61,16 +61,21 @@ fail() {
   exit 1
 }
 
-# The plugin's charts appear once it has loaded its programs (up to a minute on a slow machine).
+# The plugin's charts appear once it has loaded its programs (up to a minute on a slow machine),
+# one after another: wait until every one is there.
+expected="ip.inbound_conn ip.tcp_outbound_conn ip.tcp_functions ip.total_tcp_bandwidth ip.tcp_retransmit ip.udp_functions ip.total_udp_bandwidth"
+missing=$expected
 for _ in $(seq 90); do
-  curl -fsS "$api/charts" 2>/dev/null | grep -q '"ip.total_tcp_bandwidth"' && break
+  charts=$(curl -fsS "$api/charts" 2>/dev/null || true)
+  missing=""
+  for chart in $expected; do
+    echo "$charts" | grep -q "\"$chart\"" || missing="$missing $chart"
+  done
+  [ -n "$missing" ] || break
   sleep 1
 done
-charts=$(curl -fsS "$api/charts") || fail "the agent's API does not answer"
-for chart in ip.inbound_conn ip.tcp_outbound_conn ip.tcp_functions ip.total_tcp_bandwidth ip.tcp_retransmit \
-             ip.udp_functions ip.total_udp_bandwidth; do
-  echo "$charts" | grep -q "\"$chart\"" || fail "chart $chart not in the agent"
-done
+[ -z "$missing" ] || fail "charts not in the agent after 90 s:$missing"
+kill -0 "$agent" 2>/dev/null || fail "the agent exited" 
 echo "agent has every chart of ebpfnet.plugin"
 
 # Our own HTTP requests to the agent are TCP traffic the plugin counts.

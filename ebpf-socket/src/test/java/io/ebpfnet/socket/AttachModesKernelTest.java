@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.net.InetAddress;
 import java.util.stream.Stream;
 
+import static io.ebpfnet.socket.Deltas.delta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * probe predicted, and the rest is skipped with that reason; the qemu kernel matrix runs them fully.
  */
 class AttachModesKernelTest {
-    private static final int PID = (int) ProcessHandle.current().pid();
     private static DetectionReport report;
 
     @BeforeAll
@@ -109,7 +109,4 @@ class AttachModesKernelTest {
         return v.isBlank() ? java.util.List.of() : java.util.List.of(v.split(","));
     }
 
-    private static long delta(SocketSnapshot before, SocketSnapshot after, ProcessCounter c) {
-        return after.processes().sum(PID, c) - before.processes().sum(PID, c);
-    }
 }

@@ -14,26 +14,19 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.ebpfnet.socket.Deltas.delta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** IPv6, UDP, closes, errors, exited processes, a full table and shared maps, in the tracepoint mode. */
 class MoreSocketCollectorKernelTest {
-    private static final int PID = (int) ProcessHandle.current().pid();
-
     @BeforeEach
     void needsKernel() {
         KernelTests.requireBpf();
     }
 
-    private static long delta(SocketSnapshot before, SocketSnapshot after, ProcessCounter c) {
-        return after.processes().sum(PID, c) - before.processes().sum(PID, c);
-    }
 
-    private static long delta(SocketSnapshot before, SocketSnapshot after, GlobalCounter c) {
-        return after.global(c) - before.global(c);
-    }
 
     @Test
     void tcpOverIpv6CountsBytesAndAnIpv6Connect() throws Exception {
@@ -161,9 +154,9 @@ class MoreSocketCollectorKernelTest {
             int outbound = -1;
             int inbound = -1;
             for (int r = 0; r < v4.size(); r++) {
-                if (v4.tgid(r) == PID && v4.remotePort(r) == serverPort) {
+                if (v4.tgid(r) == Deltas.PID && v4.remotePort(r) == serverPort) {
                     outbound = r;
-                } else if (v4.tgid(r) == PID && v4.localPort(r) == serverPort) {
+                } else if (v4.tgid(r) == Deltas.PID && v4.localPort(r) == serverPort) {
                     inbound = r;
                 }
             }
