@@ -9,7 +9,10 @@ import io.ebpfnet.socket.SocketRates;
 import io.ebpfnet.socket.metrics.Dimension;
 import io.ebpfnet.socket.metrics.GlobalChart;
 
+import io.ebpfnet.socket.groups.GroupChart;
+
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -27,7 +30,8 @@ final class JsonReport implements IntervalPrinter {
     }
 
     @Override
-    public void print(SocketInterval interval) {
+    public void print(Interval data) {
+        SocketInterval interval = data.socket();
         SocketRates rates = interval.rates();
         StringBuilder sb = new StringBuilder(4096);
         sb.append("{\"time\":").append(JsonText.quote(interval.current().time().toString()))
@@ -46,8 +50,13 @@ final class JsonReport implements IntervalPrinter {
             sb.append('}');
             chartSep = ",";
         }
-        // Filled by the apps/cgroups grouping; empty objects until it is configured.
-        sb.append("},\"apps\":{},\"cgroups\":{},\"services\":{},\"processes\":[");
+        sb.append("},\"apps\":");
+        groups(sb, GroupChart.Scope.APPS, data.groupsBefore().apps(), data.groupsNow().apps(), rates);
+        sb.append(",\"cgroups\":");
+        groups(sb, GroupChart.Scope.CGROUPS, data.groupsBefore().cgroups(), data.groupsNow().cgroups(), rates);
+        sb.append(",\"services\":");
+        groups(sb, GroupChart.Scope.SERVICES, data.groupsBefore().services(), data.groupsNow().services(), rates);
+        sb.append(",\"processes\":[");
         ProcessTable p = interval.current().processes();
         for (int row = 0; row < p.size(); row++) {
             if (row > 0) {
@@ -55,7 +64,9 @@ final class JsonReport implements IntervalPrinter {
             }
             sb.append("{\"pid\":").append(p.tgid(row))
                     .append(",\"comm\":").append(JsonText.quote(p.tgid(row) == 0 ? "[unknown]" : p.comm(row)))
-                    .append(",\"app_group\":null,\"cgroup\":null,\"cgroup_id\":").append(p.cgroupId(row))
+                    .append(",\"app_group\":").append(nullable(data.groups().appOf(p, row)))
+                    .append(",\"cgroup\":").append(nullable(data.groups().cgroupOf(p, row)))
+                    .append(",\"cgroup_id\":").append(p.cgroupId(row))
                     .append(",\"exited\":").append(p.exited(row));
             for (ProcessCounter c : ProcessCounter.values()) {
                 sb.append(",\"").append(c.fieldName()).append("\":").append(p.get(row, c));
@@ -65,6 +76,37 @@ final class JsonReport implements IntervalPrinter {
         sb.append("]}");
         out.println(sb);
         out.flush();
+    }
+
+    /** {"group":{"chart context":{"dimension":rate,…},…},…}: per-second rates between the two totals. */
+    private static void groups(StringBuilder sb, GroupChart.Scope scope, Map<String, long[]> before, Map<String, long[]> now,
+                               SocketRates rates) {
+        sb.append('{');
+        String groupSep = "";
+        for (Map.Entry<String, long[]> g : now.entrySet()) {
+            long[] then = before.get(g.getKey());
+            sb.append(groupSep).append(JsonText.quote(g.getKey())).append(":{");
+            String chartSep = "";
+            for (GroupChart chart : GroupChart.values()) {
+                sb.append(chartSep).append(JsonText.quote(chart.context(scope))).append(":{");
+                String dimSep = "";
+                for (GroupChart.Dim d : chart.dimensions()) {
+                    long delta = SocketRates.delta(then == null ? 0 : d.value(then), d.value(g.getValue()));
+                    sb.append(dimSep).append(JsonText.quote(d.name())).append(':')
+                            .append(number(chart.unit().convert(delta / rates.seconds())));
+                    dimSep = ",";
+                }
+                sb.append('}');
+                chartSep = ",";
+            }
+            sb.append('}');
+            groupSep = ",";
+        }
+        sb.append('}');
+    }
+
+    private static String nullable(String s) {
+        return s == null ? "null" : JsonText.quote(s);
     }
 
     private static String number(double v) {

@@ -45,7 +45,8 @@ final class NetdataReport implements IntervalPrinter {
     }
 
     @Override
-    public void print(SocketInterval interval) {
+    public void print(Interval data) {
+        SocketInterval interval = data.socket();
         long micros = Math.max(1, (interval.current().monotonicNanos() - interval.previous().monotonicNanos()) / 1000);
         SocketSnapshot now = interval.current();
         for (GlobalChart chart : GlobalChart.published(options.loadMode())) {

@@ -21,6 +21,9 @@ import picocli.CommandLine.Spec;
 import io.ebpfnet.cli.prometheus.PrometheusServer;
 import io.ebpfnet.cli.prometheus.PrometheusText;
 
+import io.ebpfnet.socket.groups.AppsGroups;
+import io.ebpfnet.socket.groups.SocketGroups;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -85,8 +88,10 @@ final class RootCommand implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
         CollectorConfig cfg;
+        SocketGroups groups;
         try {
             cfg = config != null ? ConfigLoader.load(config) : CollectorConfig.defaults();
+            groups = groups(cfg);
         } catch (ConfigException e) {
             err.println("error: " + e.getMessage());
             return ExitCode.USAGE.code();
@@ -127,14 +132,18 @@ final class RootCommand implements Callable<Integer> {
                 netdata.defineCharts();
             }
             SocketSnapshot previous = read(collector, options, metrics);
+            SocketGroups.Totals groupsBefore = groups.update(previous.processes());
             for (int n = 0; count == 0 || n < count; n++) {
                 long wait = Math.min(every, Math.max(0, (deadline - System.nanoTime()) / 1_000_000_000L));
                 if (wait == 0 || stop.await(wait)) {
                     break;
                 }
                 SocketSnapshot current = read(collector, options, metrics);
-                printer.print(new SocketInterval(previous, current, SocketRates.between(previous, current)));
+                SocketGroups.Totals groupsNow = groups.update(current.processes());
+                printer.print(new IntervalPrinter.Interval(new SocketInterval(previous, current, SocketRates.between(previous, current)),
+                        groupsBefore, groupsNow, groups));
                 previous = current;
+                groupsBefore = groupsNow;
             }
             if (netdata != null) {
                 netdata.obsoleteCharts();
@@ -144,6 +153,23 @@ final class RootCommand implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
         return ExitCode.OK.code();
+    }
+
+    /** The groupings the configuration turns on ({@code apps}, {@code cgroups}). */
+    private static SocketGroups groups(CollectorConfig cfg) throws ConfigException {
+        AppsGroups apps = null;
+        if (cfg.apps()) {
+            if (cfg.appsGroupsFile().isEmpty()) {
+                apps = AppsGroups.defaults();
+            } else {
+                try {
+                    apps = AppsGroups.parse(java.nio.file.Files.readString(Path.of(cfg.appsGroupsFile())), cfg.appsGroupsFile());
+                } catch (java.io.IOException | IllegalArgumentException e) {
+                    throw new ConfigException("apps groups file " + cfg.appsGroupsFile() + ": " + e.getMessage());
+                }
+            }
+        }
+        return SocketGroups.live(apps, cfg.cgroups());
     }
 
     /** A snapshot, also rendered for the Prometheus endpoint (which so never reads the maps itself). */

@@ -37,7 +37,8 @@ final class TextReport implements IntervalPrinter {
     }
 
     @Override
-    public void print(SocketInterval interval) {
+    public void print(Interval data) {
+        SocketInterval interval = data.socket();
         SocketRates rates = interval.rates();
         if (refresh) {
             out.print(CLEAR_SCREEN);
