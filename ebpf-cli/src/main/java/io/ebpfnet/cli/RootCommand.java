@@ -131,15 +131,20 @@ final class RootCommand implements Callable<Integer> {
             if (netdata != null) {
                 netdata.defineCharts();
             }
-            SocketSnapshot previous = read(collector, options, metrics);
+            SocketSnapshot previous = collector.snapshot();
             SocketGroups.Totals groupsBefore = groups.update(previous.processes());
+            metrics.set(PrometheusText.render(previous, groupsBefore, options, collector.attachedPrograms().size(), 0));
             for (int n = 0; count == 0 || n < count; n++) {
                 long wait = Math.min(every, Math.max(0, (deadline - System.nanoTime()) / 1_000_000_000L));
                 if (wait == 0 || stop.await(wait)) {
                     break;
                 }
-                SocketSnapshot current = read(collector, options, metrics);
+                long readStart = System.nanoTime();
+                SocketSnapshot current = collector.snapshot();
+                double readSeconds = (System.nanoTime() - readStart) / 1e9;
                 SocketGroups.Totals groupsNow = groups.update(current.processes());
+                // The endpoint serves this interval's read: scrapes never read the maps (nor consume exited rows).
+                metrics.set(PrometheusText.render(current, groupsNow, options, collector.attachedPrograms().size(), readSeconds));
                 printer.print(new IntervalPrinter.Interval(new SocketInterval(previous, current, SocketRates.between(previous, current)),
                         groupsBefore, groupsNow, groups));
                 previous = current;
@@ -170,14 +175,5 @@ final class RootCommand implements Callable<Integer> {
             }
         }
         return SocketGroups.live(apps, cfg.cgroups());
-    }
-
-    /** A snapshot, also rendered for the Prometheus endpoint (which so never reads the maps itself). */
-    private static SocketSnapshot read(SocketCollector collector, SocketCollectorOptions options, AtomicReference<String> metrics) {
-        long start = System.nanoTime();
-        SocketSnapshot snapshot = collector.snapshot();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        metrics.set(PrometheusText.render(snapshot, options, collector.attachedPrograms().size(), seconds));
-        return snapshot;
     }
 }

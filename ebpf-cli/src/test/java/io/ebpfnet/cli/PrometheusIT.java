@@ -29,7 +29,10 @@ class PrometheusIT {
         }
         Path jar = Path.of(System.getProperty("ebpfnet.cliJar", "target/ebpf-cli.jar"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process cli = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "--prometheus", "127.0.0.1:0",
+        Path conf = Files.createTempFile("ebpfnet-prometheus", ".conf");
+        Files.writeString(conf, "[global]\n    apps = yes\n    cgroups = yes\n");
+        conf.toFile().deleteOnExit();
+        Process cli = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "--prometheus", "127.0.0.1:0", "--config", conf.toString(),
                 "--interval", "1", "--count", "4").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             BufferedReader err = new BufferedReader(new InputStreamReader(cli.getErrorStream()));
@@ -59,6 +62,8 @@ class PrometheusIT {
             Matcher sent = Pattern.compile("ebpfnet_process_bytes_total\\{pid=\"" + pid + "\",comm=\"java\",cgroup_id=\"\\d+\","
                     + "protocol=\"tcp\",direction=\"sent\"} (\\d+)").matcher(body);
             assertTrue(sent.find() && Long.parseLong(sent.group(1)) > 0, "this JVM's HTTP requests are counted:\n" + body);
+            assertTrue(body.contains("ebpfnet_app_bytes_total{app_group=\"java\",protocol=\"tcp\",direction=\"sent\"}"), body);
+            assertTrue(body.contains("# TYPE ebpfnet_cgroup_bytes_total counter"), body);
 
             Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
             check.getOutputStream().write(body.getBytes());

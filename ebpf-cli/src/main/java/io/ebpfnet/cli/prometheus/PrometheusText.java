@@ -6,7 +6,11 @@ import io.ebpfnet.socket.ProcessTable;
 import io.ebpfnet.socket.SocketCollectorOptions;
 import io.ebpfnet.socket.SocketSnapshot;
 
+import io.ebpfnet.socket.groups.GroupTotals;
+import io.ebpfnet.socket.groups.SocketGroups;
+
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The Prometheus text exposition (format 0.0.4) of one snapshot: cumulative counters in base units
@@ -18,8 +22,8 @@ public final class PrometheusText {
     }
 
     /** Renders {@code snapshot}; {@code readSeconds} is how long the snapshot's read took. */
-    public static String render(SocketSnapshot snapshot, SocketCollectorOptions options, int programsAttached,
-                                double readSeconds) {
+    public static String render(SocketSnapshot snapshot, SocketGroups.Totals groups, SocketCollectorOptions options,
+                                int programsAttached, double readSeconds) {
         StringBuilder sb = new StringBuilder(8192);
         family(sb, "ebpfnet_bytes_total", "Bytes sent and received by TCP and UDP calls, since the collector started.");
         counter(sb, "ebpfnet_bytes_total", snapshot.global(GlobalCounter.TCP_SEND_BYTES), "protocol", "tcp", "direction", "sent");
@@ -61,6 +65,10 @@ public final class PrometheusText {
             processCounter(sb, "ebpfnet_process_bytes_total", p.get(row, ProcessCounter.UDP_BYTES_RECEIVED), pid, comm, cgroup, "udp", "received");
         }
 
+        groupFamily(sb, "ebpfnet_app_bytes_total", "app_group", "Bytes per application group (apps_groups.conf); exited processes stay counted.", groups.apps());
+        groupFamily(sb, "ebpfnet_cgroup_bytes_total", "cgroup", "Bytes per cgroup v2; exited processes stay counted.", groups.cgroups());
+        groupFamily(sb, "ebpfnet_service_bytes_total", "service", "Bytes per systemd service; exited processes stay counted.", groups.services());
+
         sb.append("# HELP ebpfnet_attach_mode_info The attach mode and load mode in use.\n# TYPE ebpfnet_attach_mode_info gauge\n");
         sample(sb, "ebpfnet_attach_mode_info", 1, "mode", options.attachMode().cliName(), "load_mode", options.loadMode().configName());
         sb.append("# HELP ebpfnet_programs_attached BPF programs attached.\n# TYPE ebpfnet_programs_attached gauge\n");
@@ -75,6 +83,20 @@ public final class PrometheusText {
                 .append("# TYPE ebpfnet_last_read_duration_seconds gauge\n");
         sb.append("ebpfnet_last_read_duration_seconds ").append(String.format(Locale.ROOT, "%.6f", readSeconds)).append('\n');
         return sb.toString();
+    }
+
+    private static void groupFamily(StringBuilder sb, String name, String label, String help, Map<String, long[]> totals) {
+        if (totals.isEmpty()) {
+            return;
+        }
+        family(sb, name, help);
+        for (Map.Entry<String, long[]> g : totals.entrySet()) {
+            long[] t = g.getValue();
+            counter(sb, name, GroupTotals.get(t, ProcessCounter.TCP_BYTES_SENT), label, g.getKey(), "protocol", "tcp", "direction", "sent");
+            counter(sb, name, GroupTotals.get(t, ProcessCounter.TCP_BYTES_RECEIVED), label, g.getKey(), "protocol", "tcp", "direction", "received");
+            counter(sb, name, GroupTotals.get(t, ProcessCounter.UDP_BYTES_SENT), label, g.getKey(), "protocol", "udp", "direction", "sent");
+            counter(sb, name, GroupTotals.get(t, ProcessCounter.UDP_BYTES_RECEIVED), label, g.getKey(), "protocol", "udp", "direction", "received");
+        }
     }
 
     private static void family(StringBuilder sb, String name, String help) {
