@@ -7,7 +7,12 @@ import io.ebpfnet.socket.metrics.Dimension;
 import io.ebpfnet.socket.metrics.GlobalChart;
 import io.ebpfnet.socket.metrics.Unit;
 
+import io.ebpfnet.socket.groups.GroupChart;
+
 import java.io.PrintWriter;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code --format netdata}: Netdata's external-plugin protocol, so the agent can run ebpf-cli from
@@ -24,6 +29,7 @@ final class NetdataReport implements IntervalPrinter {
     private final PrintWriter out;
     private final SocketCollectorOptions options;
     private final int updateEvery;
+    private final Set<String> definedGroupCharts = new LinkedHashSet<>();
 
     NetdataReport(PrintWriter out, SocketCollectorOptions options, int updateEvery) {
         this.out = out;
@@ -56,13 +62,58 @@ final class NetdataReport implements IntervalPrinter {
             }
             out.println("END");
         }
+        groups(GroupChart.Scope.APPS, "app_group", data.groupsNow().apps(), micros);
+        groups(GroupChart.Scope.CGROUPS, "cgroup_name", data.groupsNow().cgroups(), micros);
+        groups(GroupChart.Scope.SERVICES, "service_name", data.groupsNow().services(), micros);
         out.flush();
+    }
+
+    /** One chart per group and metric, defined when the group first appears, labelled with its name. */
+    private void groups(GroupChart.Scope scope, String label, Map<String, long[]> totals, long micros) {
+        int priority = switch (scope) {
+            case APPS -> 20130;
+            case SERVICES -> 20080;
+            case CGROUPS -> 45300;
+        };
+        for (Map.Entry<String, long[]> g : totals.entrySet()) {
+            int p = priority;
+            for (GroupChart chart : GroupChart.values()) {
+                String id = groupChartId(scope, g.getKey(), chart);
+                if (definedGroupCharts.add(id)) {
+                    out.printf("CHART %s '' '%s' '%s' 'net' '%s' 'stacked' %d %d '' '%s' '%s'%n", id, chart.context(scope) + " " + g.getKey(),
+                            chart.unit().text(), chart.context(scope), p, updateEvery, PLUGIN, MODULE);
+                    for (GroupChart.Dim d : chart.dimensions()) {
+                        boolean bandwidth = chart.unit() == Unit.KILOBITS_PER_SECOND;
+                        int multiplier = (bandwidth ? 8 : 1) * (bandwidth && d.name().equals("sent") ? -1 : 1);
+                        out.printf("DIMENSION %s '' incremental %d %d%n", d.name(), multiplier, bandwidth ? 1000 : 1);
+                    }
+                    out.printf("CLABEL '%s' '%s' 1%n", label, g.getKey().replace('\'', '_'));
+                    out.println("CLABEL_COMMIT");
+                }
+                p++;
+                out.printf("BEGIN %s %d%n", id, micros);
+                for (GroupChart.Dim d : chart.dimensions()) {
+                    out.printf("SET %s = %d%n", d.name(), d.value(g.getValue()));
+                }
+                out.println("END");
+            }
+        }
+    }
+
+    /** "app.nginx_ebpf_call_tcp_sendmsg", "cgroup_docker_1a2b.net_tcp_send", "services.nginx_net_tcp_send". */
+    static String groupChartId(GroupChart.Scope scope, String group, GroupChart chart) {
+        String clean = group.replaceAll("[^A-Za-z0-9_]", "_");
+        String suffix = chart.context(scope).substring(scope.prefix().length() + 1);
+        return scope == GroupChart.Scope.CGROUPS ? "cgroup_" + clean + "." + suffix : scope.prefix() + "." + clean + "_" + suffix;
     }
 
     /** Marks every chart obsolete, so the agent drops them when the plugin stops. */
     void obsoleteCharts() {
         for (GlobalChart chart : GlobalChart.published(options.loadMode())) {
             chartLine(chart, "obsolete");
+        }
+        for (String id : definedGroupCharts) {
+            out.printf("CHART %s '' '' '' '' '' 'stacked' 0 %d 'obsolete' '%s' '%s'%n", id, updateEvery, PLUGIN, MODULE);
         }
         out.flush();
     }

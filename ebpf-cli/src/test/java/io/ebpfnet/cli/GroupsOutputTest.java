@@ -4,9 +4,6 @@ import io.ebpfnet.core.testing.KernelTests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -21,20 +18,10 @@ class GroupsOutputTest {
     void appsAndCgroupsAppearInTheJson(@TempDir Path dir) throws Exception {
         KernelTests.requireBpf();
         Path conf = Files.writeString(dir.resolve("network.conf"), "[global]\n    apps = yes\n    cgroups = yes\n");
-        Thread traffic = new Thread(() -> {
-            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                for (int i = 0; i < 500; i++) { // longer than detection plus two intervals
-                    s.send(new DatagramPacket(new byte[1000], 1000, InetAddress.getLoopbackAddress(), s.getLocalPort()));
-                    s.receive(new DatagramPacket(new byte[2000], 2000));
-                    Thread.sleep(10);
-                }
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        traffic.start();
-        CliRun run = CliRun.of("--config", conf.toString(), "--format", "json", "--interval", "1", "--count", "2");
-        traffic.join();
+        CliRun run;
+        try (BackgroundTraffic ignored = new BackgroundTraffic()) {
+            run = CliRun.of("--config", conf.toString(), "--format", "json", "--interval", "1", "--count", "2");
+        }
         assertEquals(0, run.exitCode(), run.err());
         String last = run.out().lines().reduce((a, b) -> b).orElseThrow();
         // this JVM is in the built-in "java" group, sending UDP all along

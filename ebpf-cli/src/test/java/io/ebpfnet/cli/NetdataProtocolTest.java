@@ -92,6 +92,49 @@ class NetdataProtocolTest {
         assertEquals(SEED.keySet(), obsolete, "charts marked obsolete on exit");
     }
 
+    private static final Set<String> SEED_APP_CONTEXTS = Set.of("app.ebpf_call_tcp_v4_connection", "app.ebpf_call_tcp_v6_connection",
+            "app.ebpf_sock_total_bandwidth", "app.ebpf_call_tcp_sendmsg", "app.ebpf_call_tcp_cleanup_rbuf",
+            "app.ebpf_call_tcp_retransmit", "app.ebpf_call_udp_sendmsg", "app.ebpf_call_udp_recvmsg");
+
+    @Test
+    void appChartsAreLabelledWithTheirGroupAndUseTheSeedsContexts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        KernelTests.requireBpf();
+        java.nio.file.Path conf = java.nio.file.Files.writeString(dir.resolve("network.conf"), "[global]\n    apps = yes\n");
+        CliRun run;
+        try (BackgroundTraffic ignored = new BackgroundTraffic()) {
+            run = CliRun.of("--config", conf.toString(), "--format", "netdata", "--interval", "1", "--count", "2");
+        }
+        assertEquals(0, run.exitCode(), run.err());
+        Set<String> defined = new HashSet<>();
+        Set<String> labelled = new HashSet<>();
+        Set<String> contexts = new HashSet<>();
+        String chart = null;
+        for (String line : run.out().lines().toList()) {
+            List<String> f = words(line);
+            switch (f.getFirst()) {
+                case "CHART" -> {
+                    chart = f.get(1);
+                    if (chart.startsWith("app.") && !f.get(10).equals("obsolete")) {
+                        defined.add(chart);
+                        contexts.add(f.get(6));
+                    }
+                }
+                case "CLABEL" -> {
+                    if (f.get(1).equals("app_group")) {
+                        labelled.add(chart);
+                    }
+                }
+                case "BEGIN" -> assertTrue(!f.get(1).startsWith("app.") || defined.contains(f.get(1)), "BEGIN of an undefined chart: " + line);
+                case "DIMENSION", "CLABEL_COMMIT", "SET", "END" -> { }
+                default -> fail("not a plugin protocol line: " + line);
+            }
+        }
+        assertTrue(!defined.isEmpty(), "at least this JVM's group (java) has charts:\n" + run.out());
+        assertEquals(defined, labelled, "every app chart carries its app_group label");
+        assertEquals(SEED_APP_CONTEXTS, contexts);
+    }
+
     /** Splits a protocol line: words, or single-quoted strings (which may be empty). */
     static List<String> words(String line) {
         List<String> words = new ArrayList<>();
