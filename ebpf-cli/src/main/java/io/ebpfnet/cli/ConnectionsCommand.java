@@ -11,7 +11,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import io.ebpfnet.cli.config.CollectorConfig;
+import io.ebpfnet.cli.config.ConfigException;
+import io.ebpfnet.cli.config.ConfigLoader;
+import io.ebpfnet.socket.connections.ConnectionFilter;
+import io.ebpfnet.socket.connections.ServiceNames;
+
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +41,10 @@ final class ConnectionsCommand implements Callable<Integer> {
     @Option(names = "--no-loopback", description = "Leave out connections between loopback addresses.")
     boolean noLoopback;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Take [network connections] (ports, ips, hostnames, include loopback, resolve …) from this file.")
+    Path config;
+
     @Option(names = "--mode", defaultValue = "auto", paramLabel = "MODE", description = "auto, legacy, trampoline, probe or tracepoint.")
     AttachModeOption mode;
 
@@ -44,6 +55,16 @@ final class ConnectionsCommand implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
         PrintWriter out = spec.commandLine().getOut();
+        CollectorConfig cfg;
+        try {
+            cfg = config != null ? ConfigLoader.load(config) : CollectorConfig.defaults();
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return ExitCode.USAGE.code();
+        }
+        ConnectionFilter filter = new ConnectionFilter(cfg.connectionPorts(), cfg.connectionIps(), cfg.connectionHostnames(),
+                cfg.connectionsIncludeLoopback() && !noLoopback);
+        ServiceNames services = cfg.resolveServiceNames() ? ServiceNames.read(Path.of("/etc/services")) : null;
         AttachDecision decision = KernelChoice.decide(mode.typeFormat(), mode.tracing(CoreTracing.TRAMPOLINE), false).decision();
         try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(decision.mode()))) {
             if (new StopSignals().await(duration)) {
@@ -59,14 +80,25 @@ final class ConnectionsCommand implements Callable<Integer> {
             for (boolean ipv6 : new boolean[] {false, true}) {
                 ConnectionTable t = collector.connections(ipv6);
                 for (int r = 0; r < t.size(); r++) {
-                    if (noLoopback && t.isLoopback(r)) {
-                        continue;
+                    boolean inbound = t.direction(r) == ConnectionTable.Direction.INBOUND;
+                    int servicePort = inbound ? t.localPort(r) : t.remotePort(r);
+                    // Reverse DNS only when asked: it is slow and leaks which peers are looked at.
+                    String host = cfg.resolveHostnames() ? t.remoteAddress(r).getHostName() : null;
+                    try {
+                        if (!filter.accepts(servicePort, t.remoteAddress(r), t.isLoopback(r), host)) {
+                            continue;
+                        }
+                    } catch (IllegalArgumentException e) {
+                        spec.commandLine().getErr().println("error: [network connections]: " + e.getMessage());
+                        return ExitCode.USAGE.code();
                     }
+                    String remote = host != null ? host : t.remoteAddress(r).getHostAddress();
+                    String port = services != null ? services.name(t.remotePort(r), t.protocol(r)) : Integer.toString(t.remotePort(r));
                     int state = t.tcpState(r);
                     out.printf(Locale.ROOT, "%-5s %-45s %-45s %-8s %-7d %-15s %12d %12d %8d %8d %7d %s%n",
                             t.protocol(r) == 6 ? "tcp" : "udp",
                             endpoint(t.localAddress(r).getHostAddress(), t.localPort(r), ipv6),
-                            endpoint(t.remoteAddress(r).getHostAddress(), t.remotePort(r), ipv6),
+                            endpoint(remote, port, ipv6 && host == null),
                             t.direction(r).name().toLowerCase(Locale.ROOT), t.tgid(r), names.getOrDefault(t.tgid(r), "?"),
                             t.bytesSent(r), t.bytesReceived(r), t.sendCalls(r), t.receiveCalls(r), t.retransmits(r),
                             t.protocol(r) == 6 && state < TCP_STATES.length ? TCP_STATES[state] : "-");
@@ -77,7 +109,7 @@ final class ConnectionsCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
-    private static String endpoint(String address, int port, boolean ipv6) {
+    private static String endpoint(String address, Object port, boolean ipv6) {
         return (ipv6 ? "[" + address + "]" : address) + ":" + port;
     }
 }

@@ -51,4 +51,50 @@ class ConnectionsCommandTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no inbound row:\n" + run.out()));
         assertTrue(inbound.matches(".* 0 +5555 +0 +1 .*"), inbound);
     }
+
+    @Test
+    void configFiltersLeaveOutLoopbackAndPorts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        KernelTests.requireBpf();
+        java.nio.file.Path noLoopback = java.nio.file.Files.writeString(dir.resolve("a.conf"),
+                "[network connections]\n    include loopback = no\n");
+        java.nio.file.Path onlyPort1 = java.nio.file.Files.writeString(dir.resolve("b.conf"), "[network connections]\n    ports = 1\n");
+        for (java.nio.file.Path conf : new java.nio.file.Path[] {noLoopback, onlyPort1}) {
+            CliRun run;
+            try (BackgroundTcp ignored = new BackgroundTcp()) {
+                run = CliRun.of("connections", "--duration", "2", "--config", conf.toString());
+            }
+            assertEquals(0, run.exitCode(), run.err());
+            assertEquals(1, run.out().lines().count(), "only the header:\n" + run.out());
+        }
+    }
+
+    /** Loopback TCP connections made in the background. */
+    private static final class BackgroundTcp implements AutoCloseable {
+        private volatile boolean stop;
+        private final Thread thread = new Thread(() -> {
+            try {
+                InetAddress lo = InetAddress.getByName("127.0.0.1");
+                while (!stop) {
+                    try (ServerSocket server = new ServerSocket(0, 1, lo); Socket c = new Socket(lo, server.getLocalPort());
+                         Socket a = server.accept()) {
+                        c.getOutputStream().write(new byte[10]);
+                        a.getInputStream().readNBytes(10);
+                    }
+                    Thread.sleep(100);
+                }
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+
+        BackgroundTcp() {
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join();
+        }
+    }
 }
