@@ -76,7 +76,7 @@ final class ConnectionsCommand implements Callable<Integer> {
                 names.putIfAbsent(processes.tgid(r), processes.comm(r));
             }
             out.printf(Locale.ROOT, "%-5s %-45s %-45s %-8s %-7s %-15s %12s %12s %8s %8s %7s %s%n", "PROTO", "LOCAL", "REMOTE",
-                    "DIR", "PID", "COMMAND", "SENT_BYTES", "RECV_BYTES", "SENDS", "RECVS", "RETRANS", "STATE");
+                    "DIR", "PID", "COMMAND", "SENT_BYTES", "RECV_BYTES", "SENDS", "RECVS", "RETRANS", "STATE      FIRST_SEEN LAST_SEEN (s ago)");
             for (boolean ipv6 : new boolean[] {false, true}) {
                 ConnectionTable t = collector.connections(ipv6);
                 for (int r = 0; r < t.size(); r++) {
@@ -95,13 +95,16 @@ final class ConnectionsCommand implements Callable<Integer> {
                     String remote = host != null ? host : t.remoteAddress(r).getHostAddress();
                     String port = services != null ? services.name(t.remotePort(r), t.protocol(r)) : Integer.toString(t.remotePort(r));
                     int state = t.tcpState(r);
-                    out.printf(Locale.ROOT, "%-5s %-45s %-45s %-8s %-7d %-15s %12d %12d %8d %8d %7d %s%n",
+                    // Kernel times are CLOCK_MONOTONIC, as System.nanoTime() is on Linux.
+                    long now = System.nanoTime();
+                    out.printf(Locale.ROOT, "%-5s %-45s %-45s %-8s %-7d %-15s %12d %12d %8d %8d %7d %-12s %8.1f %8.1f%n",
                             t.protocol(r) == 6 ? "tcp" : "udp",
                             endpoint(t.localAddress(r).getHostAddress(), t.localPort(r), ipv6),
                             endpoint(remote, port, ipv6 && host == null),
                             t.direction(r).name().toLowerCase(Locale.ROOT), t.tgid(r), names.getOrDefault(t.tgid(r), "?"),
                             t.bytesSent(r), t.bytesReceived(r), t.sendCalls(r), t.receiveCalls(r), t.retransmits(r),
-                            t.protocol(r) == 6 && state < TCP_STATES.length ? TCP_STATES[state] : "-");
+                            t.protocol(r) == 6 && state < TCP_STATES.length ? TCP_STATES[state] : "-",
+                            (now - t.firstSeenNanos(r)) / 1e9, (now - t.lastSeenNanos(r)) / 1e9);
                 }
             }
             out.flush();
