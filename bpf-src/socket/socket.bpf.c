@@ -225,18 +225,26 @@ static __always_inline void owner_of_current(struct owner *o, __u32 direction)
 	}
 }
 
-static __always_inline void remember_owner(struct sock *sk, struct owner *o)
+/*
+ * Records o as sk's owner. Returns true when sk was accepted from a listener whose owner was unknown
+ * (it listened before the collector started): the first process to use the socket is the one that
+ * accepted it, and the caller charges it that accept.
+ */
+static __always_inline bool remember_owner(struct sock *sk, struct owner *o)
 {
 	__u64 key = (__u64)sk;
 	struct owner *known = bpf_map_lookup_elem(&socket_owners, &key);
+	bool accept_pending = false;
 
 	if (known) {
 		if (o->direction == DIRECTION_UNKNOWN)
 			o->direction = known->direction;
 		if (known->tgid == o->tgid && known->start_ns == o->start_ns && known->direction == o->direction)
-			return;
+			return false;
+		accept_pending = known->tgid == 0 && known->direction == DIRECTION_INBOUND && o->tgid != 0;
 	}
 	bpf_map_update_elem(&socket_owners, &key, o, BPF_ANY);
+	return accept_pending;
 }
 
 /* The owner recorded for sk, or the unknown owner (all zero). */
@@ -388,8 +396,10 @@ static __always_inline void on_send(struct sock *sk, bool direct, __u16 protocol
 	struct process_stats *p;
 
 	owner_of_current(&o, DIRECTION_UNKNOWN);
-	remember_owner(sk, &o);
+	bool accept_pending = remember_owner(sk, &o);
 	p = process_entry(&o);
+	if (accept_pending && p)
+		__sync_fetch_and_add(&p->tcp_accepts, 1);
 	if (protocol == IPPROTO_TCP) {
 		count_global(GC_TCP_SEND_CALLS, 1);
 		if (p)
@@ -434,8 +444,10 @@ static __always_inline void on_receive(struct sock *sk, bool direct, __u16 proto
 	struct process_stats *p;
 
 	owner_of_current(&o, DIRECTION_UNKNOWN);
-	remember_owner(sk, &o);
+	bool accept_pending = remember_owner(sk, &o);
 	p = process_entry(&o);
+	if (accept_pending && p)
+		__sync_fetch_and_add(&p->tcp_accepts, 1);
 	if (protocol == IPPROTO_TCP) {
 		count_global(GC_TCP_RECV_CALLS, calls);
 		if (p)
@@ -1007,14 +1019,19 @@ int BPF_PROG(tp_inet_sock_set_state, struct sock *sk, int oldstate, int newstate
 		if (bpf_map_update_elem(&listeners, &key, &o, BPF_ANY))
 			count_global(GC_REFUSED_LISTENERS, 1);
 	} else if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED) {
-		/* passive open, in softirq: charge the listener's owner */
+		/* passive open, in softirq: charge the listener's owner; a listener from before the collector
+		 * started is unknown, and the process that first uses the new socket is charged instead */
 		key = listener_key(sk_local_port(sk, true), IPPROTO_TCP);
 		struct owner *listener = bpf_map_lookup_elem(&listeners, &key);
-		if (listener)
+		if (listener) {
 			__builtin_memcpy(&o, listener, sizeof(o));
-		else
+			on_accept(sk, &o);
+		} else {
+			count_global(GC_TCP_ACCEPTS, 1);
 			__builtin_memset(&o, 0, sizeof(o));
-		on_accept(sk, &o);
+			o.direction = DIRECTION_INBOUND;
+			remember_owner(sk, &o);
+		}
 	}
 	if (newstate == TCP_CLOSE) {
 		if (oldstate == TCP_LISTEN) {

@@ -172,4 +172,29 @@ class MoreSocketCollectorKernelTest {
             assertFalse(v4.isIpv6());
         }
     }
+
+    @Test
+    void acceptsOnAListenerOlderThanTheCollectorGoToTheAcceptingProcess() throws Exception {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress(lo, 0)); // listening before the collector starts
+            try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
+                SocketSnapshot before = collector.snapshot();
+                try (Socket client = new Socket(lo, server.getLocalPort()); Socket accepted = server.accept()) {
+                    client.getOutputStream().write(new byte[10]);
+                    accepted.getInputStream().readNBytes(10);
+                }
+                SocketSnapshot after = collector.snapshot();
+                assertEquals(1, delta(before, after, ProcessCounter.TCP_ACCEPTS), "charged to this process, not to pid 0");
+                assertEquals(0, after.processes().sum(0, ProcessCounter.TCP_ACCEPTS) - before.processes().sum(0, ProcessCounter.TCP_ACCEPTS));
+                ConnectionTable v4 = collector.connections(false);
+                boolean inbound = false;
+                for (int r = 0; r < v4.size(); r++) {
+                    inbound |= v4.tgid(r) == Deltas.PID && v4.localPort(r) == server.getLocalPort()
+                            && v4.direction(r) == ConnectionTable.Direction.INBOUND && v4.bytesReceived(r) == 10;
+                }
+                assertTrue(inbound, "the accepted connection is listed as inbound");
+            }
+        }
+    }
 }
