@@ -12,9 +12,8 @@ root=$(pwd)
 kernel=${EBPFNET_MATRIX_KERNEL:-6.1}
 in_kernel=${IN_KERNEL:-$root/../shared/tools/in-kernel.sh}
 [ -x "$in_kernel" ] || ebpfnet_die "in-kernel.sh not found at $in_kernel (set IN_KERNEL=/path/to/in-kernel.sh)"
-for p in kmod python3; do
-  command -v "${p/kmod/depmod}" >/dev/null 2>&1 || ebpfnet_apt_install "$p"
-done
+# What in-kernel.sh uses (it would apt-get install them itself, without refreshing the package lists).
+ebpfnet_require_packages qemu-system-x86 busybox-static cpio file kmod python3
 
 matrix=ebpf-socket/target/kernel-matrix
 if [ ! -f "$matrix/classpath.txt" ] || [ ! -d ebpf-socket/target/test-classes ]; then

@@ -1,7 +1,6 @@
 package io.ebpfnet.socket;
 
 import io.ebpfnet.core.BpfException;
-import io.ebpfnet.core.BpfLink;
 import io.ebpfnet.core.BpfMap;
 import io.ebpfnet.core.BpfObject;
 import io.ebpfnet.core.BpfProgram;
@@ -183,9 +182,8 @@ public final class SocketCollector implements AutoCloseable {
     private void attach() {
         for (BpfProgram p : object.programs()) {
             if (p.autoload()) {
-                BpfLink link = p.attach();
+                p.attach(); // the link belongs to the object, which detaches it on close
                 attached.add(p.name() + " → " + p.sectionName());
-                assert link.isOpen();
             }
         }
     }

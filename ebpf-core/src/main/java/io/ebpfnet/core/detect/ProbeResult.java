@@ -1,14 +1,28 @@
 package io.ebpfnet.core.detect;
 
+import java.util.Objects;
+
 /**
  * What the kernel did with one probe program.
  *
- * @param stage  where it was refused: "load" or "attach" (empty otherwise)
- * @param errno  the errno name of the refusal, e.g. "EPERM" (empty otherwise)
- * @param detail one sentence: the error, or why the probe did not run
+ * @param feature the kind of program probed
+ * @param outcome allowed, refused, or not run at all
+ * @param stage   where it was refused: "load" or "attach" (empty otherwise)
+ * @param errno   the errno name of the refusal, e.g. "EPERM" (empty when unknown or not refused)
+ * @param detail  one sentence: the error, or why the probe did not run (empty when allowed)
  */
 public record ProbeResult(FeatureProbe feature, Outcome outcome, String stage, String errno, String detail) {
+    /** Whether the program loaded and attached, was refused, or was not tried. */
     public enum Outcome { ALLOWED, REFUSED, NOT_RUN }
+
+    public ProbeResult {
+        Objects.requireNonNull(feature, "feature");
+        Objects.requireNonNull(outcome, "outcome");
+        // Empty rather than null, so reports and reasons never print "null".
+        stage = stage == null ? "" : stage;
+        errno = errno == null ? "" : errno;
+        detail = detail == null ? "" : detail;
+    }
 
     public static ProbeResult allowed(FeatureProbe feature) {
         return new ProbeResult(feature, Outcome.ALLOWED, "", "", "");
