@@ -2,15 +2,15 @@ package io.ebpfnet.core.detect;
 
 import java.util.Locale;
 
-/** How the collector hooks the kernel. */
+/** How the collector hooks the kernel; each mode stands or falls with one {@link FeatureProbe}. */
 public enum AttachMode {
-    /** fentry/fexit BPF trampolines: the lowest overhead; needs BTF and a kernel that allows them. */
+    /** fentry/fexit BPF trampolines: the lowest overhead; needs BTF. */
     TRAMPOLINE(FeatureProbe.FENTRY, true),
-    /** CO-RE kprobes/kretprobes; needs BTF and CONFIG_KPROBES. */
+    /** CO-RE kprobes/kretprobes; needs BTF. */
     PROBE(FeatureProbe.KPROBE, true),
     /** BTF-typed tracepoints (tp_btf): stable hooks; needs BTF. */
     TRACEPOINT(FeatureProbe.TP_BTF, true),
-    /** No BTF: classic tracepoints without CO-RE. */
+    /** No BTF needed: classic tracepoints and kprobes without CO-RE. */
     LEGACY(FeatureProbe.TRACEPOINT, false);
 
     private final FeatureProbe probe;
@@ -26,11 +26,12 @@ public enum AttachMode {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The probe that must have succeeded for this mode to be usable. */
+    /** The probe that must have been allowed for this mode to be usable. */
     public FeatureProbe requiredProbe() {
         return probe;
     }
 
+    /** Whether this mode needs parsable kernel BTF (CO-RE relocations or tp_btf/fentry types). */
     public boolean needsBtf() {
         return needsBtf;
     }

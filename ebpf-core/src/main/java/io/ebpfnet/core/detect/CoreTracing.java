@@ -2,7 +2,7 @@ package io.ebpfnet.core.detect;
 
 import java.util.Locale;
 
-/** Netdata's {@code ebpf co-re tracing}: trampoline, probe or tracepoint. */
+/** Netdata's {@code ebpf co-re tracing} option: which CO-RE mode to use (or to try first under auto). */
 public enum CoreTracing {
     TRAMPOLINE(AttachMode.TRAMPOLINE), PROBE(AttachMode.PROBE), TRACEPOINT(AttachMode.TRACEPOINT);
 
@@ -12,17 +12,24 @@ public enum CoreTracing {
         this.mode = mode;
     }
 
+    /** The attach mode this option selects. */
     public AttachMode mode() {
         return mode;
     }
 
+    /** The option value as Netdata spells it. */
     public String text() {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Parses "trampoline", "probe" or "tracepoint", ignoring case and surrounding blanks.
+     *
+     * @throws IllegalArgumentException naming the allowed values
+     */
     public static CoreTracing parse(String value) {
         for (CoreTracing t : values()) {
-            if (t.text().equalsIgnoreCase(value.strip())) {
+            if (value != null && t.text().equalsIgnoreCase(value.strip())) {
                 return t;
             }
         }

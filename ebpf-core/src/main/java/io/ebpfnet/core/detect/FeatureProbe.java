@@ -2,11 +2,18 @@ package io.ebpfnet.core.detect;
 
 import java.util.Locale;
 
-/** An attach kind whose support is tested by really loading and attaching a program. */
+/**
+ * A kind of BPF program whose support is tested by really loading and attaching one: config flags
+ * say what was built, not what the running kernel (lockdown, LSMs, missing PMUs) will allow.
+ */
 public enum FeatureProbe {
+    /** fentry/fexit: needs BTF and BPF trampolines (CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS). */
     FENTRY("fentry/fexit BPF trampoline"),
+    /** kprobe/kretprobe: needs CONFIG_KPROBES and the kprobe PMU. */
     KPROBE("kprobe/kretprobe"),
+    /** tp_btf: raw tracepoints typed by BTF. */
     TP_BTF("BTF-typed tracepoint (tp_btf)"),
+    /** Classic tracepoints: need tracefs, but no BTF. */
     TRACEPOINT("classic tracepoint");
 
     private final String description;
@@ -15,11 +22,12 @@ public enum FeatureProbe {
         this.description = description;
     }
 
+    /** What the probe is, for people: "fentry/fexit BPF trampoline", …. */
     public String description() {
         return description;
     }
 
-    /** "fentry", "kprobe", "tp_btf", "tracepoint". */
+    /** The short name used in reasons and JSON: "fentry", "kprobe", "tp_btf", "tracepoint". */
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -1,6 +1,6 @@
 package io.ebpfnet.core.detect;
 
-/** Netdata's {@code ebpf type format}: auto, legacy or co-re. */
+/** Netdata's {@code ebpf type format} option: auto, legacy or co-re. */
 public enum TypeFormat {
     AUTO("auto"), LEGACY("legacy"), CORE("co-re");
 
@@ -10,13 +10,19 @@ public enum TypeFormat {
         this.text = text;
     }
 
+    /** The option value as Netdata spells it. */
     public String text() {
         return text;
     }
 
+    /**
+     * Parses "auto", "legacy" or "co-re", ignoring case and surrounding blanks.
+     *
+     * @throws IllegalArgumentException naming the allowed values
+     */
     public static TypeFormat parse(String value) {
         for (TypeFormat f : values()) {
-            if (f.text.equalsIgnoreCase(value.strip())) {
+            if (value != null && f.text.equalsIgnoreCase(value.strip())) {
                 return f;
             }
         }
