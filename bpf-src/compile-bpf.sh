@@ -30,7 +30,8 @@ esac
 
 mkdir -p "$(dirname "$out")"
 # -g keeps BTF (needed for CO-RE and for the layout test); -O2 is required by the verifier.
+# No -Werror: newer clang releases (Debian 13 has 19) warn about libbpf's own headers.
 "$clang" -g -O2 -target bpf -D__TARGET_ARCH_"$arch" \
   -I "$here/include" -I "$(dirname "$src")" \
-  -Wall -Werror -Wno-unused-function \
+  -Wall -Wno-unused-function \
   -c "$src" -o "$out"
