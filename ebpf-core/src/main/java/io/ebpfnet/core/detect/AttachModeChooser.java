@@ -3,51 +3,59 @@ package io.ebpfnet.core.detect;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Chooses the attach mode from Netdata's {@code ebpf type format} and {@code ebpf co-re tracing}
- * options and a {@link DetectionReport}. It never chooses a mode whose probe the kernel refused.
+ * options and a {@link DetectionReport}. It never chooses a mode whose probe the kernel refused or
+ * that was not run: config flags are not proof, a program that loaded and attached is.
  *
  * <ul>
  *   <li>{@code auto}: with parsable BTF, the configured tracing first, then trampoline, probe,
  *       tracepoint; legacy last, and alone without BTF.</li>
  *   <li>{@code co-re}: exactly the configured tracing; {@code legacy}: exactly legacy. A refused
- *       explicit mode is an error, unless fallback is allowed: then auto's order, with a warning.</li>
+ *       explicit mode is an error, unless fallback is allowed: then auto's order over the other
+ *       modes, with a warning.</li>
  * </ul>
  */
 public final class AttachModeChooser {
     private AttachModeChooser() {
     }
 
+    /**
+     * @throws AttachModeException when the configured mode is refused without fallback, or no mode is allowed
+     */
     public static AttachDecision choose(TypeFormat format, CoreTracing tracing, boolean allowFallback, DetectionReport report) {
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(tracing, "tracing");
+        Objects.requireNonNull(report, "report");
         List<String> reasons = new ArrayList<>();
         if (format == TypeFormat.AUTO) {
-            reasons.add("ebpf type format = auto: choosing the best mode this kernel allows.");
-            return best(candidates(tracing, report), report, reasons, false);
+            reasons.add("ebpf type format = auto: choosing the best mode the kernel allows.");
+            return best(candidates(tracing, report), null, report, reasons);
         }
         AttachMode wanted = format == TypeFormat.LEGACY ? AttachMode.LEGACY : tracing.mode();
         reasons.add("ebpf type format = " + format.text()
-                + (format == TypeFormat.CORE ? ", ebpf co-re tracing = " + tracing.text() : "") + ": " + wanted.cliName() + " requested.");
+                + (format == TypeFormat.CORE ? ", ebpf co-re tracing = " + tracing.text() : "")
+                + ": " + wanted.cliName() + " requested.");
         String refusal = refusal(wanted, report);
         if (refusal == null) {
-            reasons.add(wanted.cliName() + ": chosen, " + allowedBecause(wanted) + ".");
-            return new AttachDecision(wanted, List.copyOf(reasons), false);
+            reasons.add(chosen(wanted));
+            return new AttachDecision(wanted, reasons, false);
         }
         reasons.add(wanted.cliName() + ": refused, " + refusal + ".");
         if (!allowFallback) {
-            throw new AttachModeException("The configured attach mode '" + wanted.cliName() + "' cannot be used on this kernel"
-                    + " (choose another, use auto, or allow fallback).", reasons);
+            throw new AttachModeException("The configured attach mode '" + wanted.cliName() + "' cannot be used on this kernel: "
+                    + refusal + ". " + explicitAdvice(report), reasons);
         }
         Set<AttachMode> others = candidates(tracing, report);
         others.remove(wanted);
-        AttachDecision fallback = best(others, report, reasons, true);
-        List<String> withWarning = new ArrayList<>(fallback.reasons());
-        withWarning.add("warning: the configured mode " + wanted.cliName() + " was refused; falling back to "
-                + fallback.mode().cliName() + ".");
-        return new AttachDecision(fallback.mode(), List.copyOf(withWarning), true);
+        return best(others, wanted, report, reasons);
     }
 
+    /** Auto's order: the configured tracing, then the other CO-RE modes (all need BTF), legacy last. */
     private static Set<AttachMode> candidates(CoreTracing tracing, DetectionReport report) {
         Set<AttachMode> order = new LinkedHashSet<>();
         if (report.btfParsable()) {
@@ -60,48 +68,89 @@ public final class AttachModeChooser {
         return order;
     }
 
-    private static AttachDecision best(Set<AttachMode> order, DetectionReport report, List<String> reasons, boolean fellBack) {
+    /** The first allowed mode of {@code order}; {@code refusedMode} is the configured one when falling back. */
+    private static AttachDecision best(Set<AttachMode> order, AttachMode refusedMode, DetectionReport report, List<String> reasons) {
         if (!report.btfParsable()) {
-            reasons.add("no parsable kernel BTF (/sys/kernel/btf/vmlinux): only the legacy mode is possible.");
+            reasons.add("no parsable kernel BTF (/sys/kernel/btf/vmlinux " + (report.btfPresent() ? "not parsable" : "absent")
+                    + "): trampoline, probe and tracepoint need it, so only legacy is possible.");
         }
         for (AttachMode mode : order) {
             String refusal = refusal(mode, report);
             if (refusal == null) {
-                reasons.add(mode.cliName() + ": chosen, " + allowedBecause(mode) + ".");
-                return new AttachDecision(mode, List.copyOf(reasons), fellBack);
+                reasons.add(chosen(mode));
+                if (refusedMode != null) {
+                    reasons.add("warning: the configured mode " + refusedMode.cliName() + " was refused; "
+                            + mode.cliName() + " was chosen instead.");
+                }
+                return new AttachDecision(mode, reasons, refusedMode != null);
             }
             reasons.add(mode.cliName() + ": refused, " + refusal + ".");
         }
-        String what = report.capabilities().canLoadBpf()
-                ? "This kernel allows none of the attach modes."
-                : "BPF programs cannot be loaded: the process lacks " + report.capabilities().missingForBpf()
-                + " (run as root, or grant CAP_BPF and CAP_PERFMON).";
-        throw new AttachModeException(what, reasons);
+        // Without the capabilities nothing was tried: blame the process, not the kernel.
+        String headline = !report.capabilities().canLoadBpf()
+                ? "No usable attach mode: this process may not load BPF programs."
+                : "No usable attach mode: " + (refusedMode == null ? "" : "the configured mode '" + refusedMode.cliName()
+                + "' was refused and ") + "this kernel allows none of the attach modes.";
+        throw new AttachModeException(headline + " " + String.join(" ", reasons) + " " + noneAdvice(report), reasons);
     }
 
-    /** Why mode cannot be used, or null when it can. */
+    /** Why {@code mode} cannot be used, or null when it can. */
     private static String refusal(AttachMode mode, DetectionReport report) {
         if (mode.needsBtf() && !report.btfParsable()) {
             return "it needs kernel BTF, which " + (report.btfPresent() ? "libbpf cannot parse" : "this kernel does not have");
         }
+        String probe = label(mode.requiredProbe());
         ProbeResult r = report.probes().get(mode.requiredProbe());
         if (r == null) {
-            return mode.requiredProbe().description() + " was not probed";
+            return probe + " was not probed";
         }
         return switch (r.outcome()) {
             case ALLOWED -> null;
-            case REFUSED -> mode.requiredProbe().description() + " " + r.stage() + " failed"
-                    + (r.errno().isEmpty() ? "" : " with " + r.errno());
-            case NOT_RUN -> mode.requiredProbe().description() + " was not tried: " + r.detail();
+            case REFUSED -> probe + " " + (r.stage().isEmpty() ? "probe" : r.stage()) + " failed"
+                    + (r.errno().isEmpty() ? "" : " with " + r.errno())
+                    + (r.detail().isBlank() ? "" : " (" + trimPeriod(r.detail()) + ")");
+            case NOT_RUN -> probe + " was not run: " + trimPeriod(r.detail());
         };
     }
 
-    private static String allowedBecause(AttachMode mode) {
-        return switch (mode) {
-            case TRAMPOLINE -> "kernel BTF is present and fentry/fexit programs load and attach";
-            case PROBE -> "kernel BTF is present and kprobes load and attach";
-            case TRACEPOINT -> "kernel BTF is present and tp_btf programs load and attach";
-            case LEGACY -> "classic tracepoints load and attach";
+    /** The probe's short name; "classic tracepoint" so that it is not read as the tracepoint mode. */
+    private static String label(FeatureProbe probe) {
+        return probe == FeatureProbe.TRACEPOINT ? "classic tracepoint" : probe.key();
+    }
+
+    private static String chosen(AttachMode mode) {
+        return mode.cliName() + ": chosen, " + switch (mode) {
+            case TRAMPOLINE -> "kernel BTF is present and fentry/fexit programs load and attach.";
+            case PROBE -> "kernel BTF is present and kprobes load and attach.";
+            case TRACEPOINT -> "kernel BTF is present and tp_btf programs load and attach.";
+            case LEGACY -> "classic tracepoints load and attach (no BTF needed).";
         };
+    }
+
+    private static String explicitAdvice(DetectionReport report) {
+        return report.capabilities().canLoadBpf()
+                ? "Use ebpf type format = auto, configure another mode, or allow fallback."
+                : capabilityAdvice(report);
+    }
+
+    private static String noneAdvice(DetectionReport report) {
+        if (!report.capabilities().canLoadBpf()) {
+            return capabilityAdvice(report);
+        }
+        return "What to do: use a kernel with BTF (CONFIG_DEBUG_INFO_BTF) that allows fentry, kprobes or tp_btf,"
+                + (report.tracefsMounted() ? "" : " or mount tracefs (mount -t tracefs none /sys/kernel/tracing) for classic tracepoints,")
+                + " and check that lockdown or an LSM policy is not refusing BPF programs.";
+    }
+
+    /** Names CAP_BPF and CAP_PERFMON, the capabilities a non-root collector needs. */
+    private static String capabilityAdvice(DetectionReport report) {
+        String missing = report.capabilities().missingForBpf().stream().map(Enum::name).collect(Collectors.joining(" and "));
+        return "BPF programs cannot be loaded: this process lacks " + missing + " (and CAP_SYS_ADMIN)."
+                + " Run as root, or grant CAP_BPF and CAP_PERFMON (e.g. setcap cap_bpf,cap_perfmon+ep on the java binary).";
+    }
+
+    private static String trimPeriod(String s) {
+        String t = s.strip();
+        return t.endsWith(".") ? t.substring(0, t.length() - 1) : t;
     }
 }

@@ -6,15 +6,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The process's effective capabilities ({@code CapEff} in {@code /proc/self/status}). */
+/**
+ * The process's effective capabilities ({@code CapEff} in {@code /proc/self/status}). Read from the
+ * file rather than asked of the kernel so detection stays pure Java and testable on fixture trees.
+ */
 public final class Capabilities {
+    private static final String CAP_EFF = "CapEff:";
+
     private final long mask;
 
     private Capabilities(long mask) {
         this.mask = mask;
     }
 
-    /** Reads {@code proc/self/status}; no file means no capabilities. */
+    /** Reads {@code proc/self/status}; a missing or unreadable file means no capabilities. */
     public static Capabilities read(SystemPaths paths) {
         Path status = paths.proc().resolve("self/status");
         try {
@@ -24,16 +29,26 @@ public final class Capabilities {
         }
     }
 
-    /** Parses the text of a {@code status} file. */
-    public static Capabilities parse(String status) {
-        for (String line : status.split("\n")) {
-            if (line.startsWith("CapEff:")) {
-                return new Capabilities(Long.parseUnsignedLong(line.substring("CapEff:".length()).strip(), 16));
+    /**
+     * Parses the text of a {@code status} file; without a {@code CapEff} line, no capabilities.
+     *
+     * @throws IllegalArgumentException when the {@code CapEff} value is not a hex mask
+     */
+    public static Capabilities parse(String statusText) {
+        for (String line : statusText.split("\n")) {
+            if (line.startsWith(CAP_EFF)) {
+                String hex = line.substring(CAP_EFF.length()).strip();
+                try {
+                    return new Capabilities(Long.parseUnsignedLong(hex, 16));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("CapEff is not a hex mask: '" + hex + "'", e);
+                }
             }
         }
         return new Capabilities(0);
     }
 
+    /** Capabilities with the given effective mask (bit n = capability n). */
     public static Capabilities ofMask(long mask) {
         return new Capabilities(mask);
     }
@@ -42,6 +57,7 @@ public final class Capabilities {
         return (mask & (1L << capability.bit())) != 0;
     }
 
+    /** The raw {@code CapEff} bitmask. */
     public long effectiveMask() {
         return mask;
     }
@@ -51,7 +67,7 @@ public final class Capabilities {
         return has(Capability.CAP_SYS_ADMIN) || (has(Capability.CAP_BPF) && has(Capability.CAP_PERFMON));
     }
 
-    /** Which of CAP_BPF and CAP_PERFMON are missing, when CAP_SYS_ADMIN does not cover them. */
+    /** Which of CAP_BPF and CAP_PERFMON are missing; empty when CAP_SYS_ADMIN covers them. */
     public List<Capability> missingForBpf() {
         List<Capability> missing = new ArrayList<>();
         if (!has(Capability.CAP_SYS_ADMIN)) {
@@ -62,16 +78,32 @@ public final class Capabilities {
                 missing.add(Capability.CAP_PERFMON);
             }
         }
-        return missing;
+        return List.copyOf(missing);
     }
 
-    /** "CapEff 000001fffeffffff: CAP_BPF yes, …". */
+    /** "CapEff 000001fffeffffff: CAP_NET_ADMIN yes, …, CAP_BPF yes". */
     public String describe() {
         StringBuilder sb = new StringBuilder(String.format("CapEff %016x:", mask));
+        String sep = " ";
         for (Capability c : Capability.values()) {
-            sb.append(' ').append(c.name()).append(has(c) ? " yes" : " no").append(',');
+            sb.append(sep).append(c.name()).append(has(c) ? " yes" : " no");
+            sep = ", ";
         }
-        sb.setLength(sb.length() - 1);
         return sb.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Capabilities c && c.mask == mask;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(mask);
+    }
+
+    @Override
+    public String toString() {
+        return describe();
     }
 }

@@ -10,27 +10,39 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds a {@link DetectionReport}: reads the release, config, BTF, capabilities and mounts, then
- * runs the probes, because config flags lie (fentry can be refused although ftrace is configured).
+ * Builds a {@link DetectionReport}: reads the release, config, BTF, capabilities and mounts through
+ * {@link SystemPaths}, then runs the probes, because config flags do not tell what the running kernel
+ * allows (fentry can be refused although ftrace is configured). Missing files never make it throw;
+ * they show up in the report as unknown or absent.
  */
 public final class KernelDetector {
-    /** The config flags reported; the attach-mode choice relies on the probes, not on these. */
-    public static final List<String> FLAGS = List.of("CONFIG_BPF", "CONFIG_BPF_SYSCALL", "CONFIG_BPF_JIT",
-            "CONFIG_BPF_EVENTS", "CONFIG_DEBUG_INFO_BTF", "CONFIG_KPROBES", "CONFIG_KPROBE_EVENTS", "CONFIG_HAVE_KPROBES",
-            "CONFIG_FTRACE", "CONFIG_FUNCTION_TRACER", "CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS", "CONFIG_CGROUP_BPF");
+    /** The config flags reported, in report order; the attach-mode choice relies on the probes, not on these. */
+    public static final List<String> FLAGS = List.of("CONFIG_KPROBES", "CONFIG_KPROBE_EVENTS", "CONFIG_BPF",
+            "CONFIG_BPF_SYSCALL", "CONFIG_BPF_JIT", "CONFIG_BPF_EVENTS", "CONFIG_DEBUG_INFO_BTF", "CONFIG_FTRACE",
+            "CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS", "CONFIG_FUNCTION_TRACER", "CONFIG_CGROUP_BPF", "CONFIG_HAVE_KPROBES");
+
+    static final String NO_CAPABILITIES = "missing CAP_BPF/CAP_PERFMON";
+    static final String NO_BTF = "no kernel BTF";
 
     private final SystemPaths paths;
     private final FeatureProber prober;
     private final BtfInspector btf;
 
+    /**
+     * @param paths  where to read proc, sys and boot
+     * @param prober runs the real probe programs
+     * @param btf    decides whether the kernel BTF parses
+     */
     public KernelDetector(SystemPaths paths, FeatureProber prober, BtfInspector btf) {
         this.paths = paths;
         this.prober = prober;
         this.btf = btf;
     }
 
+    /** Reads everything and runs every probe the process and kernel make worth running. */
     public DetectionReport detect() {
-        String release = read(paths.proc().resolve("sys/kernel/osrelease")).map(String::strip).orElse("unknown");
+        String release = read(paths.proc().resolve("sys/kernel/osrelease")).map(String::strip)
+                .filter(s -> !s.isEmpty()).orElse("unknown");
         Optional<KernelConfig> config = KernelConfig.load(paths, release);
         Map<String, Tristate> flags = new LinkedHashMap<>();
         for (String flag : FLAGS) {
@@ -44,27 +56,48 @@ public final class KernelDetector {
 
         Map<FeatureProbe, ProbeResult> probes = new EnumMap<>(FeatureProbe.class);
         for (FeatureProbe f : FeatureProbe.values()) {
-            if (!caps.canLoadBpf()) {
-                probes.put(f, ProbeResult.notRun(f, "missing " + caps.missingForBpf() + " (or CAP_SYS_ADMIN)"));
-            } else if ((f == FeatureProbe.FENTRY || f == FeatureProbe.TP_BTF) && !btfParsable) {
-                probes.put(f, ProbeResult.notRun(f, "no kernel BTF"));
-            } else {
-                probes.put(f, prober.probe(f));
-            }
+            probes.put(f, probe(f, caps, btfParsable));
         }
         return new DetectionReport(release, config.map(KernelConfig::source).orElse(""), flags, btfPresent, btfParsable,
                 caps, !tracefs.isEmpty(), tracefs, probes);
     }
 
-    /** The mount point of tracefs from {@code proc/self/mounts}, or "". */
+    private ProbeResult probe(FeatureProbe f, Capabilities caps, boolean btfParsable) {
+        // Without the capabilities every load fails with EPERM, which would read as "kernel refuses".
+        if (!caps.canLoadBpf()) {
+            return ProbeResult.notRun(f, NO_CAPABILITIES);
+        }
+        // These program types are typed by kernel BTF; without it the load cannot even be attempted.
+        if ((f == FeatureProbe.FENTRY || f == FeatureProbe.TP_BTF) && !btfParsable) {
+            return ProbeResult.notRun(f, NO_BTF);
+        }
+        return prober.probe(f);
+    }
+
+    /** The mount point of the first tracefs in {@code proc/self/mounts}, or "". */
     private String tracefsMount() {
         for (String line : read(paths.proc().resolve("self/mounts")).orElse("").split("\n")) {
-            String[] f = line.split(" ");
-            if (f.length > 2 && f[2].equals("tracefs")) {
-                return f[1];
+            String[] field = line.split(" ");
+            if (field.length > 2 && field[2].equals("tracefs")) {
+                return unescape(field[1]);
             }
         }
         return "";
+    }
+
+    /** The mounts file writes space, tab, newline and backslash in paths as octal escapes (\040). */
+    private static String unescape(String path) {
+        StringBuilder sb = new StringBuilder(path.length());
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '\\' && i + 3 < path.length() && path.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+                sb.append((char) Integer.parseInt(path.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private static Optional<String> read(Path p) {

@@ -1,114 +1,150 @@
 package io.ebpfnet.core.detect;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.util.Set;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DetectionReportTest {
     @Test
-    void textHasEverySection() {
-        String text = AttachModeChooserTest.report(true, 0x000001fffeffffffL, Set.of(FeatureProbe.TP_BTF)).toText();
-        for (String section : new String[] {"Kernel", "BTF", "Privileges", "Tracefs", "Probes"}) {
-            assertTrue(text.lines().anyMatch(l -> l.startsWith(section)), section);
-        }
-        assertTrue(text.contains("refused at load (EPERM)"), text);
+    void jsonHasEveryKeyWithTheRightValues() {
+        Map<String, Object> json = object(JsonParser.parse(TestReports.ourMachine().toJson()));
+        assertEquals(List.of("release", "config_source", "config", "btf", "capabilities", "tracefs", "probes"),
+                List.copyOf(json.keySet()));
+        assertEquals("6.18.44-test", json.get("release"));
+        assertEquals("/proc/config.gz", json.get("config_source"));
+
+        Map<String, Object> config = object(json.get("config"));
+        assertEquals(List.of("CONFIG_KPROBES", "CONFIG_DEBUG_INFO_BTF", "CONFIG_NF_TABLES",
+                "CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS"), List.copyOf(config.keySet()), "insertion order");
+        assertEquals(List.of("n", "y", "m", "unknown"), List.copyOf(config.values()));
+
+        assertEquals(Map.of("present", true, "parsable", true), json.get("btf"));
+        assertEquals(Map.of("effective_mask", "000001fffeffffff", "cap_bpf", true, "cap_perfmon", true,
+                "cap_sys_admin", true, "can_load_bpf", true), json.get("capabilities"));
+        assertEquals(Map.of("mounted", true, "path", "/sys/kernel/tracing"), json.get("tracefs"));
+
+        Map<String, Object> probes = object(json.get("probes"));
+        assertEquals(List.of("fentry", "kprobe", "tp_btf", "tracepoint"), List.copyOf(probes.keySet()));
+        assertEquals(Map.of("outcome", "refused", "stage", "load", "errno", "EPERM",
+                "detail", "libbpf: prog 'probe_fentry': failed to load: -1"), probes.get("fentry"));
+        assertEquals("ENOENT", object(probes.get("kprobe")).get("errno"));
+        assertEquals(Map.of("outcome", "allowed", "stage", "", "errno", "", "detail", ""), probes.get("tp_btf"));
     }
 
     @Test
-    void jsonIsWellFormed() {
-        String json = AttachModeChooserTest.report(true, 0x000001fffeffffffL, Set.of(FeatureProbe.TP_BTF)).toJson();
-        new JsonChecker(json).checkDocument();
-        assertTrue(json.contains("\"probes\":{\"fentry\":{\"outcome\":\"refused\",\"stage\":\"load\",\"errno\":\"EPERM\""), json);
-        assertTrue(json.contains("\"cap_bpf\":true"), json);
+    void jsonOfAnUnprivilegedReportWithoutConfig(@TempDir Path dir) throws IOException {
+        // The no-config kernel, seen by a process without capabilities and without tracefs.
+        SystemPaths paths = KernelFixture.paths("no-config", dir);
+        Files.writeString(paths.proc().resolve("self/status"), "Name:\tjava\nCapEff:\t0000000000000000\n");
+        Files.writeString(paths.proc().resolve("self/mounts"), "proc /proc proc rw 0 0\n");
+        DetectionReport unprivileged = new KernelDetector(paths, f -> {
+            throw new AssertionError("not probed");
+        }, p -> true).detect();
+        Map<String, Object> json = object(JsonParser.parse(unprivileged.toJson()));
+        assertNull(json.get("config_source"), "unknown config is null");
+        assertTrue(json.containsKey("config_source"));
+        object(json.get("config")).values().forEach(v -> assertEquals("unknown", v));
+        assertEquals(Map.of("effective_mask", "0000000000000000", "cap_bpf", false, "cap_perfmon", false,
+                "cap_sys_admin", false, "can_load_bpf", false), json.get("capabilities"));
+        assertEquals(Map.of("mounted", false, "path", ""), json.get("tracefs"));
+        assertEquals(Map.of("outcome", "not_run", "stage", "", "errno", "", "detail", "missing CAP_BPF/CAP_PERFMON"),
+                object(json.get("probes")).get("fentry"));
     }
 
-    /** A minimal recursive-descent JSON validator (no dependency for one test). */
-    static final class JsonChecker {
-        private final String s;
-        private int i;
+    @Test
+    void jsonEscapesKernelMessages() {
+        String detail = "libbpf: \"quoted\" C:\\path\n\tsecond line\u0007";
+        Map<FeatureProbe, ProbeResult> probes = new EnumMap<>(TestReports.ourMachine().probes());
+        probes.put(FeatureProbe.FENTRY, ProbeResult.refused(FeatureProbe.FENTRY, "load", "EPERM", detail));
+        DetectionReport r = TestReports.report(true, true, TestReports.ROOT, probes);
+        Map<String, Object> fentry = object(object(object(JsonParser.parse(r.toJson())).get("probes")).get("fentry"));
+        assertEquals(detail, fentry.get("detail"));
+    }
 
-        JsonChecker(String s) {
-            this.s = s;
+    @Test
+    void textHasEverySectionAndEveryValue() {
+        DetectionReport r = TestReports.ourMachine();
+        String text = r.toText();
+        for (String section : new String[] {"Kernel", "BTF", "Privileges", "Tracefs", "Probes"}) {
+            assertTrue(text.lines().anyMatch(l -> l.startsWith(section)), section + " in\n" + text);
         }
+        assertTrue(text.contains("6.18.44-test"), text);
+        assertTrue(text.contains("/proc/config.gz"), text);
+        r.configFlags().keySet().forEach(flag -> assertTrue(text.contains(flag), flag));
+        for (FeatureProbe f : FeatureProbe.values()) {
+            assertTrue(text.contains(f.description()), f.description());
+        }
+        assertTrue(text.contains("refused at load (EPERM): libbpf"), text);
+        assertTrue(text.contains("refused at attach (ENOENT)"), text);
+        assertTrue(text.contains("present, parsed by libbpf"), text);
+        assertTrue(text.contains("CapEff 000001fffeffffff"), text);
+        assertTrue(text.contains("yes, at /sys/kernel/tracing"), text);
+    }
 
-        void checkDocument() {
-            value();
-            ws();
-            assertEquals(s.length(), i, "trailing text at " + i);
+    @Test
+    void textValuesAreAligned() {
+        List<String> rows = TestReports.ourMachine().toText().lines().filter(l -> l.startsWith("  ")).toList();
+        String first = rows.getFirst();
+        int column = first.indexOf("6.18.44-test");
+        for (String row : rows) {
+            assertTrue(row.length() > column && row.charAt(column) != ' ' && row.startsWith("  ", column - 2),
+                    "value not at column " + column + ": '" + row + "'");
         }
+    }
 
-        private void value() {
-            ws();
-            char c = s.charAt(i);
-            if (c == '{') {
-                i++;
-                ws();
-                if (s.charAt(i) == '}') {
-                    i++;
-                    return;
-                }
-                do {
-                    ws();
-                    string();
-                    ws();
-                    expect(':');
-                    value();
-                    ws();
-                } while (s.charAt(i++) == ',');
-                assertEquals('}', s.charAt(i - 1), "object end at " + i);
-            } else if (c == '[') {
-                i++;
-                ws();
-                if (s.charAt(i) == ']') {
-                    i++;
-                    return;
-                }
-                do {
-                    value();
-                    ws();
-                } while (s.charAt(i++) == ',');
-                assertEquals(']', s.charAt(i - 1), "array end at " + i);
-            } else if (c == '"') {
-                string();
-            } else if (s.startsWith("true", i)) {
-                i += 4;
-            } else if (s.startsWith("false", i)) {
-                i += 5;
-            } else if (s.startsWith("null", i)) {
-                i += 4;
-            } else {
-                int start = i;
-                while (i < s.length() && "+-.eE0123456789".indexOf(s.charAt(i)) >= 0) {
-                    i++;
-                }
-                assertTrue(i > start, "value expected at " + start);
-            }
-        }
+    @Test
+    void textSaysWhatIsMissing() {
+        DetectionReport r = new DetectionReport("6.8.0", "", Map.of("CONFIG_KPROBES", Tristate.UNKNOWN), false, false,
+                TestReports.NONE, false, "", TestReports.unprivileged().probes());
+        String text = r.toText();
+        assertTrue(text.contains("not found (/proc/config.gz, /boot/config-6.8.0): flags unknown"), text);
+        assertTrue(text.contains("absent"), text);
+        assertTrue(text.contains("no, missing [CAP_BPF, CAP_PERFMON]"), text);
+        assertTrue(text.contains("not run: missing CAP_BPF/CAP_PERFMON"), text);
+        assertTrue(text.contains("mount -t tracefs"), text);
+    }
 
-        private void string() {
-            expect('"');
-            while (s.charAt(i) != '"') {
-                if (s.charAt(i) == '\\') {
-                    i++;
-                }
-                assertTrue(s.charAt(i) >= 0x20, "control character in string at " + i);
-                i++;
-            }
-            i++;
-        }
+    @Test
+    void allowsReadsTheProbes() {
+        DetectionReport r = TestReports.ourMachine();
+        assertFalse(r.allows(FeatureProbe.FENTRY));
+        assertFalse(r.allows(FeatureProbe.KPROBE));
+        assertTrue(r.allows(FeatureProbe.TP_BTF));
+        assertTrue(r.allows(FeatureProbe.TRACEPOINT));
+        DetectionReport none = TestReports.report(true, true, TestReports.ROOT, Map.of());
+        assertFalse(none.allows(FeatureProbe.TRACEPOINT));
+    }
 
-        private void expect(char c) {
-            assertEquals(c, s.charAt(i), "at " + i);
-            i++;
-        }
+    @Test
+    void theReportIsImmutableAndKeepsFlagOrder() {
+        Map<String, Tristate> flags = new LinkedHashMap<>();
+        flags.put("CONFIG_Z", Tristate.YES);
+        flags.put("CONFIG_A", Tristate.NO);
+        DetectionReport r = new DetectionReport("x", null, flags, false, false, TestReports.ROOT, false, null, Map.of());
+        flags.put("CONFIG_LATER", Tristate.YES);
+        assertEquals(List.of("CONFIG_Z", "CONFIG_A"), List.copyOf(r.configFlags().keySet()));
+        assertThrows(UnsupportedOperationException.class, () -> r.configFlags().put("CONFIG_B", Tristate.NO));
+        assertThrows(UnsupportedOperationException.class, () -> r.probes().clear());
+        assertEquals("", r.configSource());
+        assertEquals("", r.tracefsPath());
+    }
 
-        private void ws() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
-        }
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Object o) {
+        assertTrue(o instanceof Map, "JSON object expected: " + o);
+        return (Map<String, Object>) o;
     }
 }

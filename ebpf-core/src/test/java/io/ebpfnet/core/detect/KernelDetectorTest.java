@@ -4,93 +4,153 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Detection on fixture trees, with probes answered by the test. */
+/** Detection on the fixture trees, with probes answered by {@link FixedFeatureProber}. */
 class KernelDetectorTest {
-    /** Our CI kernel: fentry refused at load, no kprobes, tracepoints fine. */
-    static final FeatureProber OUR_KERNEL = f -> switch (f) {
-        case FENTRY -> ProbeResult.refused(f, "load", "EPERM", "refused at load");
-        case KPROBE -> ProbeResult.refused(f, "attach", "ENOENT", "no kprobe PMU");
-        case TP_BTF, TRACEPOINT -> ProbeResult.allowed(f);
+    private static final BtfInspector PARSES = p -> true;
+    private static final BtfInspector NEVER_ASKED = p -> {
+        throw new AssertionError("no BTF file: must not be parsed");
     };
 
     @Test
-    void kernelWithBtfAndNoKprobesLikeOurs(@TempDir Path root) throws IOException {
-        FixtureKernel k = new FixtureKernel(root)
-                .configGz("CONFIG_BPF=y\nCONFIG_BPF_SYSCALL=y\nCONFIG_DEBUG_INFO_BTF=y\n# CONFIG_KPROBES is not set\n")
-                .btf();
-        DetectionReport r = new KernelDetector(k.paths(), OUR_KERNEL, p -> true).detect();
-        assertEquals("6.1.0-test-amd64", r.release());
+    void kprobesWithoutBtf(@TempDir Path dir) {
+        FixedFeatureProber prober = FixedFeatureProber.allowing(Set.of(FeatureProbe.values()));
+        DetectionReport r = new KernelDetector(KernelFixture.paths("kprobes-no-btf", dir), prober, NEVER_ASKED).detect();
+
+        assertEquals("5.4.0-150-generic", r.release());
+        assertTrue(r.configSource().endsWith("boot/config-5.4.0-150-generic"), r.configSource());
+        assertEquals(Tristate.YES, r.configFlags().get("CONFIG_KPROBES"));
+        assertEquals(Tristate.YES, r.configFlags().get("CONFIG_KPROBE_EVENTS"));
+        assertEquals(Tristate.NO, r.configFlags().get("CONFIG_DEBUG_INFO_BTF"));
+        assertFalse(r.btfPresent());
+        assertFalse(r.btfParsable());
+        assertTrue(r.tracefsMounted());
+        assertEquals("/sys/kernel/tracing", r.tracefsPath());
+        // The BTF-typed kinds cannot even be tried; the others are.
+        assertEquals(List.of(FeatureProbe.KPROBE, FeatureProbe.TRACEPOINT), prober.calls());
+        for (FeatureProbe f : List.of(FeatureProbe.FENTRY, FeatureProbe.TP_BTF)) {
+            assertEquals(ProbeResult.Outcome.NOT_RUN, r.probes().get(f).outcome());
+            assertEquals("no kernel BTF", r.probes().get(f).detail());
+        }
+        assertTrue(r.allows(FeatureProbe.KPROBE));
+        assertTrue(r.allows(FeatureProbe.TRACEPOINT));
+    }
+
+    @Test
+    void btfWithoutKprobesLikeOurMachine(@TempDir Path dir) {
+        FixedFeatureProber prober = FixedFeatureProber.ourMachine();
+        DetectionReport r = new KernelDetector(KernelFixture.paths("btf-no-kprobes", dir), prober, PARSES).detect();
+
+        assertEquals("6.18.44-fc-v782", r.release());
+        assertTrue(r.configSource().endsWith("proc/config.gz"), r.configSource());
         assertEquals(Tristate.NO, r.configFlags().get("CONFIG_KPROBES"));
+        assertEquals(Tristate.NO, r.configFlags().get("CONFIG_KPROBE_EVENTS"), "omitted by kconfig, so off");
+        assertEquals(Tristate.YES, r.configFlags().get("CONFIG_HAVE_KPROBES"));
         assertEquals(Tristate.YES, r.configFlags().get("CONFIG_DEBUG_INFO_BTF"));
         assertTrue(r.btfPresent());
         assertTrue(r.btfParsable());
         assertFalse(r.tracefsMounted());
+        assertEquals("", r.tracefsPath());
+        assertEquals(List.of(FeatureProbe.values()), prober.calls());
         assertFalse(r.allows(FeatureProbe.FENTRY));
         assertEquals("EPERM", r.probes().get(FeatureProbe.FENTRY).errno());
+        assertEquals("ENOENT", r.probes().get(FeatureProbe.KPROBE).errno());
         assertTrue(r.allows(FeatureProbe.TP_BTF));
+        assertTrue(r.allows(FeatureProbe.TRACEPOINT));
+
+        AttachDecision d = AttachModeChooser.choose(TypeFormat.AUTO, CoreTracing.TRAMPOLINE, false, r);
+        assertEquals(AttachMode.TRACEPOINT, d.mode());
     }
 
     @Test
-    void kernelWithKprobesAndNoBtfDoesNotProbeBtfKinds(@TempDir Path root) throws IOException {
-        FixtureKernel k = new FixtureKernel(root).bootConfig("CONFIG_KPROBES=y\nCONFIG_BPF=y\n").tracefs();
-        List<FeatureProbe> probed = new ArrayList<>();
-        DetectionReport r = new KernelDetector(k.paths(), f -> {
-            probed.add(f);
-            return ProbeResult.allowed(f);
-        }, p -> {
-            throw new AssertionError("no BTF file: must not be parsed");
-        }).detect();
-        assertFalse(r.btfPresent());
-        assertFalse(r.btfParsable());
-        assertEquals(List.of(FeatureProbe.KPROBE, FeatureProbe.TRACEPOINT), probed);
-        assertEquals(ProbeResult.Outcome.NOT_RUN, r.probes().get(FeatureProbe.FENTRY).outcome());
-        assertEquals(Tristate.YES, r.configFlags().get("CONFIG_KPROBES"));
-        assertTrue(r.tracefsMounted());
-        assertEquals("/sys/kernel/tracing", r.tracefsPath());
+    void flagsAreReportedInOrder(@TempDir Path dir) {
+        DetectionReport r = new KernelDetector(KernelFixture.paths("btf-no-kprobes", dir), FixedFeatureProber.ourMachine(),
+                PARSES).detect();
+        assertEquals(List.of("CONFIG_KPROBES", "CONFIG_KPROBE_EVENTS", "CONFIG_BPF", "CONFIG_BPF_SYSCALL", "CONFIG_BPF_JIT",
+                "CONFIG_BPF_EVENTS", "CONFIG_DEBUG_INFO_BTF", "CONFIG_FTRACE", "CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS",
+                "CONFIG_FUNCTION_TRACER", "CONFIG_CGROUP_BPF", "CONFIG_HAVE_KPROBES"), List.copyOf(r.configFlags().keySet()));
     }
 
     @Test
-    void missingConfigMakesFlagsUnknown(@TempDir Path root) throws IOException {
-        FixtureKernel k = new FixtureKernel(root).btf();
-        DetectionReport r = new KernelDetector(k.paths(), OUR_KERNEL, p -> true).detect();
-        assertEquals("", r.configSource());
-        r.configFlags().values().forEach(v -> assertEquals(Tristate.UNKNOWN, v));
-    }
-
-    @Test
-    void unparsableBtfCountsAsNoBtf(@TempDir Path root) throws IOException {
-        FixtureKernel k = new FixtureKernel(root).btf();
-        DetectionReport r = new KernelDetector(k.paths(), OUR_KERNEL, p -> false).detect();
+    void unparsableBtfCountsAsNoBtf(@TempDir Path dir) {
+        FixedFeatureProber prober = FixedFeatureProber.ourMachine();
+        DetectionReport r = new KernelDetector(KernelFixture.paths("btf-no-kprobes", dir), prober, p -> false).detect();
         assertTrue(r.btfPresent());
         assertFalse(r.btfParsable());
+        assertEquals(List.of(FeatureProbe.KPROBE, FeatureProbe.TRACEPOINT), prober.calls());
         assertEquals(ProbeResult.Outcome.NOT_RUN, r.probes().get(FeatureProbe.TP_BTF).outcome());
     }
 
     @Test
-    void unprivilegedProcessRunsNoProbe(@TempDir Path root) throws IOException {
-        FixtureKernel k = new FixtureKernel(root).btf().capabilities("0000000000000000");
-        DetectionReport r = new KernelDetector(k.paths(), f -> {
+    void btfInspectorGetsTheVmlinuxPath(@TempDir Path dir) {
+        SystemPaths paths = KernelFixture.paths("btf-no-kprobes", dir);
+        new KernelDetector(paths, FixedFeatureProber.ourMachine(), p -> {
+            assertEquals(paths.sys().resolve("kernel/btf/vmlinux"), p);
+            return true;
+        }).detect();
+    }
+
+    @Test
+    void noConfigMakesEveryFlagUnknown(@TempDir Path dir) {
+        DetectionReport r = new KernelDetector(KernelFixture.paths("no-config", dir), FixedFeatureProber.ourMachine(),
+                PARSES).detect();
+        assertEquals("6.8.0-custom", r.release());
+        assertEquals("", r.configSource());
+        assertFalse(r.configKnown());
+        assertEquals(KernelDetector.FLAGS.size(), r.configFlags().size());
+        r.configFlags().forEach((k, v) -> assertEquals(Tristate.UNKNOWN, v, k));
+    }
+
+    @Test
+    void unprivilegedProcessRunsNoProbe(@TempDir Path dir) {
+        DetectionReport r = new KernelDetector(KernelFixture.paths("unprivileged", dir), f -> {
             throw new AssertionError("must not probe without privileges");
-        }, p -> true).detect();
-        for (Map.Entry<FeatureProbe, ProbeResult> e : r.probes().entrySet()) {
-            assertEquals(ProbeResult.Outcome.NOT_RUN, e.getValue().outcome());
-            assertTrue(e.getValue().detail().contains("CAP_BPF"), e.getValue().detail());
+        }, PARSES).detect();
+        assertFalse(r.capabilities().canLoadBpf());
+        assertEquals(Tristate.YES, r.configFlags().get("CONFIG_KPROBES"));
+        for (FeatureProbe f : FeatureProbe.values()) {
+            ProbeResult p = r.probes().get(f);
+            assertEquals(ProbeResult.Outcome.NOT_RUN, p.outcome(), f.name());
+            assertEquals("missing CAP_BPF/CAP_PERFMON", p.detail());
+            assertFalse(r.allows(f));
         }
     }
 
     @Test
-    void missingOsreleaseIsUnknown(@TempDir Path root) throws IOException {
-        FixtureKernel k = new FixtureKernel(root);
-        java.nio.file.Files.delete(root.resolve("proc/sys/kernel/osrelease"));
-        assertEquals("unknown", new KernelDetector(k.paths(), OUR_KERNEL, p -> true).detect().release());
+    void missingOsreleaseIsUnknown(@TempDir Path dir) throws IOException {
+        SystemPaths paths = KernelFixture.paths("btf-no-kprobes", dir);
+        Files.delete(paths.proc().resolve("sys/kernel/osrelease"));
+        DetectionReport r = new KernelDetector(paths, FixedFeatureProber.ourMachine(), PARSES).detect();
+        assertEquals("unknown", r.release());
+        assertTrue(r.configSource().endsWith("proc/config.gz"), "config.gz does not depend on the release");
+    }
+
+    @Test
+    void anEmptyRootNeverThrows(@TempDir Path dir) {
+        DetectionReport r = new KernelDetector(SystemPaths.under(dir), FixedFeatureProber.ourMachine(), NEVER_ASKED).detect();
+        assertEquals("unknown", r.release());
+        assertFalse(r.configKnown());
+        assertFalse(r.btfPresent());
+        assertFalse(r.tracefsMounted());
+        assertFalse(r.capabilities().canLoadBpf());
+        assertEquals(FeatureProbe.values().length, r.probes().size());
+    }
+
+    @Test
+    void tracefsMountPointEscapesAreDecoded(@TempDir Path dir) throws IOException {
+        SystemPaths paths = KernelFixture.paths("btf-no-kprobes", dir);
+        Files.writeString(paths.proc().resolve("self/mounts"), "proc /proc proc rw 0 0\n"
+                + "nodev /mnt/my\\040tracing tracefs rw,relatime 0 0\n");
+        DetectionReport r = new KernelDetector(paths, FixedFeatureProber.ourMachine(), PARSES).detect();
+        assertTrue(r.tracefsMounted());
+        assertEquals("/mnt/my tracing", r.tracefsPath());
     }
 }

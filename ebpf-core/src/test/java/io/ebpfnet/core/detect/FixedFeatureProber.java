@@ -1,0 +1,65 @@
+package io.ebpfnet.core.detect;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A {@link FeatureProber} with canned answers that records which probes were asked for. */
+final class FixedFeatureProber implements FeatureProber {
+    private final Map<FeatureProbe, ProbeResult> answers;
+    private final List<FeatureProbe> calls = new ArrayList<>();
+
+    FixedFeatureProber(Map<FeatureProbe, ProbeResult> answers) {
+        this.answers = new EnumMap<>(answers);
+    }
+
+    /**
+     * The kernel on our CI machines: fentry refused at load (EPERM), no kprobe PMU (ENOENT at attach),
+     * tp_btf and classic tracepoints fine.
+     */
+    static FixedFeatureProber ourMachine() {
+        return new FixedFeatureProber(Map.of(
+                FeatureProbe.FENTRY, ProbeResult.refused(FeatureProbe.FENTRY, "load", "EPERM",
+                        "libbpf: prog 'probe_fentry': failed to load: -1"),
+                FeatureProbe.KPROBE, ProbeResult.refused(FeatureProbe.KPROBE, "attach", "ENOENT",
+                        "failed to create kprobe 'tcp_sendmsg+0x0' perf event"),
+                FeatureProbe.TP_BTF, ProbeResult.allowed(FeatureProbe.TP_BTF),
+                FeatureProbe.TRACEPOINT, ProbeResult.allowed(FeatureProbe.TRACEPOINT)));
+    }
+
+    /** {@code allowed} load and attach; the others are refused the way {@link #refusal} says. */
+    static FixedFeatureProber allowing(Set<FeatureProbe> allowed) {
+        Map<FeatureProbe, ProbeResult> answers = new EnumMap<>(FeatureProbe.class);
+        for (FeatureProbe f : FeatureProbe.values()) {
+            answers.put(f, allowed.contains(f) ? ProbeResult.allowed(f) : refusal(f));
+        }
+        return new FixedFeatureProber(answers);
+    }
+
+    /** A distinct, recognisable refusal per kind, so tests can check which one a message quotes. */
+    static ProbeResult refusal(FeatureProbe f) {
+        return switch (f) {
+            case FENTRY -> ProbeResult.refused(f, "load", "EPERM", "fentry refused by lockdown");
+            case KPROBE -> ProbeResult.refused(f, "attach", "ENOENT", "no kprobe PMU");
+            case TP_BTF -> ProbeResult.refused(f, "load", "EINVAL", "unknown tp_btf target");
+            case TRACEPOINT -> ProbeResult.refused(f, "attach", "EACCES", "tracefs not accessible");
+        };
+    }
+
+    @Override
+    public ProbeResult probe(FeatureProbe feature) {
+        calls.add(feature);
+        ProbeResult r = answers.get(feature);
+        if (r == null) {
+            throw new AssertionError("no canned answer for " + feature);
+        }
+        return r;
+    }
+
+    /** The probes asked for, in order. */
+    List<FeatureProbe> calls() {
+        return List.copyOf(calls);
+    }
+}
