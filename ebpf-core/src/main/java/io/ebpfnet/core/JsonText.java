@@ -7,7 +7,11 @@ public final class JsonText {
     private JsonText() {
     }
 
+    /** {@code s} as a JSON string literal, or {@code null} for a null string. */
     public static String quote(String s) {
+        if (s == null) {
+            return "null";
+        }
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -17,7 +21,10 @@ public final class JsonText {
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
                 default -> {
+                    // JSON forbids raw control characters; kernel messages can carry them.
                     if (c < 0x20) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {

@@ -1,5 +1,7 @@
 package io.ebpfnet.core.detect;
 
+import io.ebpfnet.core.JsonText;
+
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -85,30 +87,30 @@ public record DetectionReport(String release, String configSource, Map<String, T
      */
     public String toJson() {
         StringBuilder sb = new StringBuilder("{");
-        sb.append("\"release\":").append(Json.quote(release));
-        sb.append(",\"config_source\":").append(Json.quote(configKnown() ? configSource : null));
+        sb.append("\"release\":").append(JsonText.quote(release));
+        sb.append(",\"config_source\":").append(JsonText.quote(configKnown() ? configSource : null));
         sb.append(",\"config\":{");
         String sep = "";
         for (Map.Entry<String, Tristate> e : configFlags.entrySet()) {
-            sb.append(sep).append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue().text()));
+            sb.append(sep).append(JsonText.quote(e.getKey())).append(':').append(JsonText.quote(e.getValue().text()));
             sep = ",";
         }
         sb.append("},\"btf\":{\"present\":").append(btfPresent).append(",\"parsable\":").append(btfParsable).append('}');
-        sb.append(",\"capabilities\":{\"effective_mask\":").append(Json.quote(String.format("%016x", capabilities.effectiveMask())))
+        sb.append(",\"capabilities\":{\"effective_mask\":").append(JsonText.quote(String.format("%016x", capabilities.effectiveMask())))
                 .append(",\"cap_bpf\":").append(capabilities.has(Capability.CAP_BPF))
                 .append(",\"cap_perfmon\":").append(capabilities.has(Capability.CAP_PERFMON))
                 .append(",\"cap_sys_admin\":").append(capabilities.has(Capability.CAP_SYS_ADMIN))
                 .append(",\"can_load_bpf\":").append(capabilities.canLoadBpf()).append('}');
-        sb.append(",\"tracefs\":{\"mounted\":").append(tracefsMounted).append(",\"path\":").append(Json.quote(tracefsPath)).append('}');
+        sb.append(",\"tracefs\":{\"mounted\":").append(tracefsMounted).append(",\"path\":").append(JsonText.quote(tracefsPath)).append('}');
         sb.append(",\"probes\":{");
         sep = "";
         for (Map.Entry<FeatureProbe, ProbeResult> e : probes.entrySet()) {
             ProbeResult r = e.getValue();
-            sb.append(sep).append(Json.quote(e.getKey().key()))
-                    .append(":{\"outcome\":").append(Json.quote(r.outcome().name().toLowerCase(Locale.ROOT)))
-                    .append(",\"stage\":").append(Json.quote(r.stage()))
-                    .append(",\"errno\":").append(Json.quote(r.errno()))
-                    .append(",\"detail\":").append(Json.quote(r.detail())).append('}');
+            sb.append(sep).append(JsonText.quote(e.getKey().key()))
+                    .append(":{\"outcome\":").append(JsonText.quote(r.outcome().name().toLowerCase(Locale.ROOT)))
+                    .append(",\"stage\":").append(JsonText.quote(r.stage()))
+                    .append(",\"errno\":").append(JsonText.quote(r.errno()))
+                    .append(",\"detail\":").append(JsonText.quote(r.detail())).append('}');
             sep = ",";
         }
         return sb.append("}}").toString();

@@ -1,5 +1,6 @@
 package io.ebpfnet.core.detect;
 
+import io.ebpfnet.core.JsonText;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,14 +10,14 @@ class JsonTest {
     @Test
     void quotesAndEscapesSoTheTextRoundTrips() {
         String nasty = "say \"hi\" \\ path\nnext\tline\r\b\f\u0001\u001f é ✓";
-        String quoted = Json.quote(nasty);
+        String quoted = JsonText.quote(nasty);
         assertEquals("\"say \\\"hi\\\" \\\\ path\\nnext\\tline\\r\\b\\f\\u0001\\u001f é ✓\"", quoted);
         assertEquals(nasty, JsonParser.parse(quoted));
     }
 
     @Test
     void nullIsJsonNull() {
-        assertEquals("null", Json.quote(null));
+        assertEquals("null", JsonText.quote(null));
     }
 
     @Test
