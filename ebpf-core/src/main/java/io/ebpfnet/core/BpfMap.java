@@ -84,6 +84,22 @@ public final class BpfMap {
         return this;
     }
 
+    /** The map's creation flags (BPF_F_*). */
+    public int flags() {
+        owner.checkOpen();
+        return LibbpfBindings.bpf_map__map_flags(map);
+    }
+
+    /** Sets the map's creation flags (e.g. {@link #NO_PREALLOC}); only before load. */
+    public BpfMap setFlags(int flags) {
+        owner.checkNotLoaded("changing the flags of map '" + name + "'");
+        check(LibbpfBindings.bpf_map__set_map_flags(map, flags), "set flags");
+        return this;
+    }
+
+    /** BPF_F_NO_PREALLOC: hash entries are allocated on insert instead of all at creation. */
+    public static final int NO_PREALLOC = 1;
+
     /** The map's file descriptor; owned by the object. */
     public int fd() {
         if (fd < 0) {

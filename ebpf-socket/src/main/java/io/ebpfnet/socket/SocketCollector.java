@@ -148,6 +148,13 @@ public final class SocketCollector implements AutoCloseable {
         object.map("pending_calls").setMaxEntries(options.udpConnectionTableSize());
         object.map("socket_owners").setMaxEntries(
                 Math.max(1024, options.ipv4ConnectionTableSize() + options.ipv6ConnectionTableSize()));
+        if (allocatesOnInsert()) {
+            // A preallocated per-CPU table takes value size x possible CPUs x entries at load (770 MB for
+            // 16,384 processes on 256 CPUs); since Linux 6.1 every program type may allocate on insert.
+            for (BpfMap m : new BpfMap[] {processMap, object.map("connections_v4"), object.map("connections_v6")}) {
+                m.setFlags(m.flags() | BpfMap.NO_PREALLOC);
+            }
+        }
         if (!options.mapsPerCore()) {
             globalMap.setType(MapType.ARRAY);
             processMap.setType(MapType.HASH);
@@ -217,6 +224,18 @@ public final class SocketCollector implements AutoCloseable {
                 scratchKey.set(ValueLayout.JAVA_LONG, 16, processes.cgroupId(row));
                 processMap.delete(scratchKey);
             }
+        }
+    }
+
+    /** Whether this kernel lets kprobe and tracepoint programs use non-preallocated hashes (Linux 6.1+). */
+    static boolean allocatesOnInsert() {
+        try {
+            String[] v = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/osrelease")).trim().split("[.-]");
+            int major = Integer.parseInt(v[0]);
+            int minor = Integer.parseInt(v[1]);
+            return major > 6 || (major == 6 && minor >= 1);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false; // unknown kernel: keep the preallocation every kernel accepts
         }
     }
 

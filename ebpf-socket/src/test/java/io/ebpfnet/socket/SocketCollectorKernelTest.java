@@ -38,4 +38,33 @@ class SocketCollectorKernelTest {
             assertTrue(p.comm(row).startsWith("java"), p.comm(row));
         }
     }
+
+    @Test
+    void largeTablesAreNotPreallocatedWhereTheKernelAllowsIt() {
+        // 4M-entry per-CPU tables would take gigabytes if preallocated; allocated on insert they load at once.
+        SocketCollectorOptions huge = SocketCollectorOptions.defaults(AttachMode.TRACEPOINT).withBandwidthTableSize(4_194_304)
+                .withConnectionTableSizes(4_194_304, 4_194_304);
+        if (!SocketCollector.allocatesOnInsert()) {
+            KernelTests.skipOrFail("this kernel (before 6.1) needs preallocated tables");
+        }
+        long before = percpuKilobytes();
+        try (SocketCollector collector = SocketCollector.start(huge)) {
+            long grown = percpuKilobytes() - before;
+            // Preallocated, the process table alone would take 4,194,304 x 184 B x CPUs of per-CPU memory.
+            long preallocated = 4_194_304L * 184 * io.ebpfnet.core.PossibleCpus.count() / 1024;
+            assertTrue(grown < preallocated / 10, "per-CPU memory grew by " + grown + " kB; preallocation would take " + preallocated);
+            assertEquals(0, collector.snapshot().global(GlobalCounter.REFUSED_PROCESSES));
+        }
+    }
+
+    private static long percpuKilobytes() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo")).stream()
+                    .filter(l -> l.startsWith("Percpu:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+                    .findFirst().orElseThrow();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

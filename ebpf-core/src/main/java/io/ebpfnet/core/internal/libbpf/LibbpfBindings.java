@@ -1646,6 +1646,127 @@ public class LibbpfBindings extends LibbpfBindings$shared {
         }
     }
 
+    private static class bpf_map__map_flags {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibbpfBindings.C_INT,
+            LibbpfBindings.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("bpf_map__map_flags").orElseThrow();
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * __u32 bpf_map__map_flags(const struct bpf_map *map)
+     * }
+     */
+    public static FunctionDescriptor bpf_map__map_flags$descriptor() {
+        return bpf_map__map_flags.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * __u32 bpf_map__map_flags(const struct bpf_map *map)
+     * }
+     */
+    public static MethodHandle bpf_map__map_flags$handle() {
+        return bpf_map__map_flags.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * __u32 bpf_map__map_flags(const struct bpf_map *map)
+     * }
+     */
+    public static MemorySegment bpf_map__map_flags$address() {
+        return bpf_map__map_flags.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * __u32 bpf_map__map_flags(const struct bpf_map *map)
+     * }
+     */
+    public static int bpf_map__map_flags(MemorySegment map) {
+        var mh$ = bpf_map__map_flags.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bpf_map__map_flags", map);
+            }
+            return (int)mh$.invokeExact(map);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class bpf_map__set_map_flags {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibbpfBindings.C_INT,
+            LibbpfBindings.C_POINTER,
+            LibbpfBindings.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("bpf_map__set_map_flags").orElseThrow();
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int bpf_map__set_map_flags(struct bpf_map *map, __u32 flags)
+     * }
+     */
+    public static FunctionDescriptor bpf_map__set_map_flags$descriptor() {
+        return bpf_map__set_map_flags.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int bpf_map__set_map_flags(struct bpf_map *map, __u32 flags)
+     * }
+     */
+    public static MethodHandle bpf_map__set_map_flags$handle() {
+        return bpf_map__set_map_flags.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int bpf_map__set_map_flags(struct bpf_map *map, __u32 flags)
+     * }
+     */
+    public static MemorySegment bpf_map__set_map_flags$address() {
+        return bpf_map__set_map_flags.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int bpf_map__set_map_flags(struct bpf_map *map, __u32 flags)
+     * }
+     */
+    public static int bpf_map__set_map_flags(MemorySegment map, int flags) {
+        var mh$ = bpf_map__set_map_flags.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bpf_map__set_map_flags", map, flags);
+            }
+            return (int)mh$.invokeExact(map, flags);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class bpf_map__key_size {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibbpfBindings.C_INT,
