@@ -114,8 +114,9 @@ final class RootCommand implements Callable<Integer> {
         StopSignals stop = new StopSignals();
         long deadline = lifetime == null ? Long.MAX_VALUE : System.nanoTime() + lifetime * 1_000_000_000L;
         AtomicReference<String> metrics = new AtomicReference<>("");
-        try (SocketCollector collector = SocketCollector.start(options);
-             PrometheusServer server = prometheus == null ? null : PrometheusServer.start(prometheus, metrics::get)) {
+        // The endpoint first: a bad address is a usage error found before anything is loaded.
+        try (PrometheusServer server = prometheus == null ? null : startPrometheus(prometheus, metrics);
+             SocketCollector collector = SocketCollector.start(options)) {
             collector.skippedPrograms().forEach(s -> err.println("ebpf-cli: skipped " + s));
             if (server != null) {
                 err.println("ebpf-cli: Prometheus metrics at http://" + prometheus.substring(0, prometheus.lastIndexOf(':'))
@@ -153,11 +154,28 @@ final class RootCommand implements Callable<Integer> {
             if (netdata != null) {
                 netdata.obsoleteCharts();
             }
-        } catch (IllegalArgumentException | java.net.BindException e) {
+        } catch (PrometheusAddressException e) {
             err.println("error: --prometheus " + prometheus + ": " + e.getMessage());
             return ExitCode.USAGE.code();
         }
         return ExitCode.OK.code();
+    }
+
+    /** A --prometheus address that cannot be served: a usage error, unlike failures while collecting. */
+    private static final class PrometheusAddressException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PrometheusAddressException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static PrometheusServer startPrometheus(String address, AtomicReference<String> metrics) {
+        try {
+            return PrometheusServer.start(address, metrics::get);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            throw new PrometheusAddressException(e.getMessage(), e);
+        }
     }
 
     /** The groupings the configuration turns on ({@code apps}, {@code cgroups}). */
