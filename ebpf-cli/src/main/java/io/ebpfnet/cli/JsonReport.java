@@ -63,7 +63,7 @@ final class JsonReport implements IntervalPrinter {
                 sb.append(',');
             }
             sb.append("{\"pid\":").append(p.tgid(row))
-                    .append(",\"comm\":").append(JsonText.quote(p.tgid(row) == 0 ? "[unknown]" : p.comm(row)))
+                    .append(",\"comm\":").append(JsonText.quote(p.name(row)))
                     .append(",\"app_group\":").append(nullable(data.groups().appOf(p, row)))
                     .append(",\"cgroup\":").append(nullable(data.groups().cgroupOf(p, row)))
                     .append(",\"cgroup_id\":").append(p.cgroupId(row))

@@ -104,7 +104,7 @@ final class TextReport implements IntervalPrinter {
     private static Map<Integer, String> names(ProcessTable table) {
         Map<Integer, String> names = new HashMap<>();
         for (int r = 0; r < table.size(); r++) {
-            names.putIfAbsent(table.tgid(r), table.tgid(r) == 0 ? "[unknown]" : table.comm(r));
+            names.putIfAbsent(table.tgid(r), table.name(r));
         }
         return names;
     }

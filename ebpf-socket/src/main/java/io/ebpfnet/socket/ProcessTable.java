@@ -85,6 +85,11 @@ public final class ProcessTable {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+    /** The name to show for a row: its command name, or "[unknown]" for the unknown owner (tgid 0). */
+    public String name(int row) {
+        return tgid(row) == 0 ? "[unknown]" : comm(row);
+    }
+
     /** The first row of process {@code tgid}, or -1 (a process that changed cgroups has several). */
     public int find(int tgid) {
         for (int i = 0; i < size; i++) {

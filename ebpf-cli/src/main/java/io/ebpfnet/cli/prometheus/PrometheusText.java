@@ -57,7 +57,7 @@ public final class PrometheusText {
         family(sb, "ebpfnet_process_bytes_total", "Bytes sent and received per process (pid 0: sockets of unknown owner).");
         for (int row = 0; row < p.size(); row++) {
             String pid = Integer.toString(p.tgid(row));
-            String comm = p.tgid(row) == 0 ? "[unknown]" : p.comm(row);
+            String comm = p.name(row);
             String cgroup = Long.toString(p.cgroupId(row));
             processCounter(sb, "ebpfnet_process_bytes_total", p.get(row, ProcessCounter.TCP_BYTES_SENT), pid, comm, cgroup, "tcp", "sent");
             processCounter(sb, "ebpfnet_process_bytes_total", p.get(row, ProcessCounter.TCP_BYTES_RECEIVED), pid, comm, cgroup, "tcp", "received");

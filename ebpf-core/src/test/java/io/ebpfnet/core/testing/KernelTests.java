@@ -1,11 +1,9 @@
 package io.ebpfnet.core.testing;
 
+import io.ebpfnet.core.detect.Capabilities;
+import io.ebpfnet.core.detect.SystemPaths;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Gate for tests that need the real kernel. Without CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) the
@@ -13,10 +11,6 @@ import java.nio.file.Path;
  * property {@code ebpfnet.requireKernel}), which CI sets: there a missing privilege fails the test.
  */
 public final class KernelTests {
-    private static final int CAP_SYS_ADMIN = 21;
-    private static final int CAP_PERFMON = 38;
-    private static final int CAP_BPF = 39;
-
     private KernelTests() {
     }
 
@@ -48,24 +42,9 @@ public final class KernelTests {
         return s.equals("1") || s.equalsIgnoreCase("true") || s.equalsIgnoreCase("yes");
     }
 
+    /** What is missing to load BPF programs, or null (the same rule as detection's). */
     private static String missingPrivileges() {
-        long mask;
-        try {
-            mask = Files.readAllLines(Path.of("/proc/self/status")).stream()
-                    .filter(l -> l.startsWith("CapEff:"))
-                    .map(l -> Long.parseUnsignedLong(l.substring(7).trim(), 16))
-                    .findFirst().orElse(0L);
-        } catch (IOException e) {
-            return "a readable /proc/self/status";
-        }
-        if ((mask & (1L << CAP_SYS_ADMIN)) != 0) {
-            return null;
-        }
-        boolean bpf = (mask & (1L << CAP_BPF)) != 0;
-        boolean perfmon = (mask & (1L << CAP_PERFMON)) != 0;
-        if (bpf && perfmon) {
-            return null;
-        }
-        return (bpf ? "" : "CAP_BPF ") + (perfmon ? "" : "CAP_PERFMON ") + "(or CAP_SYS_ADMIN; run as root)";
+        Capabilities caps = Capabilities.read(SystemPaths.live());
+        return caps.canLoadBpf() ? null : caps.missingForBpf() + " (or CAP_SYS_ADMIN; run as root)";
     }
 }
