@@ -84,6 +84,12 @@ public class RealMapReadBenchmark {
         return batch.read(builder);
     }
 
+    /** The batch read alone (a consumer that only counts): what the kernel and the downcalls cost. */
+    @Benchmark
+    public int batchReadOnly() {
+        return batch.read((keys, values, count) -> { });
+    }
+
     @Benchmark
     public int perKeyReadAndMerge() {
         builder.reset();

@@ -11,15 +11,18 @@ import java.lang.foreign.ValueLayout;
  * Builds a {@link ProcessTable} from chunks of the {@code processes} map as the kernel returns them
  * (keys, and per entry {@code cpus} copies of {@code struct process_stats} {@code stride} bytes
  * apart), merging the per-CPU copies in place: counters are summed, first-seen is the earliest
- * non-zero time, last-seen and exited the largest, and the command name is the copy that has one.
+ * non-zero time, last-seen and exited the largest, and the command name is the first copy that has one.
  * No allocation per entry.
  */
 public final class ProcessTableBuilder implements MapReader.ChunkConsumer {
-    private static final long KEY_SIZE = SocketLayouts.PROCESS_KEY.byteSize();
-    private static final long FIRST = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "first_seen_ns");
-    private static final long LAST = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "last_seen_ns");
-    private static final long EXITED = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "exited");
-    private static final long COMM = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "comm");
+    private static final int KEY_WORDS = words(SocketLayouts.PROCESS_KEY.byteSize());
+    private static final int STATS_WORDS = words(SocketLayouts.PROCESS_STATS.byteSize());
+    private static final int ROW_STATS = words(ProcessTable.STATS);
+    private static final int FIRST = words(SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "first_seen_ns"));
+    private static final int LAST = words(SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "last_seen_ns"));
+    private static final int EXITED = words(SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "exited"));
+    private static final int COMM = words(SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "comm"));
+    private static final int COMM_WORDS = 2;
     private static final int COUNTERS = ProcessCounter.values().length;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
@@ -37,7 +40,6 @@ public final class ProcessTableBuilder implements MapReader.ChunkConsumer {
     private final long stride;
     private final long keyStride;
     private final long valueStride;
-    private final long[] sums = new long[COUNTERS];
 
     /**
      * @param cpus          value copies per entry: possible CPUs for a per-CPU map, else 1
@@ -54,45 +56,53 @@ public final class ProcessTableBuilder implements MapReader.ChunkConsumer {
         this.rows = new RecordBuffer(ProcessTable.ROW_SIZE, Math.max(16, expectedRows));
     }
 
+    /*
+     * Rows are written as words straight into the record buffer's long[] (the JIT keeps these plain array
+     * updates tight, which it does not for a long[] of running sums or for a second segment), reading
+     * the kernel's buffers in place. Every word of a row is written: rows are reused from read to read.
+     */
     @Override
     public void accept(MemorySegment keys, MemorySegment values, int count) {
         for (int i = 0; i < count; i++) {
-            long row = rows.append();
-            MemorySegment out = rows.segment();
-            MemorySegment.copy(keys, i * keyStride, out, row, KEY_SIZE);
+            int row = rows.appendWords();
+            long[] out = rows.words();
+            long key = i * keyStride;
+            for (int w = 0; w < KEY_WORDS; w++) {
+                out[row + w] = keys.get(LONG, key + (long) w * Long.BYTES);
+            }
+            int stats = row + ROW_STATS;
             long entry = i * valueStride;
-            long stats = row + ProcessTable.STATS;
-            long first = 0;
-            long last = 0;
-            long exited = 0;
-            int commCpu = -1;
-            java.util.Arrays.fill(sums, 0);
-            // CPU by CPU, so each copy is read front to back once.
-            for (int c = 0; c < cpus; c++) {
+            // The first CPU's copy as it is, then each other CPU's merged into it, read front to back once.
+            for (int w = 0; w < STATS_WORDS; w++) {
+                out[stats + w] = values.get(LONG, entry + (long) w * Long.BYTES);
+            }
+            boolean named = values.get(ValueLayout.JAVA_BYTE, entry + (long) COMM * Long.BYTES) != 0;
+            for (int c = 1; c < cpus; c++) {
                 long copy = entry + c * stride;
                 for (int f = 0; f < COUNTERS; f++) {
-                    sums[f] += values.get(LONG, copy + (long) f * Long.BYTES);
+                    out[stats + f] += values.get(LONG, copy + (long) f * Long.BYTES);
                 }
-                long f = values.get(LONG, copy + FIRST);
-                if (f != 0 && (first == 0 || f < first)) {
-                    first = f;
+                long first = values.get(LONG, copy + (long) FIRST * Long.BYTES);
+                if (first != 0 && (out[stats + FIRST] == 0 || first < out[stats + FIRST])) {
+                    out[stats + FIRST] = first;
                 }
-                last = Math.max(last, values.get(LONG, copy + LAST));
-                exited = Math.max(exited, values.get(LONG, copy + EXITED));
-                if (commCpu < 0 && values.get(ValueLayout.JAVA_BYTE, copy + COMM) != 0) {
-                    commCpu = c;
+                out[stats + LAST] = Math.max(out[stats + LAST], values.get(LONG, copy + (long) LAST * Long.BYTES));
+                out[stats + EXITED] = Math.max(out[stats + EXITED], values.get(LONG, copy + (long) EXITED * Long.BYTES));
+                if (!named && values.get(ValueLayout.JAVA_BYTE, copy + (long) COMM * Long.BYTES) != 0) {
+                    named = true;
+                    for (int w = 0; w < COMM_WORDS; w++) {
+                        out[stats + COMM + w] = values.get(LONG, copy + (long) (COMM + w) * Long.BYTES);
+                    }
                 }
-            }
-            for (int f = 0; f < COUNTERS; f++) {
-                out.set(LONG, stats + (long) f * Long.BYTES, sums[f]);
-            }
-            out.set(LONG, stats + FIRST, first);
-            out.set(LONG, stats + LAST, last);
-            out.set(LONG, stats + EXITED, exited);
-            if (commCpu >= 0) {
-                MemorySegment.copy(values, entry + commCpu * stride + COMM, out, stats + COMM, 16);
             }
         }
+    }
+
+    private static int words(long bytes) {
+        if (bytes % Long.BYTES != 0) {
+            throw new ExceptionInInitializerError("process_stats fields are not 8-byte aligned: " + bytes);
+        }
+        return (int) (bytes / Long.BYTES);
     }
 
     /**

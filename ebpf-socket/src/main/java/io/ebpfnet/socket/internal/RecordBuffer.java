@@ -22,7 +22,10 @@ public final class RecordBuffer {
         this.segment = MemorySegment.ofArray(words);
     }
 
-    /** Appends a zeroed record and returns its byte offset in {@link #segment()}. */
+    /**
+     * Appends a record and returns its byte offset in {@link #segment()}. Its bytes are zero the first
+     * time, and what an earlier record left there after {@link #reset()}: the caller writes them all.
+     */
     public long append() {
         long offset = count * recordSize;
         if (offset + recordSize > segment.byteSize()) {
@@ -31,6 +34,16 @@ public final class RecordBuffer {
         }
         count++;
         return offset;
+    }
+
+    /** Appends a record like {@link #append()} and returns the index of its first word in {@link #words()}. */
+    public int appendWords() {
+        return (int) (append() / Long.BYTES);
+    }
+
+    /** The array behind {@link #segment()} (replaced when the buffer grows: re-read after append). */
+    public long[] words() {
+        return words;
     }
 
     /** The segment records are written into (replaced when the buffer grows: re-read after append). */
