@@ -19,25 +19,32 @@ if [ "${1:-}" = --smoke ]; then
 fi
 
 gcc -O2 -Wall -o "$out/map_read_reference" benchmarks/c/map_read_reference.c -lbpf
-# The C reference runs before, between and after the JMH runs; the median is used, because this
-# kind of VM's speed drifts over minutes.
-: > "$out/c.txt"
-"$out/map_read_reference" 16384 40 | tee -a "$out/c.txt"
 "${java[@]}" -prof gc -rf text -rff "$out/jmh-synthetic.txt" PerCpuMergeBenchmark GroupRatesBenchmark | tee "$out/jmh.log"
-"$out/map_read_reference" 16384 40 | tee -a "$out/c.txt"
-"${java[@]}" -prof gc -rf text -rff "$out/jmh-real.txt" RealMapReadBenchmark | tee -a "$out/jmh.log"
-"$out/map_read_reference" 16384 40 | tee -a "$out/c.txt"
-cat "$out/jmh-synthetic.txt" "$out/jmh-real.txt" > "$out/jmh.txt"
 
-median() { sed -n "s/^$1=//p" "$out/c.txt" | sort -g | sed -n 2p; }
-c_batch=$(median c_batch_ms)
-c_per_key=$(median c_per_key_ms)
-j_batch=$(awk '$1 == "RealMapReadBenchmark.batchReadAndMerge" {print $(NF-3)}' "$out/jmh.txt")
-j_per_key=$(awk '$1 == "RealMapReadBenchmark.perKeyReadAndMerge" {print $(NF-3)}' "$out/jmh.txt")
-awk -v cb="$c_batch" -v ck="$c_per_key" -v jb="$j_batch" -v jk="$j_per_key" 'BEGIN {
-  printf "\nfull read + per-CPU merge of 16,384 entries (ms/pass)\n"
-  printf "  C batch %.3f   Java batch %.3f   Java/C %.2fx (goal <= 1.2x)\n", cb, jb, jb / cb
-  printf "  C per-key %.3f   Java per-key %.3f   Java batch speed-up over per-key %.1fx (goal >= 20x)\n", ck, jk, jk / jb
-}' | tee "$out/summary.txt"
-echo "allocation per operation (gc.alloc.rate.norm, B/op) by entry count:"
-grep 'gc.alloc.rate.norm' "$out/jmh.txt" | tee -a "$out/summary.txt"
+# The real-map read: C and Java alternated, and the median of the rounds' ratios reported, because
+# this kind of VM's speed drifts over minutes (one round's two sides are measured close together).
+rounds=${EBPFNET_BENCH_ROUNDS:-5}
+: > "$out/real-rounds.txt"
+for r in $(seq "$rounds"); do
+  "$out/map_read_reference" 16384 40 > "$out/c-$r.txt"
+  "${java[@]}" -f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc -rf text -rff "$out/jmh-real-$r.txt" RealMapReadBenchmark >> "$out/jmh.log"
+  cb=$(sed -n 's/^c_batch_ms=//p' "$out/c-$r.txt")
+  ck=$(sed -n 's/^c_per_key_ms=//p' "$out/c-$r.txt")
+  jb=$(awk '$1 == "RealMapReadBenchmark.batchReadAndMerge" {print $(NF-3)}' "$out/jmh-real-$r.txt")
+  jo=$(awk '$1 == "RealMapReadBenchmark.batchReadOnly" {print $(NF-3)}' "$out/jmh-real-$r.txt")
+  jk=$(awk '$1 == "RealMapReadBenchmark.perKeyReadAndMerge" {print $(NF-3)}' "$out/jmh-real-$r.txt")
+  echo "$cb $ck $jb $jo $jk" | tee -a "$out/real-rounds.txt" |
+    awk -v r="$r" '{printf "round %d: C batch %.3f, Java batch %.3f (read only %.3f): %.2fx; C per-key %.1f, Java per-key %.1f: batch %.1fx faster\n",
+      r, $1, $3, $4, $3 / $1, $2, $5, $5 / $3}'
+done
+cat "$out/jmh-synthetic.txt" "$out/jmh-real-$rounds.txt" > "$out/jmh.txt"
+
+median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+{
+  echo
+  echo "full read + per-CPU merge of 16,384 entries, median of $rounds alternated rounds (ms per pass)"
+  echo "  C batch $(awk '{print $1}' "$out/real-rounds.txt" | median)   Java batch $(awk '{print $3}' "$out/real-rounds.txt" | median)   Java/C $(awk '{printf "%.3f\n", $3 / $1}' "$out/real-rounds.txt" | median)x (goal <= 1.2x)"
+  echo "  Java per-key $(awk '{print $5}' "$out/real-rounds.txt" | median)   Java batch speed-up over per-key $(awk '{printf "%.2f\n", $5 / $3}' "$out/real-rounds.txt" | median)x (goal >= 20x)"
+  echo "allocation per operation (gc.alloc.rate.norm, B/op) by entry count:"
+  grep 'gc.alloc.rate.norm' "$out/jmh.txt"
+} | tee "$out/summary.txt"
