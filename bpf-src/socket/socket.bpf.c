@@ -13,8 +13,8 @@
  * where docs/metrics.md says otherwise.
  *
  * Attribution: events in process context (send, receive, connect, accept, listen, close()) are
- * charged to the calling process (its TGID, never the thread) and remembered as the socket's owner
- * in `socket_owners`; events in softirq context (retransmits, passive opens, state changes) are
+ * charged to the calling process (its TGID, never the thread), which is remembered as a TCP socket's
+ * owner in `socket_owners`; events in softirq context (retransmits, passive opens, state changes) are
  * charged to that owner, or to the explicit unknown owner (tgid 0), never to the interrupted task.
  */
 #include "kernel_structs.h"
@@ -396,7 +396,9 @@ static __always_inline void on_send(struct sock *sk, bool direct, __u16 protocol
 	struct process_stats *p;
 
 	owner_of_current(&o, DIRECTION_UNKNOWN);
-	bool accept_pending = remember_owner(sk, &o);
+	/* Only TCP sockets' owners are read back (retransmits, failed connects, closes and accepts are
+	 * TCP's): UDP skips a hash lookup per call and leaves the table to TCP. */
+	bool accept_pending = protocol == IPPROTO_TCP && remember_owner(sk, &o);
 	p = process_entry(&o);
 	if (accept_pending && p)
 		__sync_fetch_and_add(&p->tcp_accepts, 1);
@@ -444,7 +446,9 @@ static __always_inline void on_receive(struct sock *sk, bool direct, __u16 proto
 	struct process_stats *p;
 
 	owner_of_current(&o, DIRECTION_UNKNOWN);
-	bool accept_pending = remember_owner(sk, &o);
+	/* Only TCP sockets' owners are read back (retransmits, failed connects, closes and accepts are
+	 * TCP's): UDP skips a hash lookup per call and leaves the table to TCP. */
+	bool accept_pending = protocol == IPPROTO_TCP && remember_owner(sk, &o);
 	p = process_entry(&o);
 	if (accept_pending && p)
 		__sync_fetch_and_add(&p->tcp_accepts, 1);
