@@ -316,7 +316,7 @@ static __always_inline bool is_v4_mapped(const __u8 *a)
 
 /* Adds traffic to the connection sk is, as seen by owner o. */
 static __always_inline void count_connection(struct sock *sk, bool direct, const struct owner *o, __u16 protocol,
-					     __u64 sent, __u64 received, __u64 retransmits)
+					     __u64 sent, __u64 received, __u64 retransmits, __u64 now)
 {
 	__u16 family = sk_family(sk, direct);
 	struct connection_stats *c;
@@ -372,7 +372,7 @@ static __always_inline void count_connection(struct sock *sk, bool direct, const
 	if (o->direction != DIRECTION_UNKNOWN)
 		c->direction = o->direction;
 	c->state = protocol == IPPROTO_TCP ? sk_state(sk, direct) : 0;
-	c->last_seen_ns = bpf_ktime_get_ns();
+	c->last_seen_ns = now;
 }
 
 /* The family of the connection on the wire: an IPv6 socket talking to a mapped address is IPv4. */
@@ -433,10 +433,12 @@ static __always_inline void on_send(struct sock *sk, bool direct, __u16 protocol
 				__sync_fetch_and_add(&p->udp_bytes_sent, ret);
 		}
 	}
+	/* one clock read per event: the process and the connection were seen at the same time */
+	__u64 now = bpf_ktime_get_ns();
 	if (p)
-		p->last_seen_ns = bpf_ktime_get_ns();
+		p->last_seen_ns = now;
 	if (ret > 0)
-		count_connection(sk, direct, &o, protocol, ret, 0, 0);
+		count_connection(sk, direct, &o, protocol, ret, 0, 0, now);
 }
 
 /* A receive: ret is the byte count or -errno; calls counts the call itself (0 for an error-only hook). */
@@ -479,10 +481,12 @@ static __always_inline void on_receive(struct sock *sk, bool direct, __u16 proto
 				__sync_fetch_and_add(&p->udp_bytes_received, ret);
 		}
 	}
+	/* one clock read per event: the process and the connection were seen at the same time */
+	__u64 now = bpf_ktime_get_ns();
 	if (p)
-		p->last_seen_ns = bpf_ktime_get_ns();
+		p->last_seen_ns = now;
 	if (ret > 0)
-		count_connection(sk, direct, &o, protocol, 0, ret, 0);
+		count_connection(sk, direct, &o, protocol, 0, ret, 0, now);
 }
 
 /* An outbound TCP connect by the current process; ret < 0 (when known) is a failure. */
@@ -561,7 +565,7 @@ static __always_inline void on_retransmit(struct sock *sk, bool direct)
 	p = process_entry(&o);
 	if (p)
 		__sync_fetch_and_add(&p->tcp_retransmits, 1);
-	count_connection(sk, direct, &o, IPPROTO_TCP, 0, 0, 1);
+	count_connection(sk, direct, &o, IPPROTO_TCP, 0, 0, 1, bpf_ktime_get_ns());
 }
 
 static __always_inline void remember_call(__u32 function, void *sk, __u64 size)
