@@ -28,6 +28,10 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define EEXIST 17
 
+/* The only read-only global: user space writes it at offset 0 of .rodata before load (SocketLayoutsBtfTest
+ * checks the offset). */
+const volatile struct socket_settings settings = { .connections = 1 };
+
 /* Counters are added atomically: correct for the shared maps of `maps per core = no`, and the
  * per-CPU maps of `yes` lose nothing by it. User space may switch every map type before load. */
 struct {
@@ -437,7 +441,7 @@ static __always_inline void on_send(struct sock *sk, bool direct, __u16 protocol
 	__u64 now = bpf_ktime_get_ns();
 	if (p)
 		p->last_seen_ns = now;
-	if (ret > 0)
+	if (ret > 0 && settings.connections)
 		count_connection(sk, direct, &o, protocol, ret, 0, 0, now);
 }
 
@@ -485,7 +489,7 @@ static __always_inline void on_receive(struct sock *sk, bool direct, __u16 proto
 	__u64 now = bpf_ktime_get_ns();
 	if (p)
 		p->last_seen_ns = now;
-	if (ret > 0)
+	if (ret > 0 && settings.connections)
 		count_connection(sk, direct, &o, protocol, 0, ret, 0, now);
 }
 
@@ -565,7 +569,8 @@ static __always_inline void on_retransmit(struct sock *sk, bool direct)
 	p = process_entry(&o);
 	if (p)
 		__sync_fetch_and_add(&p->tcp_retransmits, 1);
-	count_connection(sk, direct, &o, IPPROTO_TCP, 0, 0, 1, bpf_ktime_get_ns());
+	if (settings.connections)
+		count_connection(sk, direct, &o, IPPROTO_TCP, 0, 0, 1, bpf_ktime_get_ns());
 }
 
 static __always_inline void remember_call(__u32 function, void *sk, __u64 size)

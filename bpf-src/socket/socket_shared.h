@@ -37,6 +37,13 @@ enum global_counter {
 	GC_COUNT = 24,
 };
 
+/* Set by user space before load (the `settings` constant in .rodata): the verifier drops the code a
+ * setting turns off, so an off feature costs nothing per event. */
+struct socket_settings {
+	__u32 connections; /* 0: the connection tables are not kept ([network connections] enabled = no) */
+	__u32 reserved;
+};
+
 enum connection_direction {
 	DIRECTION_UNKNOWN = 0,
 	DIRECTION_OUTBOUND = 1, /* this side connected */

@@ -9,6 +9,9 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* The object's only read-only global: BpfMap.setInitialValue's test sets it before load. */
+const volatile __u64 test_setting = 7;
+
 #if defined(__TARGET_ARCH_x86)
 #define NR_GETPPID 110
 #elif defined(__TARGET_ARCH_arm64)

@@ -62,6 +62,11 @@ final class ConnectionsCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return ExitCode.USAGE.code();
         }
+        if (!cfg.connectionsEnabled()) {
+            spec.commandLine().getErr().println("error: " + config + ": [network connections] enabled = no turns the"
+                    + " connection tables off; there is nothing to list");
+            return ExitCode.USAGE.code();
+        }
         ConnectionFilter filter = new ConnectionFilter(cfg.connectionPorts(), cfg.connectionIps(), cfg.connectionHostnames(),
                 cfg.connectionsIncludeLoopback() && !noLoopback);
         ServiceNames services = cfg.resolveServiceNames() ? ServiceNames.read(Path.of("/etc/services")) : null;

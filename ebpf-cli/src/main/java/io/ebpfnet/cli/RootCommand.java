@@ -110,7 +110,8 @@ final class RootCommand implements Callable<Integer> {
         err.flush();
 
         SocketCollectorOptions options = new SocketCollectorOptions(decision.mode(), load, cfg.bandwidthTableSize(),
-                cfg.ipv4ConnectionTableSize(), cfg.ipv6ConnectionTableSize(), cfg.udpConnectionTableSize(), cfg.mapsPerCore());
+                cfg.ipv4ConnectionTableSize(), cfg.ipv6ConnectionTableSize(), cfg.udpConnectionTableSize(), cfg.mapsPerCore(),
+                cfg.connectionsEnabled());
         StopSignals stop = new StopSignals();
         long deadline = lifetime == null ? Long.MAX_VALUE : System.nanoTime() + lifetime * 1_000_000_000L;
         AtomicReference<String> metrics = new AtomicReference<>("");

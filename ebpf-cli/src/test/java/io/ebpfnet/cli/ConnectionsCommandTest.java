@@ -53,6 +53,15 @@ class ConnectionsCommandTest {
     }
 
     @Test
+    void connectionsTurnedOffInTheConfigIsAUsageError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path off = java.nio.file.Files.writeString(dir.resolve("off.conf"), "[network connections]\n    enabled = no\n");
+        CliRun run = CliRun.of("connections", "--config", off.toString());
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("enabled = no"), run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
     void configFiltersLeaveOutLoopbackAndPorts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         KernelTests.requireBpf();
         java.nio.file.Path noLoopback = java.nio.file.Files.writeString(dir.resolve("a.conf"),

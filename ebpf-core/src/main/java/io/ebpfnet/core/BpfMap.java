@@ -2,7 +2,9 @@ package io.ebpfnet.core;
 
 import io.ebpfnet.core.internal.libbpf.LibbpfBindings;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * One map of a {@link BpfObject}: a view owned by the object, which stops working when the object is
@@ -95,6 +97,43 @@ public final class BpfMap {
         owner.checkNotLoaded("changing the flags of map '" + name + "'");
         check(LibbpfBindings.bpf_map__set_map_flags(map, flags), "set flags");
         return this;
+    }
+
+    /**
+     * The size of a global-data map's initial contents ({@code .rodata}, {@code .data}, {@code .bss}):
+     * the program's global variables, laid out as in the object's BTF data section.
+     */
+    public long initialValueSize() {
+        owner.checkNotLoaded("reading the initial value of map '" + name + "'");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
+            initialValue(size);
+            return size.get(ValueLayout.JAVA_LONG, 0);
+        }
+    }
+
+    /**
+     * Writes {@code bytes} at {@code offset} into a global-data map's initial contents; only before load.
+     * This is how a program's {@code const volatile} settings are set: a read-only map is frozen at load,
+     * so the verifier knows their values and drops the code they turn off.
+     */
+    public BpfMap setInitialValue(long offset, MemorySegment bytes) {
+        owner.checkNotLoaded("setting the initial value of map '" + name + "'");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment data = initialValue(size).reinterpret(size.get(ValueLayout.JAVA_LONG, 0));
+            MemorySegment.copy(bytes, 0, data, offset, bytes.byteSize()); // bounds-checked against the map's size
+        }
+        return this;
+    }
+
+    private MemorySegment initialValue(MemorySegment size) {
+        MemorySegment data = LibbpfBindings.bpf_map__initial_value(map, size);
+        if (data.equals(MemorySegment.NULL)) {
+            throw new IllegalArgumentException("map '" + name + "' has no initial value: only global-data maps"
+                    + " (.rodata, .data, .bss) have one");
+        }
+        return data;
     }
 
     /** BPF_F_NO_PREALLOC: hash entries are allocated on insert instead of all at creation. */

@@ -114,6 +114,24 @@ class BpfObjectKernelTest {
     }
 
     @Test
+    void aRodataInitialValueSetBeforeLoadIsWhatTheKernelHolds() {
+        try (BpfObject obj = TestObjects.testPrograms(); Arena arena = Arena.ofConfined()) {
+            BpfMap rodata = obj.maps().stream().filter(m -> m.name().endsWith(".rodata")).findFirst().orElseThrow();
+            assertEquals(Long.BYTES, rodata.initialValueSize());
+            rodata.setInitialValue(0, arena.allocateFrom(ValueLayout.JAVA_LONG, 42));
+            MemorySegment eight = arena.allocateFrom(ValueLayout.JAVA_LONG, 1);
+            assertThrows(IndexOutOfBoundsException.class, () -> rodata.setInitialValue(4, eight));
+            assertThrows(IllegalArgumentException.class, () -> obj.map("counts").setInitialValue(0, eight));
+            obj.load();
+            MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment value = arena.allocate(Long.BYTES, 8);
+            assertTrue(rodata.lookup(key, value));
+            assertEquals(42, value.get(ValueLayout.JAVA_LONG, 0));
+            assertThrows(IllegalStateException.class, () -> rodata.setInitialValue(0, eight));
+        }
+    }
+
+    @Test
     void cgroupSkbProgramAttachesToTheCgroupV2Root() throws IOException {
         Path root = cgroupV2Root();
         try (BpfObject obj = TestObjects.testPrograms()) {

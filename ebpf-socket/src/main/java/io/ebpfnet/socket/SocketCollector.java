@@ -116,9 +116,17 @@ public final class SocketCollector implements AutoCloseable {
         return new SocketSnapshot(nanos, time, global, processes);
     }
 
-    /** Reads the IPv4 or IPv6 connection table (a full pass over the map: call it when needed). */
+    /**
+     * Reads the IPv4 or IPv6 connection table (a full pass over the map: call it when needed).
+     *
+     * @throws IllegalStateException when the options turned the connection tables off
+     */
     public synchronized ConnectionTable connections(boolean ipv6) {
         checkOpen();
+        if (!options.connections()) {
+            throw new IllegalStateException("the connection tables are off (SocketCollectorOptions.connections,"
+                    + " [network connections] enabled = no)");
+        }
         BpfMap map = object.map(ipv6 ? "connections_v6" : "connections_v4");
         try (MapReader reader = map.reader(BATCH)) {
             ConnectionTableBuilder builder = new ConnectionTableBuilder(ipv6, copies(map), map.valueStride(),
@@ -141,10 +149,27 @@ public final class SocketCollector implements AutoCloseable {
         arena.close();
     }
 
+    /* The programs' settings: struct socket_settings, the only variable in the object's .rodata. */
+    private void writeSettings() {
+        BpfMap rodata = object.maps().stream().filter(m -> m.name().endsWith(".rodata")).findFirst()
+                .orElseThrow(() -> new IllegalStateException(OBJECT + " has no .rodata map"));
+        if (rodata.initialValueSize() != SocketLayouts.SOCKET_SETTINGS.byteSize()) {
+            throw new IllegalStateException("the .rodata of " + OBJECT + " holds more than struct socket_settings");
+        }
+        try (Arena settings = Arena.ofConfined()) {
+            MemorySegment value = settings.allocate(SocketLayouts.SOCKET_SETTINGS);
+            value.set(ValueLayout.JAVA_INT, SocketLayouts.offset(SocketLayouts.SOCKET_SETTINGS, "connections"),
+                    options.connections() ? 1 : 0);
+            rodata.setInitialValue(0, value);
+        }
+    }
+
     private void configure() {
+        writeSettings();
         processMap.setMaxEntries(options.bandwidthTableSize());
-        object.map("connections_v4").setMaxEntries(options.ipv4ConnectionTableSize());
-        object.map("connections_v6").setMaxEntries(options.ipv6ConnectionTableSize());
+        // Off, the connection tables are never touched: one entry each, they take no memory to speak of.
+        object.map("connections_v4").setMaxEntries(options.connections() ? options.ipv4ConnectionTableSize() : 1);
+        object.map("connections_v6").setMaxEntries(options.connections() ? options.ipv6ConnectionTableSize() : 1);
         object.map("pending_calls").setMaxEntries(options.udpConnectionTableSize());
         object.map("socket_owners").setMaxEntries(
                 Math.max(1024, options.ipv4ConnectionTableSize() + options.ipv6ConnectionTableSize()));

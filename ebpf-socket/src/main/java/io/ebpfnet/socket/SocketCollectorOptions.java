@@ -12,10 +12,12 @@ import io.ebpfnet.core.detect.AttachMode;
  * @param ipv6ConnectionTableSize  {@code ipv6 connection table size}
  * @param udpConnectionTableSize   {@code udp connection table size}: kprobe arguments awaiting their kretprobe
  * @param mapsPerCore              {@code maps per core}: per-CPU maps (yes) or shared maps updated atomically (no)
+ * @param connections              {@code [network connections] enabled}: keep the connection tables (no: the
+ *                                 programs skip them, one map update less per call, and they take no memory)
  */
 public record SocketCollectorOptions(AttachMode attachMode, LoadMode loadMode, int bandwidthTableSize,
                                      int ipv4ConnectionTableSize, int ipv6ConnectionTableSize,
-                                     int udpConnectionTableSize, boolean mapsPerCore) {
+                                     int udpConnectionTableSize, boolean mapsPerCore, boolean connections) {
     /** The largest table size accepted: beyond it the kernel's memory, not the option, is the limit. */
     public static final int MAX_TABLE_SIZE = 1 << 22;
 
@@ -31,27 +33,32 @@ public record SocketCollectorOptions(AttachMode attachMode, LoadMode loadMode, i
 
     /** Netdata's defaults with the given attach mode. */
     public static SocketCollectorOptions defaults(AttachMode attachMode) {
-        return new SocketCollectorOptions(attachMode, LoadMode.ENTRY, 16384, 16384, 16384, 4096, true);
+        return new SocketCollectorOptions(attachMode, LoadMode.ENTRY, 16384, 16384, 16384, 4096, true, true);
     }
 
     public SocketCollectorOptions withLoadMode(LoadMode mode) {
         return new SocketCollectorOptions(attachMode, mode, bandwidthTableSize, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore);
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections);
     }
 
     public SocketCollectorOptions withBandwidthTableSize(int size) {
         return new SocketCollectorOptions(attachMode, loadMode, size, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore);
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections);
     }
 
     public SocketCollectorOptions withMapsPerCore(boolean perCore) {
         return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, perCore);
+                ipv6ConnectionTableSize, udpConnectionTableSize, perCore, connections);
     }
 
     public SocketCollectorOptions withConnectionTableSizes(int ipv4, int ipv6) {
         return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4, ipv6,
-                udpConnectionTableSize, mapsPerCore);
+                udpConnectionTableSize, mapsPerCore, connections);
+    }
+
+    public SocketCollectorOptions withConnections(boolean keep) {
+        return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4ConnectionTableSize,
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, keep);
     }
 
     private static void checkSize(String name, int size) {

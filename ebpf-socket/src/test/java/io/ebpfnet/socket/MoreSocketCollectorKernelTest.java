@@ -17,6 +17,7 @@ import java.util.List;
 import static io.ebpfnet.socket.Deltas.delta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** IPv6, UDP, closes, errors, exited processes, a full table and shared maps, in the tracepoint mode. */
@@ -117,6 +118,32 @@ class MoreSocketCollectorKernelTest {
             // Every send is in the global counters, whether or not its process got a row.
             assertTrue(delta(before, after, GlobalCounter.UDP_SEND_CALLS) >= 60);
             assertTrue(delta(before, after, GlobalCounter.UDP_SEND_BYTES) >= 6000);
+        }
+    }
+
+    @Test
+    void connectionTablesTurnedOffAreNeverTouchedAndProcessesStayExact() throws Exception {
+        // The control: on, with one entry per table, the two ends of one connection need two: one is refused.
+        SocketCollectorOptions oneEntry = SocketCollectorOptions.defaults(AttachMode.TRACEPOINT).withConnectionTableSizes(1, 1);
+        try (SocketCollector on = SocketCollector.start(oneEntry)) {
+            SocketSnapshot before = on.snapshot();
+            Traffic.tcp(InetAddress.getByName("127.0.0.1"), 10, 100, 10);
+            assertTrue(delta(before, on.snapshot(), GlobalCounter.REFUSED_CONNECTIONS_V4) > 0);
+        }
+        // Off: the tables have one entry too, but the programs never reach them.
+        try (SocketCollector off = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT).withConnections(false))) {
+            SocketSnapshot before = off.snapshot();
+            Traffic.TcpExchange t = Traffic.tcp(InetAddress.getByName("127.0.0.1"), 50, 700, 30);
+            long udp = Traffic.udp(InetAddress.getByName("::1"), 20, 99);
+            SocketSnapshot after = off.snapshot();
+            assertEquals(0, delta(before, after, GlobalCounter.REFUSED_CONNECTIONS_V4));
+            assertEquals(0, delta(before, after, GlobalCounter.REFUSED_CONNECTIONS_V6));
+            assertEquals(t.totalSent(), delta(before, after, ProcessCounter.TCP_BYTES_SENT));
+            assertEquals(t.totalSent(), delta(before, after, ProcessCounter.TCP_BYTES_RECEIVED));
+            assertEquals(1, delta(before, after, ProcessCounter.TCP_ACCEPTS));
+            assertEquals(udp, delta(before, after, ProcessCounter.UDP_BYTES_SENT));
+            assertEquals(udp, delta(before, after, ProcessCounter.UDP_BYTES_RECEIVED));
+            assertThrows(IllegalStateException.class, () -> off.connections(false));
         }
     }
 

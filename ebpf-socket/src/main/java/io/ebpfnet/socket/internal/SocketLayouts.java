@@ -85,9 +85,13 @@ public final class SocketLayouts {
             JAVA_INT.withName("state"),
             JAVA_INT.withName("direction")).withName("connection_stats");
 
+    public static final StructLayout SOCKET_SETTINGS = MemoryLayout.structLayout(
+            JAVA_INT.withName("connections"),
+            JAVA_INT.withName("reserved")).withName("socket_settings");
+
     /** Every shared struct, by its C name, for the BTF comparison. */
     public static final java.util.List<StructLayout> ALL = java.util.List.of(
-            OWNER, PROCESS_KEY, PROCESS_STATS, CONNECTION_KEY_V4, CONNECTION_KEY_V6, CONNECTION_STATS);
+            OWNER, PROCESS_KEY, PROCESS_STATS, CONNECTION_KEY_V4, CONNECTION_KEY_V6, CONNECTION_STATS, SOCKET_SETTINGS);
 
     /** Byte offset of {@code field} in {@code layout}. */
     public static long offset(StructLayout layout, String field) {

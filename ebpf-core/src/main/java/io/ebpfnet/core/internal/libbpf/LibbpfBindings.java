@@ -1887,6 +1887,67 @@ public class LibbpfBindings extends LibbpfBindings$shared {
         }
     }
 
+    private static class bpf_map__initial_value {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibbpfBindings.C_POINTER,
+            LibbpfBindings.C_POINTER,
+            LibbpfBindings.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("bpf_map__initial_value").orElseThrow();
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * const void *bpf_map__initial_value(struct bpf_map *map, size_t *psize)
+     * }
+     */
+    public static FunctionDescriptor bpf_map__initial_value$descriptor() {
+        return bpf_map__initial_value.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * const void *bpf_map__initial_value(struct bpf_map *map, size_t *psize)
+     * }
+     */
+    public static MethodHandle bpf_map__initial_value$handle() {
+        return bpf_map__initial_value.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * const void *bpf_map__initial_value(struct bpf_map *map, size_t *psize)
+     * }
+     */
+    public static MemorySegment bpf_map__initial_value$address() {
+        return bpf_map__initial_value.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * const void *bpf_map__initial_value(struct bpf_map *map, size_t *psize)
+     * }
+     */
+    public static MemorySegment bpf_map__initial_value(MemorySegment map, MemorySegment psize) {
+        var mh$ = bpf_map__initial_value.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bpf_map__initial_value", map, psize);
+            }
+            return (MemorySegment)mh$.invokeExact(map, psize);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class libbpf_num_possible_cpus {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibbpfBindings.C_INT    );
