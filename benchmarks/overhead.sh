@@ -7,7 +7,7 @@
 #  2. the kernel's own statistics (kernel.bpf_stats_enabled: run_time_ns / run_cnt) per program, in ns
 #     per event (goal <= 100 ns in tracepoint mode), beside the floor of this machine measured the same
 #     way: an empty program and a one-lookup per-process byte counter on the same tracepoints
-#     (benchmarks/c/overhead_reference.bpf.c).
+#     (benchmarks/c/overhead_reference.bpf.c); and the collector's cost without connection tables.
 #   benchmarks/overhead.sh [RUNS] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +38,7 @@ bits() { awk -F: '/"bits_per_second"/ {v=$2} END {gsub(/[ ,]/, "", v); print v}'
 tcp() { iperf3 -c 127.0.0.1 -l 64 -t "$secs" -J | bits; }
 udp() { iperf3 -c 127.0.0.1 -u -b 0 -l 64 -t "$secs" -J | bits; }
 collector() {
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar ebpf-cli/target/ebpf-cli.jar --interval 3600 \
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar ebpf-cli/target/ebpf-cli.jar --interval 3600 "$@" \
     > "$out/overhead-collector.log" 2>&1 &
   attached=$!
   sleep 3
@@ -79,6 +79,12 @@ detach
 collector
 tcp >/dev/null; udp >/dev/null
 ns_per_event '^(tp_|tramp_|probe_|on_process)' | tee -a "$out/overhead-programs.txt"
+detach
+echo "the same with [network connections] enabled = no (no connection tables):" | tee -a "$out/overhead-programs.txt"
+printf '[network_connections]\nenabled = false\n' > "$out/no-connections.toml"
+collector --config "$out/no-connections.toml"
+tcp >/dev/null; udp >/dev/null
+ns_per_event '^tp_sock' | tee -a "$out/overhead-programs.txt"
 detach
 sysctl -q kernel.bpf_stats_enabled=0
 

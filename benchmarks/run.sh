@@ -21,7 +21,7 @@ if [ "${1:-}" = --smoke ]; then
   "$out/map_read_reference" 1024 2
   bpf-src/compile-bpf.sh benchmarks/c/overhead_reference.bpf.c "$out/overhead_reference.bpf.o"
   gcc -O2 -Wall -o "$out/overhead_reference" benchmarks/c/overhead_reference.c -lbpf
-  coproc reference { "$out/overhead_reference" "$out/overhead_reference.bpf.o" 2>&1; }
+  coproc reference { exec "$out/overhead_reference" "$out/overhead_reference.bpf.o" 2>&1; }
   read -r -t 30 line <&"${reference[0]}" || line="(no output)"
   kill "$reference_PID" 2>/dev/null || true
   wait "$reference_PID" 2>/dev/null || true
