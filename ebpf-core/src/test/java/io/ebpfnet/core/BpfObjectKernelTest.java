@@ -1,6 +1,7 @@
 package io.ebpfnet.core;
 
 import io.ebpfnet.core.testing.KernelTests;
+import io.ebpfnet.core.testing.LoopbackTraffic;
 import io.ebpfnet.core.testing.Syscalls;
 import io.ebpfnet.core.testing.TestObjects;
 import io.ebpfnet.core.testing.Tracefs;
@@ -175,7 +176,7 @@ class BpfObjectKernelTest {
             }
             setTarget(obj);
             try (BpfLink ignored = obj.program("count_fentry").attach()) {
-                Loopback.tcpExchange(100);
+                LoopbackTraffic.tcp(InetAddress.getLoopbackAddress(), 100, 64, 0);
             }
             assertTrue(count(obj, SLOT_FENTRY) > 0);
         }
@@ -197,7 +198,7 @@ class BpfObjectKernelTest {
                 return;
             }
             try (link) {
-                Loopback.tcpExchange(100);
+                LoopbackTraffic.tcp(InetAddress.getLoopbackAddress(), 100, 64, 0);
             }
             assertTrue(count(obj, SLOT_KPROBE) > 0);
         }

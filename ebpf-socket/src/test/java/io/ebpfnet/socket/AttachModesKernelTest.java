@@ -9,6 +9,7 @@ import io.ebpfnet.core.detect.DetectionReport;
 import io.ebpfnet.core.detect.ProbeResult;
 import io.ebpfnet.core.testing.KernelPrograms;
 import io.ebpfnet.core.testing.KernelTests;
+import io.ebpfnet.core.testing.LoopbackTraffic;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,9 +70,9 @@ class AttachModesKernelTest {
             assertTrue(collector.skippedPrograms().isEmpty(), collector.skippedPrograms().toString());
             assertTrue(KernelPrograms.count() > programsBefore, "programs loaded");
             SocketSnapshot before = collector.snapshot();
-            Traffic.TcpExchange t = Traffic.tcp(InetAddress.getByName("127.0.0.1"), 64, 777, 55);
-            Traffic.TcpExchange t6 = Traffic.tcp(InetAddress.getByName("::1"), 10, 100, 100);
-            long udp = Traffic.udp(InetAddress.getByName("127.0.0.1"), 25, 333);
+            LoopbackTraffic.TcpExchange t = LoopbackTraffic.tcp(InetAddress.getByName("127.0.0.1"), 64, 777, 55);
+            LoopbackTraffic.TcpExchange t6 = LoopbackTraffic.tcp(InetAddress.getByName("::1"), 10, 100, 100);
+            long udp = LoopbackTraffic.udp(InetAddress.getByName("127.0.0.1"), 25, 333);
             SocketSnapshot after = collector.snapshot();
 
             assertEquals(t.totalSent() + t6.totalSent(), delta(before, after, ProcessCounter.TCP_BYTES_SENT));

@@ -2,6 +2,7 @@ package io.ebpfnet.socket;
 
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.core.testing.KernelTests;
+import io.ebpfnet.core.testing.LoopbackTraffic;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class MoreSocketCollectorKernelTest {
     void tcpOverIpv6CountsBytesAndAnIpv6Connect() throws Exception {
         try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
             SocketSnapshot before = collector.snapshot();
-            Traffic.TcpExchange t = Traffic.tcp(InetAddress.getByName("::1"), 50, 2000, 17);
+            LoopbackTraffic.TcpExchange t = LoopbackTraffic.tcp(InetAddress.getByName("::1"), 50, 2000, 17);
             SocketSnapshot after = collector.snapshot();
             assertEquals(t.totalSent(), delta(before, after, ProcessCounter.TCP_BYTES_SENT));
             assertEquals(t.totalSent(), delta(before, after, ProcessCounter.TCP_BYTES_RECEIVED));
@@ -51,8 +52,8 @@ class MoreSocketCollectorKernelTest {
     void udpOverIpv4AndIpv6IsCountedExactly() throws Exception {
         try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
             SocketSnapshot before = collector.snapshot();
-            long v4 = Traffic.udp(InetAddress.getByName("127.0.0.1"), 40, 512);
-            long v6 = Traffic.udp(InetAddress.getByName("::1"), 30, 1200);
+            long v4 = LoopbackTraffic.udp(InetAddress.getByName("127.0.0.1"), 40, 512);
+            long v6 = LoopbackTraffic.udp(InetAddress.getByName("::1"), 30, 1200);
             SocketSnapshot after = collector.snapshot();
             assertEquals(v4 + v6, delta(before, after, ProcessCounter.UDP_BYTES_SENT));
             assertEquals(v4 + v6, delta(before, after, ProcessCounter.UDP_BYTES_RECEIVED));
@@ -127,14 +128,14 @@ class MoreSocketCollectorKernelTest {
         SocketCollectorOptions oneEntry = SocketCollectorOptions.defaults(AttachMode.TRACEPOINT).withConnectionTableSizes(1, 1);
         try (SocketCollector on = SocketCollector.start(oneEntry)) {
             SocketSnapshot before = on.snapshot();
-            Traffic.tcp(InetAddress.getByName("127.0.0.1"), 10, 100, 10);
+            LoopbackTraffic.tcp(InetAddress.getByName("127.0.0.1"), 10, 100, 10);
             assertTrue(delta(before, on.snapshot(), GlobalCounter.REFUSED_CONNECTIONS_V4) > 0);
         }
         // Off: the tables have one entry too, but the programs never reach them.
         try (SocketCollector off = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT).withConnections(false))) {
             SocketSnapshot before = off.snapshot();
-            Traffic.TcpExchange t = Traffic.tcp(InetAddress.getByName("127.0.0.1"), 50, 700, 30);
-            long udp = Traffic.udp(InetAddress.getByName("::1"), 20, 99);
+            LoopbackTraffic.TcpExchange t = LoopbackTraffic.tcp(InetAddress.getByName("127.0.0.1"), 50, 700, 30);
+            long udp = LoopbackTraffic.udp(InetAddress.getByName("::1"), 20, 99);
             SocketSnapshot after = off.snapshot();
             assertEquals(0, delta(before, after, GlobalCounter.REFUSED_CONNECTIONS_V4));
             assertEquals(0, delta(before, after, GlobalCounter.REFUSED_CONNECTIONS_V6));
@@ -152,8 +153,8 @@ class MoreSocketCollectorKernelTest {
         SocketCollectorOptions shared = SocketCollectorOptions.defaults(AttachMode.TRACEPOINT).withMapsPerCore(false);
         try (SocketCollector collector = SocketCollector.start(shared)) {
             SocketSnapshot before = collector.snapshot();
-            Traffic.TcpExchange t = Traffic.tcp(InetAddress.getByName("127.0.0.1"), 200, 333, 44);
-            long udp = Traffic.udp(InetAddress.getByName("127.0.0.1"), 20, 99);
+            LoopbackTraffic.TcpExchange t = LoopbackTraffic.tcp(InetAddress.getByName("127.0.0.1"), 200, 333, 44);
+            long udp = LoopbackTraffic.udp(InetAddress.getByName("127.0.0.1"), 20, 99);
             SocketSnapshot after = collector.snapshot();
             assertEquals(t.totalSent(), delta(before, after, ProcessCounter.TCP_BYTES_SENT));
             assertEquals(t.totalSent(), delta(before, after, ProcessCounter.TCP_BYTES_RECEIVED));

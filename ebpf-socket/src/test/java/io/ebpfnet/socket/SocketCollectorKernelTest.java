@@ -2,6 +2,7 @@ package io.ebpfnet.socket;
 
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.core.testing.KernelTests;
+import io.ebpfnet.core.testing.LoopbackTraffic;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class SocketCollectorKernelTest {
     void tcpOverIpv4IsCountedExactlyForThisProcess() throws Exception {
         try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
             SocketSnapshot before = collector.snapshot();
-            Traffic.TcpExchange t = Traffic.tcp(InetAddress.getByName("127.0.0.1"), 100, 1000, 300);
+            LoopbackTraffic.TcpExchange t = LoopbackTraffic.tcp(InetAddress.getByName("127.0.0.1"), 100, 1000, 300);
             SocketSnapshot after = collector.snapshot();
 
             ProcessTable p = after.processes();

@@ -2,6 +2,7 @@ package io.ebpfnet.socket;
 
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.core.testing.KernelTests;
+import io.ebpfnet.core.testing.LoopbackTraffic;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -28,7 +29,7 @@ class SocketMonitorKernelTest {
                 Duration.ofMillis(300), intervals::add)) {
             SocketInterval first = intervals.poll(10, TimeUnit.SECONDS);
             assertNotNull(first);
-            sent += Traffic.udp(InetAddress.getByName("127.0.0.1"), 10, 1000);
+            sent += LoopbackTraffic.udp(InetAddress.getByName("127.0.0.1"), 10, 1000);
             long sendsDone = System.nanoTime();
             SocketInterval second = intervals.poll(10, TimeUnit.SECONDS);
             assertNotNull(second);

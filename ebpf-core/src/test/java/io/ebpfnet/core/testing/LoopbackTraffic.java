@@ -1,4 +1,4 @@
-package io.ebpfnet.socket;
+package io.ebpfnet.core.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,14 +10,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
-/** Loopback traffic with exactly known byte counts, made by this JVM. */
-final class Traffic {
-    private Traffic() {
+/** Loopback traffic with exactly known byte counts, made by this JVM, for the kernel tests of every module. */
+public final class LoopbackTraffic {
+    private LoopbackTraffic() {
     }
 
     /** What one TCP exchange did, seen from this process (it is both client and server). */
-    record TcpExchange(long clientSent, long serverSent, int connects, int accepts) {
-        long totalSent() {
+    public record TcpExchange(long clientSent, long serverSent, int connects, int accepts) {
+        public long totalSent() {
             return clientSent + serverSent;
         }
     }
@@ -27,7 +27,7 @@ final class Traffic {
      * {@code size} bytes, and has the server answer each with {@code replySize} bytes. Each side reads
      * exactly what the other sent, so sent = received.
      */
-    static TcpExchange tcp(InetAddress address, int requests, int size, int replySize) throws IOException {
+    public static TcpExchange tcp(InetAddress address, int requests, int size, int replySize) throws IOException {
         try (ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress(address, 0));
             try (Socket client = new Socket(address, server.getLocalPort()); Socket accepted = server.accept()) {
@@ -51,7 +51,7 @@ final class Traffic {
     }
 
     /** Sends {@code datagrams} datagrams of {@code size} bytes to a socket of ours, which receives them all. */
-    static long udp(InetAddress address, int datagrams, int size) throws IOException {
+    public static long udp(InetAddress address, int datagrams, int size) throws IOException {
         try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(address, 0));
              DatagramSocket sender = new DatagramSocket(new InetSocketAddress(address, 0))) {
             receiver.setSoTimeout(5000);
