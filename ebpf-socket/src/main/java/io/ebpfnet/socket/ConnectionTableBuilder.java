@@ -2,6 +2,7 @@ package io.ebpfnet.socket;
 
 import io.ebpfnet.core.MapReader;
 import io.ebpfnet.socket.internal.RecordBuffer;
+import io.ebpfnet.socket.internal.RowMerge;
 import io.ebpfnet.socket.internal.SocketLayouts;
 
 import java.lang.foreign.MemorySegment;
@@ -19,7 +20,7 @@ public final class ConnectionTableBuilder implements MapReader.ChunkConsumer {
     private static final int COUNTERS = 5;
     private static final int FIRST = word("first_seen_ns");
     private static final int LAST = word("last_seen_ns");
-    private static final int STATS_WORDS = (int) (SocketLayouts.CONNECTION_STATS.byteSize() / Long.BYTES);
+    private static final int STATS_WORDS = RowMerge.words(SocketLayouts.CONNECTION_STATS.byteSize());
     private static final long STATE = SocketLayouts.offset(SocketLayouts.CONNECTION_STATS, "state");
     private static final long DIRECTION = SocketLayouts.offset(SocketLayouts.CONNECTION_STATS, "direction");
 
@@ -55,30 +56,22 @@ public final class ConnectionTableBuilder implements MapReader.ChunkConsumer {
         this.valueStride = valueStride;
     }
 
-    /*
-     * As ProcessTableBuilder: rows written as words straight into the record buffer, the kernel's
-     * buffers read in place, every byte of a row written (rows are reused from read to read).
-     */
+    /* Every byte of a row is written, the keys' padding included: rows are reused from read to read. */
     @Override
     public void accept(MemorySegment keys, MemorySegment values, int count) {
         for (int i = 0; i < count; i++) {
-            int row = rows.appendWords();
+            int row = rows.append();
             long[] out = rows.words();
             long key = i * keyStride;
-            for (int w = 0; w < keyWords; w++) {
-                out[row + w] = keys.get(LONG, key + (long) w * Long.BYTES);
-            }
+            RowMerge.copy(keys, key, out, row, keyWords);
             if (keyTail) {
-                long tail = (long) (row + keyWords) * Long.BYTES;
                 out[row + keyWords] = 0;
-                rows.segment().set(INT, tail, keys.get(INT, key + (long) keyWords * Long.BYTES));
+                rows.segment().set(INT, (long) (row + keyWords) * Long.BYTES, keys.get(INT, key + (long) keyWords * Long.BYTES));
             }
             int stats = row + statsWord;
             long entry = i * valueStride;
             // The first CPU's copy as it is, then each other CPU's merged into it.
-            for (int w = 0; w < STATS_WORDS; w++) {
-                out[stats + w] = values.get(LONG, entry + (long) w * Long.BYTES);
-            }
+            RowMerge.copy(values, entry, out, stats, STATS_WORDS);
             if (cpus == 1) {
                 continue;
             }
@@ -86,13 +79,8 @@ public final class ConnectionTableBuilder implements MapReader.ChunkConsumer {
             int direction = values.get(INT, entry + DIRECTION);
             for (int c = 1; c < cpus; c++) {
                 long copy = entry + c * stride;
-                for (int f = 0; f < COUNTERS; f++) {
-                    out[stats + f] += values.get(LONG, copy + (long) f * Long.BYTES);
-                }
-                long first = values.get(LONG, copy + (long) FIRST * Long.BYTES);
-                if (first != 0 && (out[stats + FIRST] == 0 || first < out[stats + FIRST])) {
-                    out[stats + FIRST] = first;
-                }
+                RowMerge.add(values, copy, out, stats, COUNTERS);
+                out[stats + FIRST] = RowMerge.earliest(out[stats + FIRST], values.get(LONG, copy + (long) FIRST * Long.BYTES));
                 long last = values.get(LONG, copy + (long) LAST * Long.BYTES);
                 if (last > out[stats + LAST]) {
                     out[stats + LAST] = last;
@@ -120,6 +108,6 @@ public final class ConnectionTableBuilder implements MapReader.ChunkConsumer {
     }
 
     private static int word(String field) {
-        return (int) (SocketLayouts.offset(SocketLayouts.CONNECTION_STATS, field) / Long.BYTES);
+        return RowMerge.words(SocketLayouts.offset(SocketLayouts.CONNECTION_STATS, field));
     }
 }

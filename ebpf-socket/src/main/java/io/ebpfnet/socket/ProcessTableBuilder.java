@@ -2,6 +2,7 @@ package io.ebpfnet.socket;
 
 import io.ebpfnet.core.MapReader;
 import io.ebpfnet.socket.internal.RecordBuffer;
+import io.ebpfnet.socket.internal.RowMerge;
 import io.ebpfnet.socket.internal.SocketLayouts;
 
 import java.lang.foreign.MemorySegment;
@@ -15,13 +16,13 @@ import java.lang.foreign.ValueLayout;
  * No allocation per entry.
  */
 public final class ProcessTableBuilder implements MapReader.ChunkConsumer {
-    private static final int KEY_WORDS = words(SocketLayouts.PROCESS_KEY.byteSize());
-    private static final int STATS_WORDS = words(SocketLayouts.PROCESS_STATS.byteSize());
-    private static final int ROW_STATS = words(ProcessTable.STATS);
-    private static final int FIRST = words(SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "first_seen_ns"));
-    private static final int LAST = words(SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "last_seen_ns"));
-    private static final int EXITED = words(SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "exited"));
-    private static final int COMM = words(SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "comm"));
+    private static final int KEY_WORDS = RowMerge.words(SocketLayouts.PROCESS_KEY.byteSize());
+    private static final int STATS_WORDS = RowMerge.words(SocketLayouts.PROCESS_STATS.byteSize());
+    private static final int ROW_STATS = RowMerge.words(ProcessTable.STATS);
+    private static final int FIRST = RowMerge.words(SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "first_seen_ns"));
+    private static final int LAST = RowMerge.words(SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "last_seen_ns"));
+    private static final int EXITED = RowMerge.words(SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "exited"));
+    private static final int COMM = RowMerge.words(SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "comm"));
     private static final int COMM_WORDS = 2;
     private static final int COUNTERS = ProcessCounter.values().length;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
@@ -56,53 +57,30 @@ public final class ProcessTableBuilder implements MapReader.ChunkConsumer {
         this.rows = new RecordBuffer(ProcessTable.ROW_SIZE, Math.max(16, expectedRows));
     }
 
-    /*
-     * Rows are written as words straight into the record buffer's long[] (the JIT keeps these plain array
-     * updates tight, which it does not for a long[] of running sums or for a second segment), reading
-     * the kernel's buffers in place. Every word of a row is written: rows are reused from read to read.
-     */
+    /* Every word of a row is written: rows are reused from read to read. */
     @Override
     public void accept(MemorySegment keys, MemorySegment values, int count) {
         for (int i = 0; i < count; i++) {
-            int row = rows.appendWords();
+            int row = rows.append();
             long[] out = rows.words();
-            long key = i * keyStride;
-            for (int w = 0; w < KEY_WORDS; w++) {
-                out[row + w] = keys.get(LONG, key + (long) w * Long.BYTES);
-            }
+            RowMerge.copy(keys, i * keyStride, out, row, KEY_WORDS);
             int stats = row + ROW_STATS;
             long entry = i * valueStride;
             // The first CPU's copy as it is, then each other CPU's merged into it, read front to back once.
-            for (int w = 0; w < STATS_WORDS; w++) {
-                out[stats + w] = values.get(LONG, entry + (long) w * Long.BYTES);
-            }
+            RowMerge.copy(values, entry, out, stats, STATS_WORDS);
             boolean named = values.get(ValueLayout.JAVA_BYTE, entry + (long) COMM * Long.BYTES) != 0;
             for (int c = 1; c < cpus; c++) {
                 long copy = entry + c * stride;
-                for (int f = 0; f < COUNTERS; f++) {
-                    out[stats + f] += values.get(LONG, copy + (long) f * Long.BYTES);
-                }
-                long first = values.get(LONG, copy + (long) FIRST * Long.BYTES);
-                if (first != 0 && (out[stats + FIRST] == 0 || first < out[stats + FIRST])) {
-                    out[stats + FIRST] = first;
-                }
+                RowMerge.add(values, copy, out, stats, COUNTERS);
+                out[stats + FIRST] = RowMerge.earliest(out[stats + FIRST], values.get(LONG, copy + (long) FIRST * Long.BYTES));
                 out[stats + LAST] = Math.max(out[stats + LAST], values.get(LONG, copy + (long) LAST * Long.BYTES));
                 out[stats + EXITED] = Math.max(out[stats + EXITED], values.get(LONG, copy + (long) EXITED * Long.BYTES));
                 if (!named && values.get(ValueLayout.JAVA_BYTE, copy + (long) COMM * Long.BYTES) != 0) {
                     named = true;
-                    for (int w = 0; w < COMM_WORDS; w++) {
-                        out[stats + COMM + w] = values.get(LONG, copy + (long) (COMM + w) * Long.BYTES);
-                    }
+                    RowMerge.copy(values, copy + (long) COMM * Long.BYTES, out, stats + COMM, COMM_WORDS);
                 }
             }
         }
-    }
-
-    private static int words(long bytes) {
-        if (bytes % Long.BYTES != 0) {
-            throw new ExceptionInInitializerError("process_stats fields are not 8-byte aligned: " + bytes);
-        }
-        return (int) (bytes / Long.BYTES);
     }
 
     /**

@@ -23,22 +23,18 @@ public final class RecordBuffer {
     }
 
     /**
-     * Appends a record and returns its byte offset in {@link #segment()}. Its bytes are zero the first
-     * time, and what an earlier record left there after {@link #reset()}: the caller writes them all.
+     * Appends a record and returns the index of its first word in {@link #words()} (its byte offset in
+     * {@link #segment()} is eight times that). Its words are zero the first time, and what an earlier
+     * record left there after {@link #reset()}: the caller writes them all.
      */
-    public long append() {
+    public int append() {
         long offset = count * recordSize;
         if (offset + recordSize > segment.byteSize()) {
             words = Arrays.copyOf(words, Math.max(words.length * 2, (int) ((offset + recordSize) / Long.BYTES)));
             segment = MemorySegment.ofArray(words);
         }
         count++;
-        return offset;
-    }
-
-    /** Appends a record like {@link #append()} and returns the index of its first word in {@link #words()}. */
-    public int appendWords() {
-        return (int) (append() / Long.BYTES);
+        return (int) (offset / Long.BYTES);
     }
 
     /** The array behind {@link #segment()} (replaced when the buffer grows: re-read after append). */
