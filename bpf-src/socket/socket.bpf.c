@@ -322,9 +322,12 @@ static __always_inline bool is_v4_mapped(const __u8 *a)
 static __always_inline void count_connection(struct sock *sk, bool direct, const struct owner *o, __u16 protocol,
 					     __u64 sent, __u64 received, __u64 retransmits, __u64 now)
 {
-	__u16 family = sk_family(sk, direct);
+	__u16 family;
 	struct connection_stats *c;
 
+	if (!settings.connections)
+		return; /* a constant at load: the verifier drops the rest */
+	family = sk_family(sk, direct);
 	if (family == AF_INET) {
 		struct connection_key_v4 key = {
 			.saddr = sk_local_v4(sk, direct),
@@ -441,7 +444,7 @@ static __always_inline void on_send(struct sock *sk, bool direct, __u16 protocol
 	__u64 now = bpf_ktime_get_ns();
 	if (p)
 		p->last_seen_ns = now;
-	if (ret > 0 && settings.connections)
+	if (ret > 0)
 		count_connection(sk, direct, &o, protocol, ret, 0, 0, now);
 }
 
@@ -489,7 +492,7 @@ static __always_inline void on_receive(struct sock *sk, bool direct, __u16 proto
 	__u64 now = bpf_ktime_get_ns();
 	if (p)
 		p->last_seen_ns = now;
-	if (ret > 0 && settings.connections)
+	if (ret > 0)
 		count_connection(sk, direct, &o, protocol, 0, ret, 0, now);
 }
 
@@ -569,8 +572,7 @@ static __always_inline void on_retransmit(struct sock *sk, bool direct)
 	p = process_entry(&o);
 	if (p)
 		__sync_fetch_and_add(&p->tcp_retransmits, 1);
-	if (settings.connections)
-		count_connection(sk, direct, &o, IPPROTO_TCP, 0, 0, 1, bpf_ktime_get_ns());
+	count_connection(sk, direct, &o, IPPROTO_TCP, 0, 0, 1, bpf_ktime_get_ns());
 }
 
 static __always_inline void remember_call(__u32 function, void *sk, __u64 size)
