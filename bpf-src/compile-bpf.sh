@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Compiles one BPF C source into a CO-RE object: compile-bpf.sh SOURCE.bpf.c OUTPUT.bpf.o
-# Called by the Maven build of the modules that embed BPF objects as resources.
+# Compiles one BPF C source into a CO-RE object: compile-bpf.sh SOURCE.bpf.c OUTPUT.bpf.o [CLANG_FLAG...]
+# Called by the Maven build of the modules that embed BPF objects as resources. Extra flags go to clang
+# (the socket object takes -mcpu=v3 for atomic exchange, Linux 5.12+; the feature probes stay portable).
 set -euo pipefail
 
 src=${1:?usage: compile-bpf.sh SOURCE.bpf.c OUTPUT.bpf.o}
@@ -34,4 +35,4 @@ mkdir -p "$(dirname "$out")"
 "$clang" -g -O2 -target bpf -D__TARGET_ARCH_"$arch" \
   -I "$here/include" -I "$(dirname "$src")" \
   -Wall -Wno-unused-function \
-  -c "$src" -o "$out"
+  "${@:3}" -c "$src" -o "$out"

@@ -12,10 +12,19 @@
  * All modes share the accounting functions below, so a metric means the same thing in each, except
  * where docs/metrics.md says otherwise.
  *
+ * Storage (bpf-src/README.md has the measurements behind it):
+ *   processes   per-CPU hash, one row per (tgid, start time, cgroup): one lookup per event, plain adds
+ *               for what only process context writes, atomic adds for what softirq programs write too
+ *   sockets     socket storage (trampoline, tracepoint) or a preallocated table keyed by the socket's
+ *               address (probe: kprobes cannot use socket storage): the owner and connection counters,
+ *               no per-CPU allocation per connection; a closed socket's final counters go to
+ *               `closed_connections` (a ring buffer user space drains) and its state goes with it
+ *   reads       iterators sum the per-CPU copies in the kernel and emit only rows that changed
+ *
  * Attribution: events in process context (send, receive, connect, accept, listen, close()) are
- * charged to the calling process (its TGID, never the thread), which is remembered as a TCP socket's
- * owner in `socket_owners`; events in softirq context (retransmits, passive opens, state changes) are
- * charged to that owner, or to the explicit unknown owner (tgid 0), never to the interrupted task.
+ * charged to the calling process (its TGID, never the thread), which becomes the socket's owner;
+ * events in softirq context (retransmits, passive opens, state changes) are charged to that owner,
+ * or to the explicit unknown owner (tgid 0), never to the interrupted task.
  */
 #include "kernel_structs.h"
 #include <bpf/bpf_helpers.h>
@@ -29,17 +38,24 @@ char LICENSE[] SEC("license") = "GPL";
 #define EEXIST 17
 
 /* The only read-only global: user space writes it at offset 0 of .rodata before load (SocketLayoutsBtfTest
- * checks the offset). */
-const volatile struct socket_settings settings = { .connections = 1 };
+ * checks the offset). Constants for the verifier, which drops the code a setting turns off. */
+const volatile struct socket_settings settings = { .connections = 1, .shared_maps = 0, .value_copies = 1 };
 
-/* Counters are added atomically: correct for the shared maps of `maps per core = no`, and the
- * per-CPU maps of `yes` lose nothing by it. User space may switch every map type before load. */
+/* The only .bss global: what the next iterator read wants, written by user space before it. */
+struct reader_state reader = {};
+
+/* One value of GC_COUNT counters: one lookup per event, whatever it counts. */
+struct global_counters {
+	__u64 counters[GC_COUNT];
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, GC_COUNT);
-	__type(key, enum global_counter); /* (a 4-byte key that also puts the enum in BTF for the Java test) */
-	__type(value, __u64);
+	__uint(max_entries, 1);
+	__type(key, enum global_counter); /* only key 0; the 4-byte enum key puts the counter names in BTF */
+	__type(value, struct global_counters);
 } global_counters SEC(".maps");
+
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -49,33 +65,34 @@ struct {
 } processes SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 16384); /* `ipv4 connection table size` */
-	__type(key, struct connection_key_v4);
-	__type(value, struct connection_stats);
-} connections_v4 SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct socket_state);
+} sockets SEC(".maps");
 
+/* Probe mode's socket state: socket address → state, preallocated (no allocation per connection),
+ * deleted when the socket is destroyed. `ipv4 connection table size` + `ipv6 connection table size`. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 16384); /* `ipv6 connection table size` */
-	__type(key, struct connection_key_v6);
-	__type(value, struct connection_stats);
-} connections_v6 SEC(".maps");
-
-/* socket address → owner. LRU: sockets come and go without a reliable last event. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 32768);
 	__type(key, __u64);
-	__type(value, struct owner);
-} socket_owners SEC(".maps");
+	__type(value, struct socket_state);
+} socket_table SEC(".maps");
 
-/* (local port << 16 | protocol) → owner of the listening socket, for passive opens in softirq. */
+/* Final counters of closed sockets, read once by user space. Sized by user space from the tables' sizes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+} closed_connections SEC(".maps");
+
+/* (local port << 16 | protocol) → owner of the listening socket: who is charged for an accept when the
+ * process that accepted it never touches the socket (tracepoint mode). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);
-	__type(value, struct owner);
+	__type(value, struct process_key);
 } listeners SEC(".maps");
 
 enum pending_function {
@@ -107,7 +124,7 @@ struct {
 	__type(value, struct pending_call);
 } pending_calls SEC(".maps");
 
-/* Zeroed templates for new entries: building them on the 512-byte BPF stack would not fit. */
+/* A zeroed template for new process rows: building one on the 512-byte BPF stack would not fit. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -115,35 +132,27 @@ struct {
 	__type(value, struct process_stats);
 } scratch_process SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct connection_stats);
-} scratch_connection SEC(".maps");
-
-/* The last task seen on each CPU, with what reading its start time and name cost: most events come
- * from the same task as the one before them. */
-struct task_cache {
-	__u64 task;
-	__u64 start_ns;
-	char comm[16];
+/* The records iterators and the ring buffer write exist only as local variables, which have no BTF: this
+ * one-entry map (never used) puts them in the object's BTF, so user space can check its layouts. */
+struct written_records {
+	struct process_row process;
+	struct closed_connection closed;
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct task_cache);
-} last_task SEC(".maps");
+	__type(value, struct written_records);
+} record_layouts SEC(".maps");
 
 /* ---------------------------------------------------------------- kernel fields */
 
 /*
  * Each reads a socket field: a direct, CO-RE-relocated load where the verifier knows the pointer's
- * BTF type (fentry/fexit and tp_btf arguments), bpf_probe_read_kernel where it does not (kprobe
- * arguments, pointers kept in maps or returned by helpers). `direct` is a constant in every program,
- * so the other branch is compiled away.
+ * BTF type (fentry/fexit, tp_btf and iterator arguments), bpf_probe_read_kernel where it does not
+ * (kprobe arguments, addresses kept in maps). `direct` is a constant in every program, so the other
+ * branch is compiled away.
  */
 static __always_inline __u16 sk_family(struct sock *sk, bool direct)
 {
@@ -196,190 +205,11 @@ static __always_inline void sk_remote_v6(struct sock *sk, bool direct, __u8 *out
 		BPF_CORE_READ_INTO((__u8(*)[16])out, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
 }
 
-/* ---------------------------------------------------------------- counters and owners */
-
-static __always_inline void count_global(enum global_counter index, __u64 value)
-{
-	__u64 *counter = bpf_map_lookup_elem(&global_counters, &index);
-	if (counter)
-		__sync_fetch_and_add(counter, value);
-}
-
-static __always_inline void owner_of_current(struct owner *o, __u32 direction)
-{
-	__u64 task = bpf_get_current_task();
-	__u32 zero = 0;
-	struct task_cache *cache = bpf_map_lookup_elem(&last_task, &zero);
-
-	o->tgid = bpf_get_current_pid_tgid() >> 32;
-	o->direction = direction;
-	o->cgroup_id = bpf_get_current_cgroup_id(); /* every time: the process may have moved */
-	if (cache && cache->task == task) {
-		o->start_ns = cache->start_ns;
-		__builtin_memcpy(o->comm, cache->comm, sizeof(o->comm));
-		return;
-	}
-	struct task_struct *leader = BPF_CORE_READ((struct task_struct *)task, group_leader);
-	o->start_ns = BPF_CORE_READ(leader, start_time);
-	bpf_core_read_str(o->comm, sizeof(o->comm), &leader->comm);
-	if (cache) {
-		cache->task = task;
-		cache->start_ns = o->start_ns;
-		__builtin_memcpy(cache->comm, o->comm, sizeof(cache->comm));
-	}
-}
-
-/*
- * Records o as sk's owner. Returns true when sk was accepted from a listener whose owner was unknown
- * (it listened before the collector started): the first process to use the socket is the one that
- * accepted it, and the caller charges it that accept.
- */
-static __always_inline bool remember_owner(struct sock *sk, struct owner *o)
-{
-	__u64 key = (__u64)sk;
-	struct owner *known = bpf_map_lookup_elem(&socket_owners, &key);
-	bool accept_pending = false;
-
-	if (known) {
-		if (o->direction == DIRECTION_UNKNOWN)
-			o->direction = known->direction;
-		if (known->tgid == o->tgid && known->start_ns == o->start_ns && known->direction == o->direction)
-			return false;
-		accept_pending = known->tgid == 0 && known->direction == DIRECTION_INBOUND && o->tgid != 0;
-	}
-	bpf_map_update_elem(&socket_owners, &key, o, BPF_ANY);
-	return accept_pending;
-}
-
-/* The owner recorded for sk, or the unknown owner (all zero). */
-static __always_inline void owner_of_socket(struct sock *sk, struct owner *o)
-{
-	__u64 key = (__u64)sk;
-	struct owner *known = bpf_map_lookup_elem(&socket_owners, &key);
-
-	if (known)
-		__builtin_memcpy(o, known, sizeof(*o));
-	else
-		__builtin_memset(o, 0, sizeof(*o));
-}
-
-static __always_inline struct process_stats *process_entry(const struct owner *o)
-{
-	struct process_key key = {
-		.tgid = o->tgid,
-		.start_ns = o->start_ns,
-		.cgroup_id = o->cgroup_id,
-	};
-	struct process_stats *stats = bpf_map_lookup_elem(&processes, &key);
-	__u32 zero = 0;
-
-	if (stats)
-		return stats;
-	stats = bpf_map_lookup_elem(&scratch_process, &zero);
-	if (!stats)
-		return 0;
-	__builtin_memset(stats, 0, sizeof(*stats));
-	__builtin_memcpy(stats->comm, o->comm, sizeof(stats->comm));
-	stats->first_seen_ns = bpf_ktime_get_ns();
-	long err = bpf_map_update_elem(&processes, &key, stats, BPF_NOEXIST);
-	if (err && err != -EEXIST) {
-		count_global(GC_REFUSED_PROCESSES, 1);
-		return 0;
-	}
-	return bpf_map_lookup_elem(&processes, &key);
-}
-
-static __always_inline struct connection_stats *connection_entry(void *map, void *key, __u32 refused_counter,
-								  __u32 direction)
-{
-	struct connection_stats *stats = bpf_map_lookup_elem(map, key);
-	__u32 zero = 0;
-
-	if (stats)
-		return stats;
-	stats = bpf_map_lookup_elem(&scratch_connection, &zero);
-	if (!stats)
-		return 0;
-	__builtin_memset(stats, 0, sizeof(*stats));
-	stats->first_seen_ns = bpf_ktime_get_ns();
-	stats->direction = direction;
-	long err = bpf_map_update_elem(map, key, stats, BPF_NOEXIST);
-	if (err && err != -EEXIST) {
-		count_global(refused_counter, 1);
-		return 0;
-	}
-	return bpf_map_lookup_elem(map, key);
-}
-
 /* ::ffff:a.b.c.d, an IPv4 address on an IPv6 socket (Java and other dual-stack runtimes use these). */
 static __always_inline bool is_v4_mapped(const __u8 *a)
 {
 	return a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0 && a[4] == 0 && a[5] == 0 && a[6] == 0 &&
 	       a[7] == 0 && a[8] == 0 && a[9] == 0 && a[10] == 0xff && a[11] == 0xff;
-}
-
-/* Adds traffic to the connection sk is, as seen by owner o. */
-static __always_inline void count_connection(struct sock *sk, bool direct, const struct owner *o, __u16 protocol,
-					     __u64 sent, __u64 received, __u64 retransmits, __u64 now)
-{
-	__u16 family;
-	struct connection_stats *c;
-
-	if (!settings.connections)
-		return; /* a constant at load: the verifier drops the rest */
-	family = sk_family(sk, direct);
-	if (family == AF_INET) {
-		struct connection_key_v4 key = {
-			.saddr = sk_local_v4(sk, direct),
-			.daddr = sk_remote_v4(sk, direct),
-			.sport = sk_local_port(sk, direct),
-			.dport = sk_remote_port(sk, direct),
-			.protocol = protocol,
-			.tgid = o->tgid,
-		};
-		c = connection_entry(&connections_v4, &key, GC_REFUSED_CONNECTIONS_V4, o->direction);
-	} else if (family == AF_INET6) {
-		struct connection_key_v6 key = {
-			.sport = sk_local_port(sk, direct),
-			.dport = sk_remote_port(sk, direct),
-			.protocol = protocol,
-			.tgid = o->tgid,
-		};
-		sk_local_v6(sk, direct, key.saddr);
-		sk_remote_v6(sk, direct, key.daddr);
-		if (is_v4_mapped(key.daddr)) {
-			/* IPv4 on the wire: file it with the IPv4 connections */
-			struct connection_key_v4 key4 = {
-				.saddr = *(__u32 *)&key.saddr[12],
-				.daddr = *(__u32 *)&key.daddr[12],
-				.sport = key.sport,
-				.dport = key.dport,
-				.protocol = protocol,
-				.tgid = o->tgid,
-			};
-			c = connection_entry(&connections_v4, &key4, GC_REFUSED_CONNECTIONS_V4, o->direction);
-		} else {
-			c = connection_entry(&connections_v6, &key, GC_REFUSED_CONNECTIONS_V6, o->direction);
-		}
-	} else {
-		return;
-	}
-	if (!c)
-		return;
-	if (sent) {
-		__sync_fetch_and_add(&c->bytes_sent, sent);
-		__sync_fetch_and_add(&c->send_calls, 1);
-	}
-	if (received) {
-		__sync_fetch_and_add(&c->bytes_received, received);
-		__sync_fetch_and_add(&c->recv_calls, 1);
-	}
-	if (retransmits)
-		__sync_fetch_and_add(&c->retransmits, retransmits);
-	if (o->direction != DIRECTION_UNKNOWN)
-		c->direction = o->direction;
-	c->state = protocol == IPPROTO_TCP ? sk_state(sk, direct) : 0;
-	c->last_seen_ns = now;
 }
 
 /* The family of the connection on the wire: an IPv6 socket talking to a mapped address is IPv4. */
@@ -394,185 +224,531 @@ static __always_inline __u16 wire_family(struct sock *sk, bool direct)
 	return is_v4_mapped(daddr) ? AF_INET : AF_INET6;
 }
 
+/* ---------------------------------------------------------------- counters */
+
+/*
+ * Two kinds of add. A per-CPU value is only written on its own CPU, but a softirq program (retransmit,
+ * state change, socket destruction) can interrupt a process-context program there and write the same
+ * value. So counters only process-context programs write take a plain add (ADD_LOCAL), and counters a
+ * softirq program writes too always take an atomic one (ADD_SHARED). Shared maps (`maps per core = no`)
+ * make every add atomic. docs/metrics.md lists which counter is which; SoftirqCountersKernelTest checks it.
+ */
+#define ADD_LOCAL(field, value)                                                                                \
+	do {                                                                                                   \
+		if (settings.shared_maps)                                                                      \
+			__sync_fetch_and_add(&(field), (value));                                               \
+		else                                                                                           \
+			(field) += (value);                                                                    \
+	} while (0)
+#define ADD_SHARED(field, value) __sync_fetch_and_add(&(field), (value))
+
+static __always_inline __u64 *global_counters_here(void)
+{
+	enum global_counter zero = 0;
+	struct global_counters *g = bpf_map_lookup_elem(&global_counters, &zero);
+
+	return g ? g->counters : 0;
+}
+
+/* For process-context counters only. */
+static __always_inline void count_global(__u64 *g, enum global_counter index, __u64 value)
+{
+	if (g)
+		ADD_LOCAL(g[index], value);
+}
+
+static __always_inline void count_global_shared(enum global_counter index, __u64 value)
+{
+	__u64 *g = global_counters_here();
+
+	if (g)
+		ADD_SHARED(g[index], value);
+}
+
+/* ---------------------------------------------------------------- processes */
+
+static __always_inline bool same_process(const struct process_key *a, const struct process_key *b)
+{
+	return a->tgid == b->tgid && a->start_ns == b->start_ns && a->cgroup_id == b->cgroup_id;
+}
+
+/* The calling process, read from its task every time: a task address can be reused, a start time not. */
+static __always_inline struct task_struct *current_process(struct process_key *key, bool direct)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *leader = direct ? task->group_leader : BPF_CORE_READ(task, group_leader);
+
+	key->tgid = bpf_get_current_pid_tgid() >> 32;
+	key->reserved = 0;
+	key->start_ns = direct ? leader->start_time : BPF_CORE_READ(leader, start_time);
+	key->cgroup_id = bpf_get_current_cgroup_id(); /* every time: the process may have moved */
+	return leader;
+}
+
+static __always_inline void name_process(struct process_stats *p, struct task_struct *leader)
+{
+	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), &leader->comm);
+	p->comm_ns = bpf_ktime_get_ns(); /* rare (a new row, exec): the precise time orders CPUs' names */
+}
+
+/* Inserts a row for key; leader names it (0: a row created outside the process, named later). */
+static __always_inline struct process_stats *insert_process(const struct process_key *key, struct task_struct *leader)
+{
+	__u32 zero = 0;
+	struct process_stats *stats = bpf_map_lookup_elem(&scratch_process, &zero);
+
+	if (!stats)
+		return 0;
+	__builtin_memset(stats, 0, sizeof(*stats));
+	stats->first_seen_ns = bpf_ktime_get_ns();
+	stats->last_seen_ns = reader.clock_ns;
+	if (leader)
+		name_process(stats, leader);
+	long err = bpf_map_update_elem(&processes, key, stats, BPF_NOEXIST);
+	if (err && err != -EEXIST) {
+		count_global_shared(GC_REFUSED_PROCESSES, 1);
+		return 0;
+	}
+	return bpf_map_lookup_elem(&processes, key);
+}
+
+/* The calling process's row (key filled in), created on its first event. */
+static __always_inline struct process_stats *process_of_current(struct process_key *key, bool direct)
+{
+	struct task_struct *leader = current_process(key, direct);
+	struct process_stats *p = bpf_map_lookup_elem(&processes, key);
+
+	if (!p)
+		return insert_process(key, leader);
+	if (!p->comm_ns)
+		name_process(p, leader); /* this CPU's copy of a row a softirq event created */
+	return p;
+}
+
+/*
+ * The row of an owner learned earlier, for an event outside its process (softirq, timers). Never
+ * creates the owner's row: a process that has exited and been released must not come back as a row
+ * that never exits. What has no live owner row goes to the unknown owner (tgid 0).
+ */
+static __always_inline struct process_stats *process_of_owner(const struct process_key *owner)
+{
+	struct process_key unknown = {};
+	struct process_stats *p = owner->tgid ? bpf_map_lookup_elem(&processes, owner) : 0;
+
+	if (p)
+		return p;
+	p = bpf_map_lookup_elem(&processes, &unknown);
+	return p ? p : insert_process(&unknown, 0);
+}
+
+/* ---------------------------------------------------------------- sockets */
+
+/*
+ * The state kept for sk: socket storage where the program type may use it (`storage`, a constant per
+ * program: fentry/fexit and tp_btf), else probe mode's table. Creates it when asked; a new state has
+ * first_seen_ns 0.
+ */
+static __always_inline struct socket_state *socket_state(struct sock *sk, bool storage, bool create)
+{
+	struct socket_state *s;
+	__u64 key = (__u64)sk;
+
+	if (storage) {
+		s = bpf_sk_storage_get(&sockets, sk, 0, create ? BPF_SK_STORAGE_GET_F_CREATE : 0);
+		if (!s && create)
+			count_global_shared(GC_REFUSED_SOCKETS, 1);
+		return s;
+	}
+	s = bpf_map_lookup_elem(&socket_table, &key);
+	if (s || !create)
+		return s;
+	struct socket_state fresh = {};
+	long err = bpf_map_update_elem(&socket_table, &key, &fresh, BPF_NOEXIST);
+	if (err && err != -EEXIST) {
+		count_global_shared(GC_REFUSED_SOCKETS, 1);
+		return 0;
+	}
+	return bpf_map_lookup_elem(&socket_table, &key);
+}
+
+/*
+ * A process-context event of process `key` (row p) on socket state s: the process becomes the socket's
+ * owner, and if the socket was accepted in softirq and not yet charged, this process accepted it.
+ */
+static __always_inline void claim_socket(struct socket_state *s, const struct process_key *key,
+					 struct process_stats *p)
+{
+	if (!s->first_seen_ns)
+		s->first_seen_ns = bpf_ktime_get_ns(); /* once per socket */
+	if (!same_process(&s->owner, key))
+		s->owner = *key;
+	if (s->accept_pending && __sync_fetch_and_and(&s->accept_pending, 0) && p)
+		ADD_SHARED(p->tcp_accepts, 1);
+}
+
+/* Copies sk's addresses and ports into s once its local port is set (for its final record). */
+static __always_inline void remember_addresses(struct sock *sk, bool direct, struct socket_state *s)
+{
+	__u16 family = sk_family(sk, direct);
+
+	s->local_port = sk_local_port(sk, direct);
+	if (!s->local_port)
+		return;
+	s->remote_port = sk_remote_port(sk, direct);
+	s->protocol = sk_protocol(sk, direct);
+	if (family == AF_INET6) {
+		sk_local_v6(sk, direct, s->local);
+		sk_remote_v6(sk, direct, s->remote);
+		if (is_v4_mapped(s->remote)) {
+			__u32 local = *(__u32 *)&s->local[12];
+			__u32 remote = *(__u32 *)&s->remote[12];
+			/* keeps clang from sharing one load between this branch and the socket reads below,
+			 * which the verifier refuses (one instruction, two kinds of pointer) */
+			barrier_var(local);
+			barrier_var(remote);
+			*(__u32 *)s->local = local;
+			*(__u32 *)s->remote = remote;
+			family = AF_INET;
+		}
+	} else {
+		__u32 local = sk_local_v4(sk, direct);
+		__u32 remote = sk_remote_v4(sk, direct);
+		barrier_var(local);
+		barrier_var(remote);
+		*(__u32 *)s->local = local;
+		*(__u32 *)s->remote = remote;
+	}
+	s->family = family;
+}
+
+/* Traffic of the calling process on sk: ownership, and the connection's counters when they are kept. */
+static __always_inline void count_socket(struct sock *sk, bool direct, bool storage, __u16 protocol,
+					 const struct process_key *key, struct process_stats *p, __u64 sent, __u64 received,
+					 __u64 now)
+{
+	struct socket_state *s;
+
+	/* UDP sockets' owners are never read back (retransmits, closes and accepts are TCP's) */
+	if (!settings.connections && protocol != IPPROTO_TCP)
+		return;
+	s = socket_state(sk, storage, true);
+	if (!s)
+		return;
+	claim_socket(s, key, p);
+	if (!settings.connections)
+		return; /* a constant at load: the verifier drops the rest */
+	if (!s->family)
+		remember_addresses(sk, direct, s);
+	/* atomic: threads on several CPUs may share one socket */
+	if (sent) {
+		ADD_SHARED(s->bytes_sent, sent);
+		ADD_SHARED(s->send_calls, 1);
+	}
+	if (received) {
+		ADD_SHARED(s->bytes_received, received);
+		ADD_SHARED(s->recv_calls, 1);
+	}
+	s->last_seen_ns = now;
+}
+
+/* Fills the key of a connection row; returns the wire family (0: not IP). */
+static __always_inline __u16 connection_key(struct sock *sk, bool direct, const struct socket_state *s,
+					    struct closed_connection *r, bool closed)
+{
+	__u16 family, protocol, local_port, remote_port;
+
+	if (closed) {
+		/* the socket has given its port back: the addresses copied while it was open */
+		family = s->family;
+		protocol = s->protocol;
+		local_port = s->local_port;
+		remote_port = s->remote_port;
+		if (family == AF_INET) {
+			r->row.v4.key.saddr = *(__u32 *)s->local;
+			r->row.v4.key.daddr = *(__u32 *)s->remote;
+		} else if (family == AF_INET6) {
+			__builtin_memcpy(r->row.v6.key.saddr, s->local, 16);
+			__builtin_memcpy(r->row.v6.key.daddr, s->remote, 16);
+		} else {
+			return 0;
+		}
+	} else {
+		family = sk_family(sk, direct);
+		protocol = sk_protocol(sk, direct);
+		local_port = sk_local_port(sk, direct);
+		remote_port = sk_remote_port(sk, direct);
+		if (family == AF_INET6) {
+			sk_local_v6(sk, direct, r->row.v6.key.saddr);
+			sk_remote_v6(sk, direct, r->row.v6.key.daddr);
+			if (is_v4_mapped(r->row.v6.key.daddr)) {
+				__u32 saddr = *(__u32 *)&r->row.v6.key.saddr[12];
+				__u32 daddr = *(__u32 *)&r->row.v6.key.daddr[12];
+				__builtin_memset(&r->row.v6, 0, sizeof(r->row.v6));
+				r->row.v4.key.saddr = saddr;
+				r->row.v4.key.daddr = daddr;
+				family = AF_INET;
+			}
+		} else if (family == AF_INET) {
+			r->row.v4.key.saddr = sk_local_v4(sk, direct);
+			r->row.v4.key.daddr = sk_remote_v4(sk, direct);
+		} else {
+			return 0;
+		}
+	}
+	if (family == AF_INET) {
+		r->row.v4.key.sport = local_port;
+		r->row.v4.key.dport = remote_port;
+		r->row.v4.key.protocol = protocol;
+		r->row.v4.key.tgid = s->owner.tgid;
+	} else {
+		r->row.v6.key.sport = local_port;
+		r->row.v6.key.dport = remote_port;
+		r->row.v6.key.protocol = protocol;
+		r->row.v6.key.tgid = s->owner.tgid;
+	}
+	r->family = family;
+	return family;
+}
+
+/* Fills a connection row from the socket and its state; returns the wire family (0: not IP). */
+static __always_inline __u16 connection_row(struct sock *sk, bool direct, const struct socket_state *s,
+					    struct closed_connection *r, bool closed)
+{
+	__u16 family = connection_key(sk, direct, s, r, closed);
+	struct connection_stats *stats;
+
+	if (!family)
+		return 0;
+	stats = family == AF_INET ? &r->row.v4.stats : &r->row.v6.stats;
+	stats->bytes_sent = s->bytes_sent;
+	stats->bytes_received = s->bytes_received;
+	stats->send_calls = s->send_calls;
+	stats->recv_calls = s->recv_calls;
+	stats->retransmits = s->retransmits;
+	stats->first_seen_ns = s->first_seen_ns;
+	stats->last_seen_ns = s->last_seen_ns;
+	__u16 protocol = family == AF_INET ? r->row.v4.key.protocol : r->row.v6.key.protocol;
+	stats->state = protocol == IPPROTO_TCP ? sk_state(sk, direct) : 0;
+	stats->direction = s->direction;
+	stats->closed = closed;
+	return family;
+}
+
+/*
+ * sk is being destroyed: an accept nobody claimed goes to the listener's owner, and the final counters
+ * are queued for user space (when someone reads connections) before the state goes with the socket.
+ */
+static __always_inline void on_socket_gone(struct sock *sk, bool direct, bool storage)
+{
+	struct socket_state *s = socket_state(sk, storage, false);
+	__u64 key = (__u64)sk;
+
+	if (!s)
+		return;
+	if (s->accept_pending && __sync_fetch_and_and(&s->accept_pending, 0)) {
+		struct process_stats *p = process_of_owner(&s->owner);
+		if (p)
+			ADD_SHARED(p->tcp_accepts, 1);
+	}
+	if (settings.connections && reader.closed_wanted && s->first_seen_ns) {
+		struct closed_connection *r = bpf_ringbuf_reserve(&closed_connections, sizeof(*r), 0);
+		if (r) {
+			__builtin_memset(r, 0, sizeof(*r));
+			if (connection_row(sk, direct, s, r, true))
+				bpf_ringbuf_submit(r, 0);
+			else
+				bpf_ringbuf_discard(r, 0);
+		} else {
+			count_global_shared(wire_family(sk, direct) == AF_INET6 ? GC_REFUSED_CONNECTIONS_V6 :
+										  GC_REFUSED_CONNECTIONS_V4, 1);
+		}
+	}
+	if (!storage)
+		bpf_map_delete_elem(&socket_table, &key);
+}
+
 /* ---------------------------------------------------------------- the events */
 
 /* A send call: ret is the byte count (or, at entry, the requested size) or -errno. */
-static __always_inline void on_send(struct sock *sk, bool direct, __u16 protocol, long ret, bool errors_known)
+static __always_inline void on_send(struct sock *sk, bool direct, bool storage, __u16 protocol, long ret,
+				    bool errors_known)
 {
-	struct owner o;
-	struct process_stats *p;
+	struct process_key key;
+	__u64 now = reader.clock_ns;
+	struct process_stats *p = process_of_current(&key, direct);
+	__u64 *g = global_counters_here();
+	bool tcp = protocol == IPPROTO_TCP;
 
-	owner_of_current(&o, DIRECTION_UNKNOWN);
-	/* Only TCP sockets' owners are read back (retransmits, failed connects, closes and accepts are
-	 * TCP's): UDP skips a hash lookup per call and leaves the table to TCP. */
-	bool accept_pending = protocol == IPPROTO_TCP && remember_owner(sk, &o);
-	p = process_entry(&o);
-	if (accept_pending && p)
-		__sync_fetch_and_add(&p->tcp_accepts, 1);
-	if (protocol == IPPROTO_TCP) {
-		count_global(GC_TCP_SEND_CALLS, 1);
-		if (p)
-			__sync_fetch_and_add(&p->tcp_send_calls, 1);
-		if (ret < 0) {
-			if (errors_known) {
-				count_global(GC_TCP_SEND_ERRORS, 1);
-				if (p)
-					__sync_fetch_and_add(&p->tcp_send_errors, 1);
-			}
+	count_global(g, tcp ? GC_TCP_SEND_CALLS : GC_UDP_SEND_CALLS, 1);
+	if (ret >= 0)
+		count_global(g, tcp ? GC_TCP_SEND_BYTES : GC_UDP_SEND_BYTES, ret);
+	else if (errors_known)
+		count_global(g, tcp ? GC_TCP_SEND_ERRORS : GC_UDP_SEND_ERRORS, 1);
+	if (p) {
+		if (tcp) {
+			ADD_LOCAL(p->tcp_send_calls, 1);
+			if (ret >= 0)
+				ADD_LOCAL(p->tcp_bytes_sent, ret);
+			else if (errors_known)
+				ADD_LOCAL(p->tcp_send_errors, 1);
 		} else {
-			count_global(GC_TCP_SEND_BYTES, ret);
-			if (p)
-				__sync_fetch_and_add(&p->tcp_bytes_sent, ret);
+			ADD_LOCAL(p->udp_send_calls, 1);
+			if (ret >= 0)
+				ADD_LOCAL(p->udp_bytes_sent, ret);
+			else if (errors_known)
+				ADD_LOCAL(p->udp_send_errors, 1);
 		}
-	} else {
-		count_global(GC_UDP_SEND_CALLS, 1);
-		if (p)
-			__sync_fetch_and_add(&p->udp_send_calls, 1);
-		if (ret < 0) {
-			if (errors_known) {
-				count_global(GC_UDP_SEND_ERRORS, 1);
-				if (p)
-					__sync_fetch_and_add(&p->udp_send_errors, 1);
-			}
-		} else {
-			count_global(GC_UDP_SEND_BYTES, ret);
-			if (p)
-				__sync_fetch_and_add(&p->udp_bytes_sent, ret);
-		}
-	}
-	/* one clock read per event: the process and the connection were seen at the same time */
-	__u64 now = bpf_ktime_get_ns();
-	if (p)
 		p->last_seen_ns = now;
-	if (ret > 0)
-		count_connection(sk, direct, &o, protocol, ret, 0, 0, now);
+	}
+	count_socket(sk, direct, storage, protocol, &key, p, ret > 0 ? ret : 0, 0, now);
 }
 
 /* A receive: ret is the byte count or -errno; calls counts the call itself (0 for an error-only hook). */
-static __always_inline void on_receive(struct sock *sk, bool direct, __u16 protocol, long ret, __u64 calls)
+static __always_inline void on_receive(struct sock *sk, bool direct, bool storage, __u16 protocol, long ret,
+				       __u64 calls)
 {
-	struct owner o;
-	struct process_stats *p;
+	struct process_key key;
+	__u64 now = reader.clock_ns;
+	struct process_stats *p = process_of_current(&key, direct);
+	__u64 *g = global_counters_here();
+	bool tcp = protocol == IPPROTO_TCP;
 
-	owner_of_current(&o, DIRECTION_UNKNOWN);
-	/* Only TCP sockets' owners are read back (retransmits, failed connects, closes and accepts are
-	 * TCP's): UDP skips a hash lookup per call and leaves the table to TCP. */
-	bool accept_pending = protocol == IPPROTO_TCP && remember_owner(sk, &o);
-	p = process_entry(&o);
-	if (accept_pending && p)
-		__sync_fetch_and_add(&p->tcp_accepts, 1);
-	if (protocol == IPPROTO_TCP) {
-		count_global(GC_TCP_RECV_CALLS, calls);
-		if (p)
-			__sync_fetch_and_add(&p->tcp_recv_calls, calls);
-		if (ret < 0) {
-			count_global(GC_TCP_RECV_ERRORS, 1);
-			if (p)
-				__sync_fetch_and_add(&p->tcp_recv_errors, 1);
+	count_global(g, tcp ? GC_TCP_RECV_CALLS : GC_UDP_RECV_CALLS, calls);
+	if (ret >= 0)
+		count_global(g, tcp ? GC_TCP_RECV_BYTES : GC_UDP_RECV_BYTES, ret);
+	else
+		count_global(g, tcp ? GC_TCP_RECV_ERRORS : GC_UDP_RECV_ERRORS, 1);
+	if (p) {
+		if (tcp) {
+			ADD_LOCAL(p->tcp_recv_calls, calls);
+			if (ret >= 0)
+				ADD_LOCAL(p->tcp_bytes_received, ret);
+			else
+				ADD_LOCAL(p->tcp_recv_errors, 1);
 		} else {
-			count_global(GC_TCP_RECV_BYTES, ret);
-			if (p)
-				__sync_fetch_and_add(&p->tcp_bytes_received, ret);
+			ADD_LOCAL(p->udp_recv_calls, calls);
+			if (ret >= 0)
+				ADD_LOCAL(p->udp_bytes_received, ret);
+			else
+				ADD_LOCAL(p->udp_recv_errors, 1);
 		}
-	} else {
-		count_global(GC_UDP_RECV_CALLS, calls);
-		if (p)
-			__sync_fetch_and_add(&p->udp_recv_calls, calls);
-		if (ret < 0) {
-			count_global(GC_UDP_RECV_ERRORS, 1);
-			if (p)
-				__sync_fetch_and_add(&p->udp_recv_errors, 1);
-		} else {
-			count_global(GC_UDP_RECV_BYTES, ret);
-			if (p)
-				__sync_fetch_and_add(&p->udp_bytes_received, ret);
-		}
-	}
-	/* one clock read per event: the process and the connection were seen at the same time */
-	__u64 now = bpf_ktime_get_ns();
-	if (p)
 		p->last_seen_ns = now;
-	if (ret > 0)
-		count_connection(sk, direct, &o, protocol, 0, ret, 0, now);
+	}
+	count_socket(sk, direct, storage, protocol, &key, p, 0, ret > 0 ? ret : 0, now);
 }
 
 /* An outbound TCP connect by the current process; ret < 0 (when known) is a failure. */
-static __always_inline void on_connect(struct sock *sk, __u16 family, long ret)
+static __always_inline void on_connect(struct sock *sk, bool direct, bool storage, __u16 family, long ret)
 {
-	struct owner o;
-	struct process_stats *p;
+	struct process_key key;
+	__u64 now = reader.clock_ns;
+	struct process_stats *p = process_of_current(&key, direct);
+	__u64 *g = global_counters_here();
 	bool v6 = family == AF_INET6;
+	struct socket_state *s = socket_state(sk, storage, true);
 
-	owner_of_current(&o, DIRECTION_OUTBOUND);
-	remember_owner(sk, &o);
-	p = process_entry(&o);
-	count_global(v6 ? GC_TCP_CONNECT_V6 : GC_TCP_CONNECT_V4, 1);
+	if (s) {
+		s->direction = DIRECTION_OUTBOUND;
+		claim_socket(s, &key, p);
+	}
+	count_global(g, v6 ? GC_TCP_CONNECT_V6 : GC_TCP_CONNECT_V4, 1);
 	if (p) {
 		if (v6)
-			__sync_fetch_and_add(&p->tcp_v6_connects, 1);
+			ADD_LOCAL(p->tcp_v6_connects, 1);
 		else
-			__sync_fetch_and_add(&p->tcp_v4_connects, 1);
-		p->last_seen_ns = bpf_ktime_get_ns();
+			ADD_LOCAL(p->tcp_v4_connects, 1);
+		p->last_seen_ns = now;
 	}
 	if (ret < 0) {
-		count_global(v6 ? GC_TCP_CONNECT_V6_ERRORS : GC_TCP_CONNECT_V4_ERRORS, 1);
+		count_global_shared(v6 ? GC_TCP_CONNECT_V6_ERRORS : GC_TCP_CONNECT_V4_ERRORS, 1);
 		if (p)
-			__sync_fetch_and_add(&p->tcp_connect_errors, 1);
+			ADD_SHARED(p->tcp_connect_errors, 1);
 	}
 }
 
-/* A failed connect learned after the fact (SYN_SENT → CLOSE): charged to the socket's owner. */
-static __always_inline void on_connect_failed(struct sock *sk, bool direct)
+/* A failed connect learned after the fact (SYN_SENT → CLOSE, maybe in softirq): charged to the owner. */
+static __always_inline void on_connect_failed(struct sock *sk, bool direct, bool storage)
 {
-	struct owner o;
-	struct process_stats *p;
+	struct socket_state *s = socket_state(sk, storage, false);
+	struct process_key unknown = {};
+	__u64 now = reader.clock_ns;
+	struct process_stats *p = process_of_owner(s ? &s->owner : &unknown);
 
-	owner_of_socket(sk, &o);
-	count_global(wire_family(sk, direct) == AF_INET6 ? GC_TCP_CONNECT_V6_ERRORS : GC_TCP_CONNECT_V4_ERRORS, 1);
-	p = process_entry(&o);
-	if (p)
-		__sync_fetch_and_add(&p->tcp_connect_errors, 1);
-}
-
-/* An accepted connection, charged to o (the accepting process, or the listener's owner). */
-static __always_inline void on_accept(struct sock *newsk, struct owner *o)
-{
-	struct process_stats *p;
-
-	o->direction = DIRECTION_INBOUND;
-	remember_owner(newsk, o);
-	count_global(GC_TCP_ACCEPTS, 1);
-	p = process_entry(o);
+	count_global_shared(wire_family(sk, direct) == AF_INET6 ? GC_TCP_CONNECT_V6_ERRORS : GC_TCP_CONNECT_V4_ERRORS, 1);
 	if (p) {
-		__sync_fetch_and_add(&p->tcp_accepts, 1);
-		p->last_seen_ns = bpf_ktime_get_ns();
+		ADD_SHARED(p->tcp_connect_errors, 1);
+		p->last_seen_ns = now;
 	}
 }
 
-static __always_inline void on_close(struct sock *sk, struct owner *o)
+/* newsk was accepted by the calling process (trampoline and probe modes: inet_csk_accept's return). */
+static __always_inline void on_accept(struct sock *newsk, bool direct, bool storage)
 {
-	struct process_stats *p;
+	struct process_key key;
+	__u64 now = reader.clock_ns;
+	struct process_stats *p = process_of_current(&key, direct);
+	struct socket_state *s = socket_state(newsk, storage, true);
 
-	count_global(GC_TCP_CLOSES, 1);
-	p = process_entry(o);
+	if (s) {
+		s->direction = DIRECTION_INBOUND;
+		claim_socket(s, &key, p);
+	}
+	count_global_shared(GC_TCP_ACCEPTS, 1);
 	if (p) {
-		__sync_fetch_and_add(&p->tcp_closes, 1);
-		p->last_seen_ns = bpf_ktime_get_ns();
+		ADD_SHARED(p->tcp_accepts, 1);
+		p->last_seen_ns = now;
+	}
+}
+
+/* close() by the calling process (trampoline and probe modes: tcp_close). */
+static __always_inline void on_close_call(struct sock *sk, bool direct, bool storage)
+{
+	struct process_key key;
+	__u64 now = reader.clock_ns;
+	struct process_stats *p = process_of_current(&key, direct);
+	struct socket_state *s = socket_state(sk, storage, false);
+
+	if (s)
+		claim_socket(s, &key, p);
+	count_global_shared(GC_TCP_CLOSES, 1);
+	if (p) {
+		ADD_SHARED(p->tcp_closes, 1);
+		p->last_seen_ns = now;
+	}
+}
+
+/* A TCP socket reached TCP_CLOSE (tracepoint mode; any context): charged to its owner. */
+static __always_inline void on_closed_state(struct sock *sk, bool storage)
+{
+	struct socket_state *s = socket_state(sk, storage, false);
+	struct process_key unknown = {};
+	__u64 now = reader.clock_ns;
+	struct process_stats *p = process_of_owner(s ? &s->owner : &unknown);
+
+	count_global_shared(GC_TCP_CLOSES, 1);
+	if (p) {
+		ADD_SHARED(p->tcp_closes, 1);
+		p->last_seen_ns = now;
 	}
 }
 
 /* Retransmits run in softirq or timer context: charge the socket's owner. */
-static __always_inline void on_retransmit(struct sock *sk, bool direct)
+static __always_inline void on_retransmit(struct sock *sk, bool storage)
 {
-	struct owner o;
-	struct process_stats *p;
+	struct socket_state *s = socket_state(sk, storage, false);
+	struct process_key unknown = {};
+	__u64 now = reader.clock_ns;
+	struct process_stats *p = process_of_owner(s ? &s->owner : &unknown);
 
-	owner_of_socket(sk, &o);
-	count_global(GC_TCP_RETRANSMITS, 1);
-	p = process_entry(&o);
-	if (p)
-		__sync_fetch_and_add(&p->tcp_retransmits, 1);
-	count_connection(sk, direct, &o, IPPROTO_TCP, 0, 0, 1, bpf_ktime_get_ns());
+	count_global_shared(GC_TCP_RETRANSMITS, 1);
+	if (p) {
+		ADD_SHARED(p->tcp_retransmits, 1);
+		p->last_seen_ns = now;
+	}
+	if (s && settings.connections) {
+		ADD_SHARED(s->retransmits, 1);
+		s->last_seen_ns = now;
+	}
 }
 
 static __always_inline void remember_call(__u32 function, void *sk, __u64 size)
@@ -581,7 +757,7 @@ static __always_inline void remember_call(__u32 function, void *sk, __u64 size)
 	struct pending_call call = { .sk = (__u64)sk, .size = size };
 
 	if (bpf_map_update_elem(&pending_calls, &key, &call, BPF_ANY))
-		count_global(GC_REFUSED_PENDING_CALLS, 1);
+		count_global_shared(GC_REFUSED_PENDING_CALLS, 1);
 }
 
 /* The arguments remembered at entry (sk 0 when there are none); the entry is consumed. */
@@ -608,14 +784,14 @@ static __always_inline __u32 listener_key(__u16 port, __u16 protocol)
 SEC("?fentry/tcp_sendmsg")
 int BPF_PROG(tramp_tcp_sendmsg_entry, struct sock *sk, void *msg, size_t size)
 {
-	on_send(sk, true, IPPROTO_TCP, size, false);
+	on_send(sk, true, true, IPPROTO_TCP, size, false);
 	return 0;
 }
 
 SEC("?fexit/tcp_sendmsg")
 int BPF_PROG(tramp_tcp_sendmsg_return, struct sock *sk, void *msg, size_t size, int ret)
 {
-	on_send(sk, true, IPPROTO_TCP, ret, true);
+	on_send(sk, true, true, IPPROTO_TCP, ret, true);
 	return 0;
 }
 
@@ -623,7 +799,7 @@ SEC("?fentry/tcp_cleanup_rbuf")
 int BPF_PROG(tramp_tcp_cleanup_rbuf, struct sock *sk, int copied)
 {
 	if (copied > 0)
-		on_receive(sk, true, IPPROTO_TCP, copied, 1);
+		on_receive(sk, true, true, IPPROTO_TCP, copied, 1);
 	return 0;
 }
 
@@ -635,17 +811,14 @@ int BPF_PROG(tramp_tcp_recvmsg_return, struct sock *sk)
 
 	bpf_get_func_ret(ctx, &ret);
 	if ((long)ret < 0)
-		on_receive(sk, true, IPPROTO_TCP, (long)ret, 0);
+		on_receive(sk, true, true, IPPROTO_TCP, (long)ret, 0);
 	return 0;
 }
 
 SEC("?fentry/tcp_close")
 int BPF_PROG(tramp_tcp_close, struct sock *sk)
 {
-	struct owner o;
-
-	owner_of_current(&o, DIRECTION_UNKNOWN);
-	on_close(sk, &o);
+	on_close_call(sk, true, true);
 	return 0;
 }
 
@@ -661,7 +834,7 @@ SEC("?fentry/udp_sendmsg")
 int BPF_PROG(tramp_udp_sendmsg_entry, struct sock *sk, void *msg, size_t len)
 {
 	if (sk_family(sk, true) == AF_INET)
-		on_send(sk, true, IPPROTO_UDP, len, false);
+		on_send(sk, true, true, IPPROTO_UDP, len, false);
 	return 0;
 }
 
@@ -669,21 +842,21 @@ SEC("?fexit/udp_sendmsg")
 int BPF_PROG(tramp_udp_sendmsg_return, struct sock *sk, void *msg, size_t len, int ret)
 {
 	if (sk_family(sk, true) == AF_INET)
-		on_send(sk, true, IPPROTO_UDP, ret, true);
+		on_send(sk, true, true, IPPROTO_UDP, ret, true);
 	return 0;
 }
 
 SEC("?fentry/udpv6_sendmsg")
 int BPF_PROG(tramp_udpv6_sendmsg_entry, struct sock *sk, void *msg, size_t len)
 {
-	on_send(sk, true, IPPROTO_UDP, len, false);
+	on_send(sk, true, true, IPPROTO_UDP, len, false);
 	return 0;
 }
 
 SEC("?fexit/udpv6_sendmsg")
 int BPF_PROG(tramp_udpv6_sendmsg_return, struct sock *sk, void *msg, size_t len, int ret)
 {
-	on_send(sk, true, IPPROTO_UDP, ret, true);
+	on_send(sk, true, true, IPPROTO_UDP, ret, true);
 	return 0;
 }
 
@@ -694,7 +867,7 @@ int BPF_PROG(tramp_udp_recvmsg_return, struct sock *sk)
 	__u64 ret = 0;
 
 	bpf_get_func_ret(ctx, &ret);
-	on_receive(sk, true, IPPROTO_UDP, (long)ret, 1);
+	on_receive(sk, true, true, IPPROTO_UDP, (long)ret, 1);
 	return 0;
 }
 
@@ -704,21 +877,21 @@ int BPF_PROG(tramp_udpv6_recvmsg_return, struct sock *sk)
 	__u64 ret = 0;
 
 	bpf_get_func_ret(ctx, &ret);
-	on_receive(sk, true, IPPROTO_UDP, (long)ret, 1);
+	on_receive(sk, true, true, IPPROTO_UDP, (long)ret, 1);
 	return 0;
 }
 
 SEC("?fentry/tcp_v4_connect")
 int BPF_PROG(tramp_tcp_v4_connect_entry, struct sock *sk)
 {
-	on_connect(sk, AF_INET, 0);
+	on_connect(sk, true, true, AF_INET, 0);
 	return 0;
 }
 
 SEC("?fexit/tcp_v4_connect")
 int BPF_PROG(tramp_tcp_v4_connect_return, struct sock *sk, void *uaddr, int addr_len, int ret)
 {
-	on_connect(sk, AF_INET, ret);
+	on_connect(sk, true, true, AF_INET, ret);
 	return 0;
 }
 
@@ -736,7 +909,7 @@ SEC("?fentry/tcp_v6_connect")
 int BPF_PROG(tramp_tcp_v6_connect_entry, struct sock *sk, struct sockaddr_in6 *uaddr)
 {
 	if (!connects_to_v4_mapped(uaddr))
-		on_connect(sk, AF_INET6, 0);
+		on_connect(sk, true, true, AF_INET6, 0);
 	return 0;
 }
 
@@ -744,7 +917,7 @@ SEC("?fexit/tcp_v6_connect")
 int BPF_PROG(tramp_tcp_v6_connect_return, struct sock *sk, struct sockaddr_in6 *uaddr, int addr_len, int ret)
 {
 	if (!connects_to_v4_mapped(uaddr))
-		on_connect(sk, AF_INET6, ret);
+		on_connect(sk, true, true, AF_INET6, ret);
 	return 0;
 }
 
@@ -754,13 +927,25 @@ SEC("?fexit/inet_csk_accept")
 int BPF_PROG(tramp_inet_csk_accept_return, struct sock *listener)
 {
 	__u64 ret = 0;
-	struct owner o;
 
 	bpf_get_func_ret(ctx, &ret);
 	if (!ret || sk_protocol(listener, true) != IPPROTO_TCP)
 		return 0;
-	owner_of_current(&o, DIRECTION_INBOUND);
-	on_accept((struct sock *)ret, &o);
+	on_accept((struct sock *)ret, false, true); /* a returned pointer: read, not dereferenced */
+	return 0;
+}
+
+SEC("?fentry/udp_destroy_sock")
+int BPF_PROG(tramp_udp_destroy_sock, struct sock *sk)
+{
+	on_socket_gone(sk, true, true);
+	return 0;
+}
+
+SEC("?fentry/udpv6_destroy_sock")
+int BPF_PROG(tramp_udpv6_destroy_sock, struct sock *sk)
+{
+	on_socket_gone(sk, true, true);
 	return 0;
 }
 
@@ -769,7 +954,7 @@ int BPF_PROG(tramp_inet_csk_accept_return, struct sock *listener)
 SEC("?kprobe/tcp_sendmsg")
 int BPF_KPROBE(probe_tcp_sendmsg_entry, struct sock *sk, void *msg, size_t size)
 {
-	on_send(sk, false, IPPROTO_TCP, size, false);
+	on_send(sk, false, false, IPPROTO_TCP, size, false);
 	return 0;
 }
 
@@ -786,7 +971,7 @@ int BPF_KRETPROBE(probe_tcp_sendmsg_return, int ret)
 	struct pending_call call = recall_call(PENDING_TCP_SENDMSG);
 
 	if (call.sk)
-		on_send((struct sock *)call.sk, false, IPPROTO_TCP, ret, true);
+		on_send((struct sock *)call.sk, false, false, IPPROTO_TCP, ret, true);
 	return 0;
 }
 
@@ -794,7 +979,7 @@ SEC("?kprobe/tcp_cleanup_rbuf")
 int BPF_KPROBE(probe_tcp_cleanup_rbuf, struct sock *sk, int copied)
 {
 	if (copied > 0)
-		on_receive(sk, false, IPPROTO_TCP, copied, 1);
+		on_receive(sk, false, false, IPPROTO_TCP, copied, 1);
 	return 0;
 }
 
@@ -811,17 +996,14 @@ int BPF_KRETPROBE(probe_tcp_recvmsg_return, int ret)
 	struct pending_call call = recall_call(PENDING_TCP_RECVMSG);
 
 	if (call.sk && ret < 0)
-		on_receive((struct sock *)call.sk, false, IPPROTO_TCP, ret, 0);
+		on_receive((struct sock *)call.sk, false, false, IPPROTO_TCP, ret, 0);
 	return 0;
 }
 
 SEC("?kprobe/tcp_close")
 int BPF_KPROBE(probe_tcp_close, struct sock *sk)
 {
-	struct owner o;
-
-	owner_of_current(&o, DIRECTION_UNKNOWN);
-	on_close(sk, &o);
+	on_close_call(sk, false, false);
 	return 0;
 }
 
@@ -836,7 +1018,7 @@ SEC("?kprobe/udp_sendmsg")
 int BPF_KPROBE(probe_udp_sendmsg_entry, struct sock *sk, void *msg, size_t len)
 {
 	if (sk_family(sk, false) == AF_INET)
-		on_send(sk, false, IPPROTO_UDP, len, false);
+		on_send(sk, false, false, IPPROTO_UDP, len, false);
 	return 0;
 }
 
@@ -854,14 +1036,14 @@ int BPF_KRETPROBE(probe_udp_sendmsg_return, int ret)
 	struct pending_call call = recall_call(PENDING_UDP_SENDMSG);
 
 	if (call.sk)
-		on_send((struct sock *)call.sk, false, IPPROTO_UDP, ret, true);
+		on_send((struct sock *)call.sk, false, false, IPPROTO_UDP, ret, true);
 	return 0;
 }
 
 SEC("?kprobe/udpv6_sendmsg")
 int BPF_KPROBE(probe_udpv6_sendmsg_entry, struct sock *sk, void *msg, size_t len)
 {
-	on_send(sk, false, IPPROTO_UDP, len, false);
+	on_send(sk, false, false, IPPROTO_UDP, len, false);
 	return 0;
 }
 
@@ -880,7 +1062,7 @@ int BPF_KRETPROBE(probe_udpv6_sendmsg_return, int ret)
 	struct pending_call call = recall_call(PENDING_UDP_SENDMSG);
 
 	if (call.sk)
-		on_send((struct sock *)call.sk, false, IPPROTO_UDP, ret, true);
+		on_send((struct sock *)call.sk, false, false, IPPROTO_UDP, ret, true);
 	return 0;
 }
 
@@ -897,7 +1079,7 @@ int BPF_KRETPROBE(probe_udp_recvmsg_return, int ret)
 	struct pending_call call = recall_call(PENDING_UDP_RECVMSG);
 
 	if (call.sk)
-		on_receive((struct sock *)call.sk, false, IPPROTO_UDP, ret, 1);
+		on_receive((struct sock *)call.sk, false, false, IPPROTO_UDP, ret, 1);
 	return 0;
 }
 
@@ -914,14 +1096,14 @@ int BPF_KRETPROBE(probe_udpv6_recvmsg_return, int ret)
 	struct pending_call call = recall_call(PENDING_UDP_RECVMSG);
 
 	if (call.sk)
-		on_receive((struct sock *)call.sk, false, IPPROTO_UDP, ret, 1);
+		on_receive((struct sock *)call.sk, false, false, IPPROTO_UDP, ret, 1);
 	return 0;
 }
 
 SEC("?kprobe/tcp_v4_connect")
 int BPF_KPROBE(probe_tcp_v4_connect_entry, struct sock *sk)
 {
-	on_connect(sk, AF_INET, 0);
+	on_connect(sk, false, false, AF_INET, 0);
 	return 0;
 }
 
@@ -938,7 +1120,7 @@ int BPF_KRETPROBE(probe_tcp_v4_connect_return, int ret)
 	struct pending_call call = recall_call(PENDING_TCP_V4_CONNECT);
 
 	if (call.sk)
-		on_connect((struct sock *)call.sk, AF_INET, ret);
+		on_connect((struct sock *)call.sk, false, false, AF_INET, ret);
 	return 0;
 }
 
@@ -946,7 +1128,7 @@ SEC("?kprobe/tcp_v6_connect")
 int BPF_KPROBE(probe_tcp_v6_connect_entry, struct sock *sk, struct sockaddr_in6 *uaddr)
 {
 	if (!connects_to_v4_mapped(uaddr))
-		on_connect(sk, AF_INET6, 0);
+		on_connect(sk, false, false, AF_INET6, 0);
 	return 0;
 }
 
@@ -964,19 +1146,38 @@ int BPF_KRETPROBE(probe_tcp_v6_connect_return, int ret)
 	struct pending_call call = recall_call(PENDING_TCP_V6_CONNECT);
 
 	if (call.sk)
-		on_connect((struct sock *)call.sk, AF_INET6, ret);
+		on_connect((struct sock *)call.sk, false, false, AF_INET6, ret);
 	return 0;
 }
 
 SEC("?kretprobe/inet_csk_accept")
 int BPF_KRETPROBE(probe_inet_csk_accept_return, struct sock *newsk)
 {
-	struct owner o;
-
 	if (!newsk || sk_protocol(newsk, false) != IPPROTO_TCP)
 		return 0;
-	owner_of_current(&o, DIRECTION_INBOUND);
-	on_accept(newsk, &o);
+	on_accept(newsk, false, false);
+	return 0;
+}
+
+SEC("?kprobe/udp_destroy_sock")
+int BPF_KPROBE(probe_udp_destroy_sock, struct sock *sk)
+{
+	on_socket_gone(sk, false, false);
+	return 0;
+}
+
+SEC("?kprobe/udpv6_destroy_sock")
+int BPF_KPROBE(probe_udpv6_destroy_sock, struct sock *sk)
+{
+	on_socket_gone(sk, false, false);
+	return 0;
+}
+
+/* tp_btf beside the kprobes: the tracepoint gives a typed socket, but probe mode keeps its state in the table. */
+SEC("?tp_btf/tcp_destroy_sock")
+int BPF_PROG(probe_tcp_destroy_sock, struct sock *sk)
+{
+	on_socket_gone(sk, true, false);
 	return 0;
 }
 
@@ -986,24 +1187,22 @@ int BPF_KRETPROBE(probe_inet_csk_accept_return, struct sock *newsk)
 SEC("?tp_btf/sock_send_length")
 int BPF_PROG(tp_sock_send_length, struct sock *sk, int ret, int flags)
 {
-	__u16 protocol;
-
 	__u16 family = sk_family(sk, true);
+	__u16 protocol;
 
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
 	protocol = sk_protocol(sk, true);
 	if (protocol == IPPROTO_TCP || protocol == IPPROTO_UDP)
-		on_send(sk, true, protocol, ret, true);
+		on_send(sk, true, true, protocol, ret, true);
 	return 0;
 }
 
 SEC("?tp_btf/sock_recv_length")
 int BPF_PROG(tp_sock_recv_length, struct sock *sk, int ret, int flags)
 {
-	__u16 protocol;
-
 	__u16 family = sk_family(sk, true);
+	__u16 protocol;
 
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
@@ -1011,52 +1210,64 @@ int BPF_PROG(tp_sock_recv_length, struct sock *sk, int ret, int flags)
 	if (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP)
 		return 0;
 	/* MSG_PEEK leaves the data queued: the call counts, its bytes do when really read. */
-	on_receive(sk, true, protocol, (flags & MSG_PEEK) && ret > 0 ? 0 : ret, 1);
+	on_receive(sk, true, true, protocol, (flags & MSG_PEEK) && ret > 0 ? 0 : ret, 1);
 	return 0;
 }
 
 SEC("?tp_btf/inet_sock_set_state")
 int BPF_PROG(tp_inet_sock_set_state, struct sock *sk, int oldstate, int newstate)
 {
-	struct owner o;
-	__u32 key;
+	struct process_key key;
+	struct socket_state *s;
+	__u32 port;
 
 	if (sk_protocol(sk, true) != IPPROTO_TCP)
 		return 0;
 	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
 		/* connect(): process context */
-		on_connect(sk, wire_family(sk, true), 0);
+		on_connect(sk, true, true, wire_family(sk, true), 0);
 	} else if (newstate == TCP_LISTEN) {
-		/* listen(): process context */
-		owner_of_current(&o, DIRECTION_INBOUND);
-		remember_owner(sk, &o);
-		key = listener_key(sk_local_port(sk, true), IPPROTO_TCP);
-		if (bpf_map_update_elem(&listeners, &key, &o, BPF_ANY))
-			count_global(GC_REFUSED_LISTENERS, 1);
+		/* listen(): process context; the listener's own close is charged to this process */
+		current_process(&key, true);
+		s = socket_state(sk, true, true);
+		if (s && !same_process(&s->owner, &key)) {
+			s->owner = key;
+			if (!s->first_seen_ns)
+				s->first_seen_ns = bpf_ktime_get_ns();
+		}
+		port = listener_key(sk_local_port(sk, true), IPPROTO_TCP);
+		if (bpf_map_update_elem(&listeners, &port, &key, BPF_ANY))
+			count_global_shared(GC_REFUSED_LISTENERS, 1);
 	} else if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED) {
-		/* passive open, in softirq: charge the listener's owner; a listener from before the collector
-		 * started is unknown, and the process that first uses the new socket is charged instead */
-		key = listener_key(sk_local_port(sk, true), IPPROTO_TCP);
-		struct owner *listener = bpf_map_lookup_elem(&listeners, &key);
-		if (listener) {
-			__builtin_memcpy(&o, listener, sizeof(o));
-			on_accept(sk, &o);
-		} else {
-			count_global(GC_TCP_ACCEPTS, 1);
-			__builtin_memset(&o, 0, sizeof(o));
-			o.direction = DIRECTION_INBOUND;
-			remember_owner(sk, &o);
+		/* passive open, in softirq: the accept is counted now and charged to the process that accepted,
+		 * which is the first to use the socket (or close it); the listener's owner stands in until then */
+		count_global_shared(GC_TCP_ACCEPTS, 1);
+		s = socket_state(sk, true, true);
+		if (s) {
+			port = listener_key(sk_local_port(sk, true), IPPROTO_TCP);
+			struct process_key *listener = bpf_map_lookup_elem(&listeners, &port);
+			if (listener)
+				s->owner = *listener;
+			s->direction = DIRECTION_INBOUND;
+			s->first_seen_ns = bpf_ktime_get_ns();
+			s->accept_pending = 1;
+		}
+	} else if (newstate == TCP_FIN_WAIT1 || newstate == TCP_LAST_ACK) {
+		/* close() or shutdown(): process context, the socket's process */
+		s = socket_state(sk, true, false);
+		if (s && s->accept_pending) {
+			struct process_stats *p = process_of_current(&key, true);
+			claim_socket(s, &key, p);
 		}
 	}
 	if (newstate == TCP_CLOSE) {
 		if (oldstate == TCP_LISTEN) {
-			key = listener_key(sk_local_port(sk, true), IPPROTO_TCP);
-			bpf_map_delete_elem(&listeners, &key);
+			port = listener_key(sk_local_port(sk, true), IPPROTO_TCP);
+			bpf_map_delete_elem(&listeners, &port);
 		}
 		if (oldstate == TCP_SYN_SENT)
-			on_connect_failed(sk, true);
-		owner_of_socket(sk, &o);
-		on_close(sk, &o);
+			on_connect_failed(sk, true, true);
+		on_closed_state(sk, true);
 	}
 	return 0;
 }
@@ -1070,23 +1281,141 @@ int BPF_PROG(tp_tcp_retransmit_skb, struct sock *sk)
 
 /* ---------------------------------------------------------------- every BTF mode */
 
-/* Marks the process's entry exited once its last thread is gone, so user space reads it once more
+/* Trampoline and tracepoint modes: the socket's storage goes with it; its final counters first. */
+SEC("?tp_btf/tcp_destroy_sock")
+int BPF_PROG(tp_tcp_destroy_sock, struct sock *sk)
+{
+	on_socket_gone(sk, true, true);
+	return 0;
+}
+
+/* Marks the process's row exited once its last thread is gone, so user space reads it once more
  * and then releases it. */
 SEC("?tp_btf/sched_process_exit")
 int BPF_PROG(on_process_exit, struct task_struct *task)
 {
-	struct task_struct *leader;
-	struct process_key key = {};
+	struct process_key key;
 	struct process_stats *p;
 
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
-	leader = BPF_CORE_READ(task, group_leader);
-	key.tgid = BPF_CORE_READ(task, tgid);
-	key.start_ns = BPF_CORE_READ(leader, start_time);
-	key.cgroup_id = bpf_get_current_cgroup_id();
+	current_process(&key, true);
 	p = bpf_map_lookup_elem(&processes, &key);
-	if (p)
+	if (p) {
 		p->exited = 1;
+		p->last_seen_ns = reader.clock_ns;
+	}
+	return 0;
+}
+
+/* exec() renames the process: its row takes the new name (this CPU's copy, the latest by comm_ns). */
+SEC("?tp_btf/sched_process_exec")
+int BPF_PROG(on_process_exec, struct task_struct *task)
+{
+	struct process_key key;
+	struct task_struct *leader = current_process(&key, true);
+	struct process_stats *p = bpf_map_lookup_elem(&processes, &key);
+
+	if (p) {
+		name_process(p, leader);
+		p->last_seen_ns = reader.clock_ns;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- reads: iterators */
+
+#define MAX_VALUE_COPIES 8192 /* a bound for the loop; the verifier walks settings.value_copies, a constant */
+
+/*
+ * One row per process that changed since reader.changed_since_ns (or exited): the per-CPU copies
+ * (settings.value_copies of them, 8-byte aligned, in ctx->value) summed here, so user space copies
+ * one merged value per changed process, whatever the number of CPUs.
+ */
+SEC("?iter/bpf_map_elem")
+int read_processes(struct bpf_iter__bpf_map_elem *ctx)
+{
+	struct process_key *key = ctx->key;
+	__u8 *values = ctx->value;
+	struct process_row row = {};
+	__u64 comm_ns = 0;
+
+	if (!key || !values)
+		return 0;
+	row.key = *key;
+	for (__u32 c = 0; c < settings.value_copies && c < MAX_VALUE_COPIES; c++) {
+		struct process_stats *v = (void *)(values + c * sizeof(struct process_stats));
+		row.stats.tcp_bytes_sent += v->tcp_bytes_sent;
+		row.stats.tcp_bytes_received += v->tcp_bytes_received;
+		row.stats.udp_bytes_sent += v->udp_bytes_sent;
+		row.stats.udp_bytes_received += v->udp_bytes_received;
+		row.stats.tcp_send_calls += v->tcp_send_calls;
+		row.stats.tcp_recv_calls += v->tcp_recv_calls;
+		row.stats.udp_send_calls += v->udp_send_calls;
+		row.stats.udp_recv_calls += v->udp_recv_calls;
+		row.stats.tcp_send_errors += v->tcp_send_errors;
+		row.stats.tcp_recv_errors += v->tcp_recv_errors;
+		row.stats.udp_send_errors += v->udp_send_errors;
+		row.stats.udp_recv_errors += v->udp_recv_errors;
+		row.stats.tcp_retransmits += v->tcp_retransmits;
+		row.stats.tcp_closes += v->tcp_closes;
+		row.stats.tcp_v4_connects += v->tcp_v4_connects;
+		row.stats.tcp_v6_connects += v->tcp_v6_connects;
+		row.stats.tcp_connect_errors += v->tcp_connect_errors;
+		row.stats.tcp_accepts += v->tcp_accepts;
+		if (v->first_seen_ns && (!row.stats.first_seen_ns || v->first_seen_ns < row.stats.first_seen_ns))
+			row.stats.first_seen_ns = v->first_seen_ns;
+		if (v->last_seen_ns > row.stats.last_seen_ns)
+			row.stats.last_seen_ns = v->last_seen_ns;
+		if (v->exited)
+			row.stats.exited = 1;
+		if (v->comm_ns > comm_ns) {
+			comm_ns = v->comm_ns;
+			__builtin_memcpy(row.stats.comm, v->comm, sizeof(row.stats.comm));
+		}
+	}
+	row.stats.comm_ns = comm_ns;
+	if (row.stats.last_seen_ns < reader.changed_since_ns && !row.stats.exited)
+		return 0;
+	bpf_seq_write(ctx->meta->seq, &row, sizeof(row));
+	return 0;
+}
+
+/* Writes the connection of sk (family reader.family) with its state s. */
+static __always_inline void write_connection(struct seq_file *seq, struct sock *sk, bool direct, struct socket_state *s)
+{
+	struct closed_connection r = {};
+
+	if (!s->first_seen_ns || !settings.connections)
+		return;
+	if (connection_row(sk, direct, s, &r, false) != reader.family)
+		return;
+	if (r.family == AF_INET)
+		bpf_seq_write(seq, &r.row.v4, sizeof(r.row.v4));
+	else
+		bpf_seq_write(seq, &r.row.v6, sizeof(r.row.v6));
+}
+
+/* Every open socket with state (trampoline and tracepoint modes): one connection row each. */
+SEC("?iter/bpf_sk_storage_map")
+int read_sockets(struct bpf_iter__bpf_sk_storage_map *ctx)
+{
+	struct sock *sk = ctx->sk;
+	struct socket_state *s = ctx->value;
+
+	if (sk && s)
+		write_connection(ctx->meta->seq, sk, true, s);
+	return 0;
+}
+
+/* The same from probe mode's table, whose keys are socket addresses (read, never dereferenced). */
+SEC("?iter/bpf_map_elem")
+int read_socket_table(struct bpf_iter__bpf_map_elem *ctx)
+{
+	__u64 *key = ctx->key;
+	struct socket_state *s = ctx->value;
+
+	if (key && s)
+		write_connection(ctx->meta->seq, (struct sock *)*key, false, s);
 	return 0;
 }

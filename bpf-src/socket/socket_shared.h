@@ -30,18 +30,32 @@ enum global_counter {
 	GC_UDP_RECV_BYTES = 18,
 	/* Inserts a full table refused: counted, never silent. */
 	GC_REFUSED_PROCESSES = 19,
-	GC_REFUSED_CONNECTIONS_V4 = 20,
+	GC_REFUSED_CONNECTIONS_V4 = 20, /* closed IPv4 connections' final records the buffer had no room for */
 	GC_REFUSED_CONNECTIONS_V6 = 21,
 	GC_REFUSED_PENDING_CALLS = 22,
 	GC_REFUSED_LISTENERS = 23,
-	GC_COUNT = 24,
+	GC_REFUSED_SOCKETS = 24,        /* sockets whose state could not be kept (probe mode's table full) */
+	GC_COUNT = 25,
 };
 
 /* Set by user space before load (the `settings` constant in .rodata): the verifier drops the code a
  * setting turns off, so an off feature costs nothing per event. */
 struct socket_settings {
 	__u32 connections; /* 0: the connection tables are not kept ([network connections] enabled = no) */
+	__u32 shared_maps; /* 1: the counter maps are shared by all CPUs ([global] maps per core = no): every add atomic */
+	__u32 value_copies; /* copies per `processes` value the iterators sum: possible CPUs, or 1 for a shared map */
 	__u32 reserved;
+};
+
+/* Written by user space before each read (the `reader` variable in .bss). */
+struct reader_state {
+	/* The time of user space's latest read (CLOCK_MONOTONIC): events stamp last_seen_ns with it, which
+	 * costs a load where reading the clock costs ~50 ns an event. last_seen_ns is so the read before
+	 * the last event, with a read interval's precision; first_seen_ns is a real clock reading. */
+	__u64 clock_ns;
+	__u64 changed_since_ns; /* the process iterator emits rows seen at or after this time, and exited ones */
+	__u32 family;           /* the connection iterator emits sockets of this family (AF_INET or AF_INET6) */
+	__u32 closed_wanted;    /* 1 once someone reads connections: closed sockets' final counters are queued */
 };
 
 enum connection_direction {
@@ -50,21 +64,13 @@ enum connection_direction {
 	DIRECTION_INBOUND = 2,  /* this side accepted */
 };
 
-/* Who a socket's events are charged to. tgid 0 is the explicit "unknown" owner. */
-struct owner {
-	__u32 tgid;
-	__u32 direction; /* enum connection_direction of the socket this owner is recorded for */
-	__u64 start_ns;  /* the process's start time (task->group_leader->start_time): tells reused pids apart */
-	__u64 cgroup_id; /* cgroup v2 id when the owner was learned */
-	char comm[16];   /* the process's (group leader's) command name */
-};
-
-/* `processes` key: one process incarnation in one cgroup (a process that moves gets a second entry). */
+/* `processes` key: one process incarnation in one cgroup (a process that moves gets a second entry).
+ * tgid 0 is the explicit "unknown" owner of softirq events on sockets never seen in a process. */
 struct process_key {
 	__u32 tgid;
 	__u32 reserved;
-	__u64 start_ns;
-	__u64 cgroup_id;
+	__u64 start_ns;  /* the process's start time (task->group_leader->start_time): tells reused pids apart */
+	__u64 cgroup_id; /* cgroup v2 id */
 };
 
 /* `processes` value: cumulative since the entry was created. */
@@ -90,7 +96,14 @@ struct process_stats {
 	__u64 first_seen_ns;
 	__u64 last_seen_ns;
 	__u64 exited;    /* non-zero once the whole process has exited */
+	__u64 comm_ns;   /* when comm was written (insert or exec): of several CPUs' copies, the latest name wins */
 	char comm[16];
+};
+
+/* What the process iterator emits per changed process: per-CPU copies already summed. */
+struct process_row {
+	struct process_key key;
+	struct process_stats stats;
 };
 
 /* Ports are in host byte order; addresses in network byte order, as on the wire. */
@@ -120,10 +133,59 @@ struct connection_stats {
 	__u64 send_calls;
 	__u64 recv_calls;
 	__u64 retransmits;
+	__u64 first_seen_ns; /* with the key, tells two sockets that reused the same addresses and ports apart */
+	__u64 last_seen_ns;
+	__u32 state;     /* TCP state (TCP_ESTABLISHED = 1 …) when read or closed; 0 for UDP */
+	__u32 direction; /* enum connection_direction */
+	__u32 closed;    /* 1: the socket is gone and these are its final counters (reported once) */
+	__u32 reserved;
+};
+
+/* One socket's state, kept with the socket (socket storage) or in a table keyed by its address (probe
+ * mode): who owns it, and its counters until it closes. */
+struct socket_state {
+	struct process_key owner; /* charged for the socket's softirq events; tgid 0: not known yet */
+	__u64 bytes_sent;
+	__u64 bytes_received;
+	__u64 send_calls;
+	__u64 recv_calls;
+	__u64 retransmits;
 	__u64 first_seen_ns;
 	__u64 last_seen_ns;
-	__u32 state;     /* TCP state (TCP_ESTABLISHED = 1 …) when last seen; 0 for UDP */
-	__u32 direction; /* enum connection_direction */
+	__u32 direction;      /* enum connection_direction */
+	__u32 reserved;
+	__u64 accept_pending; /* 1: accepted in softirq, not yet charged to the process that accepted it */
+	/* The addresses and ports, copied once the local port is set: a socket being destroyed has
+	 * already given its port back. IPv4 addresses (and IPv4-mapped ones) in the first 4 bytes. */
+	__u8 local[16];
+	__u8 remote[16];
+	__u16 local_port;
+	__u16 remote_port;
+	__u16 family;         /* the family on the wire; 0 until the addresses are copied */
+	__u16 protocol;
+};
+
+/* What the connection iterators emit and the closed-connection buffer holds: the key, padded to 8. */
+struct connection_row_v4 {
+	struct connection_key_v4 key;
+	__u32 reserved;
+	struct connection_stats stats;
+};
+
+struct connection_row_v6 {
+	struct connection_key_v6 key;
+	__u32 reserved;
+	struct connection_stats stats;
+};
+
+/* A record of the closed-connection ring buffer: family (AF_INET or AF_INET6), then that family's row. */
+struct closed_connection {
+	__u32 family;
+	__u32 reserved;
+	union {
+		struct connection_row_v4 v4;
+		struct connection_row_v6 v6;
+	} row;
 };
 
 #endif

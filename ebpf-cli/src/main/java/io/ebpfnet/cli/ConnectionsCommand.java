@@ -20,6 +20,7 @@ import io.ebpfnet.socket.connections.ServiceNames;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -72,8 +73,17 @@ final class ConnectionsCommand implements Callable<Integer> {
         ServiceNames services = cfg.resolveServiceNames() ? ServiceNames.read(Path.of("/etc/services")) : null;
         AttachDecision decision = KernelChoice.decide(mode.typeFormat(), mode.tracing(CoreTracing.TRAMPOLINE), false).decision();
         try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(decision.mode()))) {
-            if (new StopSignals().await(duration)) {
-                return ExitCode.OK.code();
+            // Connections that close while we watch are reported once, by the next read: read every
+            // second (the first read starts keeping them) and keep each socket's latest row.
+            Map<String, Seen> seen = new LinkedHashMap<>();
+            StopSignals stop = new StopSignals();
+            long end = System.nanoTime() + duration * 1_000_000_000L;
+            collect(collector, seen);
+            for (long left; (left = end - System.nanoTime()) > 0; ) {
+                if (stop.awaitMillis(Math.max(1, Math.min(1000, left / 1_000_000)))) {
+                    return ExitCode.OK.code();
+                }
+                collect(collector, seen);
             }
             Map<Integer, String> names = new HashMap<>();
             ProcessTable processes = collector.snapshot().processes();
@@ -82,39 +92,55 @@ final class ConnectionsCommand implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "%-5s %-45s %-45s %-8s %-7s %-15s %12s %12s %8s %8s %7s %s%n", "PROTO", "LOCAL", "REMOTE",
                     "DIR", "PID", "COMMAND", "SENT_BYTES", "RECV_BYTES", "SENDS", "RECVS", "RETRANS", "STATE      FIRST_SEEN LAST_SEEN (s ago)");
-            for (boolean ipv6 : new boolean[] {false, true}) {
-                ConnectionTable t = collector.connections(ipv6);
-                for (int r = 0; r < t.size(); r++) {
-                    boolean inbound = t.direction(r) == ConnectionTable.Direction.INBOUND;
-                    int servicePort = inbound ? t.localPort(r) : t.remotePort(r);
-                    // Reverse DNS only when asked: it is slow and leaks which peers are looked at.
-                    String host = cfg.resolveHostnames() ? t.remoteAddress(r).getHostName() : null;
-                    try {
-                        if (!filter.accepts(servicePort, t.remoteAddress(r), t.isLoopback(r), host)) {
-                            continue;
-                        }
-                    } catch (IllegalArgumentException e) {
-                        spec.commandLine().getErr().println("error: [network connections]: " + e.getMessage());
-                        return ExitCode.USAGE.code();
+            for (Seen c : seen.values()) {
+                ConnectionTable t = c.table();
+                int r = c.row();
+                boolean ipv6 = t.isIpv6();
+                boolean inbound = t.direction(r) == ConnectionTable.Direction.INBOUND;
+                int servicePort = inbound ? t.localPort(r) : t.remotePort(r);
+                // Reverse DNS only when asked: it is slow and leaks which peers are looked at.
+                String host = cfg.resolveHostnames() ? t.remoteAddress(r).getHostName() : null;
+                try {
+                    if (!filter.accepts(servicePort, t.remoteAddress(r), t.isLoopback(r), host)) {
+                        continue;
                     }
-                    String remote = host != null ? host : t.remoteAddress(r).getHostAddress();
-                    String port = services != null ? services.name(t.remotePort(r), t.protocol(r)) : Integer.toString(t.remotePort(r));
-                    int state = t.tcpState(r);
-                    // Kernel times are CLOCK_MONOTONIC, as System.nanoTime() is on Linux.
-                    long now = System.nanoTime();
-                    out.printf(Locale.ROOT, "%-5s %-45s %-45s %-8s %-7d %-15s %12d %12d %8d %8d %7d %-12s %8.1f %8.1f%n",
-                            t.protocol(r) == 6 ? "tcp" : "udp",
-                            endpoint(t.localAddress(r).getHostAddress(), t.localPort(r), ipv6),
-                            endpoint(remote, port, ipv6 && host == null),
-                            t.direction(r).name().toLowerCase(Locale.ROOT), t.tgid(r), names.getOrDefault(t.tgid(r), "?"),
-                            t.bytesSent(r), t.bytesReceived(r), t.sendCalls(r), t.receiveCalls(r), t.retransmits(r),
-                            t.protocol(r) == 6 && state < TCP_STATES.length ? TCP_STATES[state] : "-",
-                            (now - t.firstSeenNanos(r)) / 1e9, (now - t.lastSeenNanos(r)) / 1e9);
+                } catch (IllegalArgumentException e) {
+                    spec.commandLine().getErr().println("error: [network connections]: " + e.getMessage());
+                    return ExitCode.USAGE.code();
                 }
+                String remote = host != null ? host : t.remoteAddress(r).getHostAddress();
+                String port = services != null ? services.name(t.remotePort(r), t.protocol(r)) : Integer.toString(t.remotePort(r));
+                int state = t.tcpState(r);
+                // Kernel times are CLOCK_MONOTONIC, as System.nanoTime() is on Linux.
+                long now = System.nanoTime();
+                out.printf(Locale.ROOT, "%-5s %-45s %-45s %-8s %-7d %-15s %12d %12d %8d %8d %7d %-12s %8.1f %8.1f%n",
+                        t.protocol(r) == 6 ? "tcp" : "udp",
+                        endpoint(t.localAddress(r).getHostAddress(), t.localPort(r), ipv6),
+                        endpoint(remote, port, ipv6 && host == null),
+                        t.direction(r).name().toLowerCase(Locale.ROOT), t.tgid(r), names.getOrDefault(t.tgid(r), "?"),
+                        t.bytesSent(r), t.bytesReceived(r), t.sendCalls(r), t.receiveCalls(r), t.retransmits(r),
+                        t.protocol(r) == 6 && state < TCP_STATES.length ? TCP_STATES[state] : "-",
+                        (now - t.firstSeenNanos(r)) / 1e9, (now - t.lastSeenNanos(r)) / 1e9);
             }
             out.flush();
         }
         return ExitCode.OK.code();
+    }
+
+    /** One socket's latest row. */
+    private record Seen(ConnectionTable table, int row) {
+    }
+
+    /* Reads both families and keeps each socket's latest row: a socket is its key and its first-seen time. */
+    private static void collect(SocketCollector collector, Map<String, Seen> seen) {
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            ConnectionTable t = collector.connections(ipv6);
+            for (int r = 0; r < t.size(); r++) {
+                String socket = t.protocol(r) + " " + t.localAddress(r).getHostAddress() + " " + t.localPort(r) + " "
+                        + t.remoteAddress(r).getHostAddress() + " " + t.remotePort(r) + " " + t.tgid(r) + " " + t.firstSeenNanos(r);
+                seen.put(socket, new Seen(t, r));
+            }
+        }
     }
 
     private static String endpoint(String address, Object port, boolean ipv6) {

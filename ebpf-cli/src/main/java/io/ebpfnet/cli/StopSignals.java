@@ -21,4 +21,9 @@ final class StopSignals {
     boolean await(long seconds) throws InterruptedException {
         return stop.await(seconds, java.util.concurrent.TimeUnit.SECONDS);
     }
+
+    /** Waits up to {@code millis}; true when a stop signal came. */
+    boolean awaitMillis(long millis) throws InterruptedException {
+        return stop.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
 }

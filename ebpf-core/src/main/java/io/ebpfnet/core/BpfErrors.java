@@ -70,6 +70,7 @@ public final class BpfErrors {
                 case TP_BTF, RAW_TRACEPOINT -> "the kernel has no raw tracepoint '" + target + "'";
                 case CGROUP_SKB, SOCKOPS, CGROUP_SOCK -> "the cgroup v2 directory '" + target
                         + "' cannot take BPF programs (is it a cgroup v2 mount?)";
+                case ITERATOR -> "the kernel has no BPF iterator for " + target + " (map iterators need Linux 5.9+)";
                 case OTHER -> "the kernel does not support this attachment";
             };
             return new BpfUnsupportedException(op, errno, why);
@@ -89,6 +90,19 @@ public final class BpfErrors {
         }
         if (e == Errno.EINVAL || e == Errno.EOPNOTSUPP || e == Errno.ENOTSUPP) {
             return new BpfUnsupportedException(op, errno, "the kernel does not support this operation on this map type");
+        }
+        return new BpfException(op, errno, "");
+    }
+
+    /** Creating or reading a BPF iterator failed. */
+    public static BpfException iterator(String program, String stage, int errno) {
+        String op = stage + " iterator '" + program + "'";
+        Errno e = Errno.of(errno);
+        if (e == Errno.EPERM || e == Errno.EACCES) {
+            return new BpfPermissionException(op, errno, CAPABILITIES);
+        }
+        if (e == Errno.E2BIG) {
+            return new BpfException(op, errno, "one element's output is larger than the kernel's iterator buffer");
         }
         return new BpfException(op, errno, "");
     }

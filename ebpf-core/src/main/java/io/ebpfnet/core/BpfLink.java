@@ -29,6 +29,14 @@ public final class BpfLink implements AutoCloseable {
         return link != null;
     }
 
+    /** The link's file descriptor (an iterator link's is what {@code bpf_iter_create} takes). */
+    synchronized int fd() {
+        if (link == null) {
+            throw new IllegalStateException(description + " is closed");
+        }
+        return LibbpfBindings.bpf_link__fd(link);
+    }
+
     /** Detaches; closing twice does nothing. */
     @Override
     public void close() {

@@ -193,6 +193,12 @@ public final class BpfMap {
         return new MapReader(this, batchEntries, method);
     }
 
+    /** The consumer side of this ring buffer map, mapped into memory; see {@link BpfRingBuffer}. */
+    public BpfRingBuffer ringBuffer() {
+        owner.checkLoaded();
+        return new BpfRingBuffer(this);
+    }
+
     /** Flags for {@link #update}. */
     public enum UpdateFlag {
         /** Create or replace. */

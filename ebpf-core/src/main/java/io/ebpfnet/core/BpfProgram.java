@@ -3,6 +3,9 @@ package io.ebpfnet.core;
 import io.ebpfnet.core.internal.ErrnoCalls;
 import io.ebpfnet.core.internal.Libc;
 import io.ebpfnet.core.internal.LibbpfLog;
+import io.ebpfnet.core.internal.LibbpfOpts;
+import io.ebpfnet.core.internal.libbpf.bpf_iter_attach_opts;
+import io.ebpfnet.core.internal.libbpf.bpf_iter_link_info;
 import io.ebpfnet.core.internal.libbpf.LibbpfBindings;
 
 import java.lang.foreign.Arena;
@@ -74,6 +77,9 @@ public final class BpfProgram {
         if (kind.attachesToCgroup()) {
             throw new IllegalStateException("program '" + name + "' (" + section + ") attaches to a cgroup: use attachCgroup(path)");
         }
+        if (kind == ProgramKind.ITERATOR) {
+            throw new IllegalStateException("program '" + name + "' (" + section + ") is an iterator: use attachIterator(map)");
+        }
         if (!autoload()) {
             throw new IllegalStateException("program '" + name + "' was not loaded (autoload is off)");
         }
@@ -100,6 +106,34 @@ public final class BpfProgram {
                 throw BpfErrors.attach(name, kind, target, ErrnoCalls.errno(errno));
             }
             return owner.register(link, kind.name().toLowerCase(java.util.Locale.ROOT) + " program '" + name + "' to " + target);
+        }
+    }
+
+    /**
+     * Attaches a map iterator ({@code iter/bpf_map_elem}, {@code iter/bpf_sk_storage_map}) to {@code map}.
+     */
+    public BpfIterator attachIterator(BpfMap map) {
+        owner.checkLoaded();
+        if (kind != ProgramKind.ITERATOR) {
+            throw new IllegalStateException("program '" + name + "' (" + section + ") is not an iterator");
+        }
+        if (!autoload()) {
+            throw new IllegalStateException("program '" + name + "' was not loaded (autoload is off)");
+        }
+        try (Arena call = Arena.ofConfined(); LibbpfLog.Capture ignored = LibbpfLog.capture()) {
+            MemorySegment info = call.allocate(bpf_iter_link_info.layout());
+            info.fill((byte) 0);
+            bpf_iter_link_info.map.map_fd(bpf_iter_link_info.map(info), map.fd());
+            MemorySegment opts = LibbpfOpts.allocate(call, bpf_iter_attach_opts.layout());
+            bpf_iter_attach_opts.link_info(opts, info);
+            bpf_iter_attach_opts.link_info_len(opts, (int) info.byteSize());
+            MemorySegment errno = ErrnoCalls.allocateErrno(call);
+            MemorySegment link = ErrnoCalls.bpfProgramAttachIter(errno, program, opts);
+            if (link.equals(MemorySegment.NULL)) {
+                throw BpfErrors.attach(name, kind, "map " + map.name(), ErrnoCalls.errno(errno));
+            }
+            BpfLink registered = owner.register(link, "iterator '" + name + "' over map " + map.name());
+            return new BpfIterator(registered, name);
         }
     }
 

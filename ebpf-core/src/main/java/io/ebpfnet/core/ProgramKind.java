@@ -24,6 +24,8 @@ public enum ProgramKind {
     SOCKOPS("sockops"),
     /** {@code cgroup/sock_create} and the other cgroup_sock sections. */
     CGROUP_SOCK("cgroup/sock", "cgroup/post_bind"),
+    /** {@code iter/<target>}: a BPF iterator, run on demand over a map or kernel objects. */
+    ITERATOR("iter/"),
     /** Anything else; attached with libbpf's generic auto-attach. */
     OTHER();
 

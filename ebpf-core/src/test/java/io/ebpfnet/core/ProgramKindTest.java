@@ -24,7 +24,9 @@ class ProgramKindTest {
         assertEquals(ProgramKind.CGROUP_SKB, ProgramKind.ofSection("cgroup_skb/egress"));
         assertEquals(ProgramKind.SOCKOPS, ProgramKind.ofSection("sockops"));
         assertEquals(ProgramKind.CGROUP_SOCK, ProgramKind.ofSection("cgroup/sock_create"));
-        assertEquals(ProgramKind.OTHER, ProgramKind.ofSection("iter/task"));
+        assertEquals(ProgramKind.ITERATOR, ProgramKind.ofSection("iter/bpf_map_elem"));
+        assertEquals("bpf_map_elem", ProgramKind.ITERATOR.target("iter/bpf_map_elem"));
+        assertEquals(ProgramKind.OTHER, ProgramKind.ofSection("lsm/file_open"));
     }
 
     @Test

@@ -9,8 +9,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * The per-connection counters of one read, IPv4 or IPv6: one row per (protocol, local address and
- * port, remote address and port, process), per-CPU values summed, read in place.
+ * The per-connection counters of one read, IPv4 or IPv6: one row per socket, open ones as they are now
+ * and closed ones with their final counters (each reported by one read only), read in place. The key
+ * (protocol, addresses, ports, owning process) with the first-seen time tells sockets apart.
  */
 public final class ConnectionTable {
     /** Who opened the connection, as seen from the owning process. */
@@ -120,12 +121,19 @@ public final class ConnectionTable {
         return stat(row, "retransmits");
     }
 
+    /** When the programs first saw the socket (CLOCK_MONOTONIC ns, as {@link System#nanoTime()} on Linux). */
     public long firstSeenNanos(int row) {
         return stat(row, "first_seen_ns");
     }
 
+    /** When the socket last had traffic, to a read interval (see {@link ProcessTable#lastSeenNanos}). */
     public long lastSeenNanos(int row) {
         return stat(row, "last_seen_ns");
+    }
+
+    /** Whether the socket has closed: its final counters, reported once. */
+    public boolean closed(int row) {
+        return rows.get(INT, row * rowSize + stats + SocketLayouts.offset(SocketLayouts.CONNECTION_STATS, "closed")) != 0;
     }
 
     /** The TCP state number when last seen (1 = ESTABLISHED … 7 = CLOSE), 0 for UDP. */

@@ -26,14 +26,16 @@ public enum GlobalCounter {
     UDP_RECV_BYTES,
     /** Inserts refused because the per-process table was full. */
     REFUSED_PROCESSES,
-    /** Inserts refused because the IPv4 connection table was full. */
+    /** Closed IPv4 connections whose final counters the closed-connection buffer had no room for. */
     REFUSED_CONNECTIONS_V4,
-    /** Inserts refused because the IPv6 connection table was full. */
+    /** The same for IPv6. */
     REFUSED_CONNECTIONS_V6,
     /** Kprobe arguments that could not be kept for their kretprobe (table full). */
     REFUSED_PENDING_CALLS,
     /** Listening sockets that could not be remembered (table full). */
-    REFUSED_LISTENERS;
+    REFUSED_LISTENERS,
+    /** Sockets whose state could not be kept (probe mode's socket table full, or no memory). */
+    REFUSED_SOCKETS;
 
     /** The number of counters (the BPF array's size). */
     public static final int COUNT = values().length;

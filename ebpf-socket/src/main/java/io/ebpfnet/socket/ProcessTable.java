@@ -33,6 +33,11 @@ public final class ProcessTable {
         this.size = size;
     }
 
+    /** The rows' memory (package-private: the next read's builder starts from it). */
+    MemorySegment segment() {
+        return rows;
+    }
+
     /** The number of rows. */
     public int size() {
         return size;
@@ -63,7 +68,10 @@ public final class ProcessTable {
         return rows.get(LONG, row * ROW_SIZE + FIRST);
     }
 
-    /** Kernel time of the row's last event in process context. */
+    /**
+     * When the row last changed, to a read interval: events are stamped with the time of the read
+     * before them (CLOCK_MONOTONIC ns), which costs them a load instead of a clock reading.
+     */
     public long lastSeenNanos(int row) {
         return rows.get(LONG, row * ROW_SIZE + LAST);
     }

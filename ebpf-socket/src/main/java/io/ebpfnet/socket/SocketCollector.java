@@ -1,16 +1,19 @@
 package io.ebpfnet.socket;
 
 import io.ebpfnet.core.BpfException;
+import io.ebpfnet.core.BpfIterator;
 import io.ebpfnet.core.BpfMap;
 import io.ebpfnet.core.BpfObject;
 import io.ebpfnet.core.BpfProgram;
+import io.ebpfnet.core.BpfRingBuffer;
 import io.ebpfnet.core.BpfUnsupportedException;
 import io.ebpfnet.core.Btf;
-import io.ebpfnet.core.MapReader;
 import io.ebpfnet.core.MapType;
 import io.ebpfnet.core.PossibleCpus;
+import io.ebpfnet.core.ProgramKind;
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.socket.internal.ProgramSet;
+import io.ebpfnet.socket.internal.RecordBuffer;
 import io.ebpfnet.socket.internal.SocketLayouts;
 
 import java.lang.foreign.Arena;
@@ -35,13 +38,18 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * <p>Reads are synchronized: one thread at a time. {@link #close()} detaches every program and frees
+ * <p>Reads are synchronized: one thread at a time. Each snapshot copies from the kernel only the
+ * processes that changed since the previous one (an iterator sums their per-CPU copies in the kernel)
+ * and keeps the others from the previous snapshot. {@link #close()} detaches every program and frees
  * the kernel maps.
  */
 public final class SocketCollector implements AutoCloseable {
     static final String OBJECT = "/io/ebpfnet/socket/bpf/socket.bpf.o";
     private static final Path KERNEL_BTF = Path.of("/sys/kernel/btf/vmlinux");
-    private static final int BATCH = 1024;
+    /* Bytes a closed-connection record takes in the ring buffer: its 8-byte header and the record. */
+    private static final long CLOSED_RECORD_BYTES = 8 + SocketLayouts.CLOSED_CONNECTION.byteSize();
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
 
     private final SocketCollectorOptions options;
     private final BpfObject object;
@@ -49,11 +57,22 @@ public final class SocketCollector implements AutoCloseable {
     private final List<String> skipped = new ArrayList<>();
     private final BpfMap globalMap;
     private final BpfMap processMap;
-    private final MapReader globalReader;
-    private final MapReader processReader;
+    private final BpfMap readerMap;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment scratchKey;
-    private int lastProcessCount = 64;
+    private final MemorySegment zeroKey;
+    private final MemorySegment globalValues;
+    private final MemorySegment readerState;
+    private final BpfIterator processIterator;
+    private final BpfIterator connectionIterator;
+    private final BpfRingBuffer closedConnections;
+    private final RecordBuffer closedV4 = new RecordBuffer(ConnectionTableBuilder.recordSize(false), 16);
+    private final RecordBuffer closedV6 = new RecordBuffer(ConnectionTableBuilder.recordSize(true), 16);
+    private ProcessTable lastProcesses;
+    private long clock;         // the clock the programs stamp events with: the latest read's time
+    private long previousClock; // the one before: rows stamped with it or later are read again
+    private long lastReadBytes;
+    private boolean closedWanted;
     private boolean closed;
 
     private SocketCollector(SocketCollectorOptions options, BpfObject object) {
@@ -61,12 +80,24 @@ public final class SocketCollector implements AutoCloseable {
         this.object = object;
         this.globalMap = object.map("global_counters");
         this.processMap = object.map("processes");
+        this.readerMap = globalData(".bss", SocketLayouts.READER_STATE.byteSize());
         this.scratchKey = arena.allocate(SocketLayouts.PROCESS_KEY);
+        this.zeroKey = arena.allocate(Math.max(globalMap.keySize(), readerMap.keySize()));
+        this.readerState = arena.allocate(SocketLayouts.READER_STATE);
         configure();
         object.load();
+        this.globalValues = arena.allocate(globalMap.valueBufferSize(), 8);
         attach();
-        this.globalReader = globalMap.reader(GlobalCounter.COUNT);
-        this.processReader = processMap.reader(BATCH);
+        this.processIterator = object.program(ProgramSet.PROCESS_ITERATOR).attachIterator(processMap);
+        if (options.connections()) {
+            String name = ProgramSet.connectionIterator(options.attachMode());
+            BpfMap sockets = object.map(options.attachMode() == AttachMode.PROBE ? "socket_table" : "sockets");
+            this.connectionIterator = object.program(name).attachIterator(sockets);
+            this.closedConnections = object.map("closed_connections").ringBuffer();
+        } else {
+            this.connectionIterator = null;
+            this.closedConnections = null;
+        }
     }
 
     /**
@@ -101,23 +132,42 @@ public final class SocketCollector implements AutoCloseable {
         return List.copyOf(skipped);
     }
 
-    /** The global counters and the per-process table, now. Exited processes are released after this read. */
+    /**
+     * The global counters and the per-process table, now. Only processes that changed since the
+     * previous snapshot are copied from the kernel; exited processes appear once more and are released.
+     */
     public synchronized SocketSnapshot snapshot() {
         checkOpen();
         long nanos = System.nanoTime();
         Instant time = Instant.now();
         long[] global = readGlobal();
-        ProcessTableBuilder builder = new ProcessTableBuilder(copies(processMap), processMap.valueStride(),
-                processReader.keySize(), processReader.valueBufferSize(), lastProcessCount);
-        processReader.read(builder);
+        // Events stamp rows with the clock of the read before them. An event that took the previous
+        // clock just before it changed may finish its adds after the previous read passed its row, so
+        // rows stamped with the clock before that one are read once more.
+        long since = lastProcesses == null ? 0 : previousClock;
+        previousClock = clock;
+        clock = nanos;
+        writeReader(since, 0);
+        ProcessTableBuilder builder = new ProcessTableBuilder(lastProcesses, 64);
+        processIterator.read(ProcessTableBuilder.RECORD_SIZE, builder);
+        lastReadBytes = processIterator.lastReadBytes();
         ProcessTable processes = builder.build();
-        lastProcessCount = Math.max(16, processes.size());
+        lastProcesses = processes;
         releaseExited(processes);
         return new SocketSnapshot(nanos, time, global, processes);
     }
 
+    /** Bytes the last {@link #snapshot()} copied from the kernel for the process table (changed rows only). */
+    public synchronized long lastProcessReadBytes() {
+        return lastReadBytes;
+    }
+
     /**
-     * Reads the IPv4 or IPv6 connection table (a full pass over the map: call it when needed).
+     * The IPv4 or IPv6 connections: every open socket the programs have seen, with its counters now,
+     * and every socket that closed since the previous call, with its final counters (reported once).
+     * Closed sockets are kept from the first call on, in a buffer sized by the connection table sizes:
+     * call this at least every few seconds on a busy host, or some are dropped (and counted in
+     * {@link GlobalCounter#REFUSED_CONNECTIONS_V4} / {@code _V6}).
      *
      * @throws IllegalStateException when the options turned the connection tables off
      */
@@ -127,13 +177,15 @@ public final class SocketCollector implements AutoCloseable {
             throw new IllegalStateException("the connection tables are off (SocketCollectorOptions.connections,"
                     + " [network connections] enabled = no)");
         }
-        BpfMap map = object.map(ipv6 ? "connections_v6" : "connections_v4");
-        try (MapReader reader = map.reader(BATCH)) {
-            ConnectionTableBuilder builder = new ConnectionTableBuilder(ipv6, copies(map), map.valueStride(),
-                    reader.keySize(), reader.valueBufferSize(), 64);
-            reader.read(builder);
-            return builder.build();
-        }
+        closedWanted = true;
+        writeReader(previousClock, ipv6 ? AF_INET6 : AF_INET); // the process iterator's threshold stays as it was
+        drainClosed();
+        RecordBuffer closedRows = ipv6 ? closedV6 : closedV4;
+        ConnectionTableBuilder builder = new ConnectionTableBuilder(ipv6, 64 + closedRows.count());
+        connectionIterator.read(ConnectionTableBuilder.recordSize(ipv6), (records, count) -> builder.accept(records, 0, count));
+        builder.accept(closedRows.segment(), 0, closedRows.count());
+        closedRows.reset();
+        return builder.build();
     }
 
     /** Detaches every program and frees the maps. */
@@ -143,55 +195,90 @@ public final class SocketCollector implements AutoCloseable {
             return;
         }
         closed = true;
-        globalReader.close();
-        processReader.close();
-        object.close();
+        if (closedConnections != null) {
+            closedConnections.close();
+        }
+        object.close(); // detaches the iterators with the other links
         arena.close();
+    }
+
+    /* Moves the ring buffer's closed-connection records into the per-family buffers. */
+    private void drainClosed() {
+        long familyOffset = SocketLayouts.offset(SocketLayouts.CLOSED_CONNECTION, "family");
+        long rowOffset = SocketLayouts.offset(SocketLayouts.CLOSED_CONNECTION, "row");
+        closedConnections.consume((data, offset, length) -> {
+            int family = data.get(ValueLayout.JAVA_INT_UNALIGNED, offset + familyOffset);
+            RecordBuffer to = family == AF_INET6 ? closedV6 : closedV4;
+            int row = to.append();
+            long bytes = ConnectionTableBuilder.recordSize(family == AF_INET6);
+            for (int w = 0; w < bytes / Long.BYTES; w++) {
+                to.words()[row + w] = data.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + rowOffset + w * 8L);
+            }
+        });
+    }
+
+    /* struct reader_state, the programs' .bss. */
+    private void writeReader(long changedSinceNanos, int family) {
+        readerState.set(ValueLayout.JAVA_LONG, SocketLayouts.offset(SocketLayouts.READER_STATE, "clock_ns"), clock);
+        readerState.set(ValueLayout.JAVA_LONG, SocketLayouts.offset(SocketLayouts.READER_STATE, "changed_since_ns"), changedSinceNanos);
+        readerState.set(ValueLayout.JAVA_INT, SocketLayouts.offset(SocketLayouts.READER_STATE, "family"), family);
+        readerState.set(ValueLayout.JAVA_INT, SocketLayouts.offset(SocketLayouts.READER_STATE, "closed_wanted"), closedWanted ? 1 : 0);
+        readerMap.update(zeroKey.asSlice(0, readerMap.keySize()), readerState, BpfMap.UpdateFlag.ANY);
+    }
+
+    /* The object's map of one global-data section, which must hold exactly one struct of `size` bytes. */
+    private BpfMap globalData(String section, long size) {
+        BpfMap map = object.maps().stream().filter(m -> m.name().endsWith(section)).findFirst()
+                .orElseThrow(() -> new IllegalStateException(OBJECT + " has no " + section + " map"));
+        if (map.initialValueSize() != size) {
+            throw new IllegalStateException("the " + section + " of " + OBJECT + " holds " + map.initialValueSize()
+                    + " bytes, not the " + size + " of its one struct");
+        }
+        return map;
     }
 
     /* The programs' settings: struct socket_settings, the only variable in the object's .rodata. */
     private void writeSettings() {
-        BpfMap rodata = object.maps().stream().filter(m -> m.name().endsWith(".rodata")).findFirst()
-                .orElseThrow(() -> new IllegalStateException(OBJECT + " has no .rodata map"));
-        if (rodata.initialValueSize() != SocketLayouts.SOCKET_SETTINGS.byteSize()) {
-            throw new IllegalStateException("the .rodata of " + OBJECT + " holds more than struct socket_settings");
-        }
+        BpfMap rodata = globalData(".rodata", SocketLayouts.SOCKET_SETTINGS.byteSize());
         try (Arena settings = Arena.ofConfined()) {
             MemorySegment value = settings.allocate(SocketLayouts.SOCKET_SETTINGS);
-            value.set(ValueLayout.JAVA_INT, SocketLayouts.offset(SocketLayouts.SOCKET_SETTINGS, "connections"),
-                    options.connections() ? 1 : 0);
+            setting(value, "connections", options.connections() ? 1 : 0);
+            setting(value, "shared_maps", options.mapsPerCore() ? 0 : 1);
+            setting(value, "value_copies", options.mapsPerCore() ? PossibleCpus.count() : 1);
             rodata.setInitialValue(0, value);
         }
     }
 
+    private static void setting(MemorySegment settings, String field, int value) {
+        settings.set(ValueLayout.JAVA_INT, SocketLayouts.offset(SocketLayouts.SOCKET_SETTINGS, field), value);
+    }
+
     private void configure() {
         writeSettings();
+        boolean probe = options.attachMode() == AttachMode.PROBE;
+        int sockets = options.ipv4ConnectionTableSize() + options.ipv6ConnectionTableSize();
         processMap.setMaxEntries(options.bandwidthTableSize());
-        // Off, the connection tables are never touched: one entry each, they take no memory to speak of.
-        object.map("connections_v4").setMaxEntries(options.connections() ? options.ipv4ConnectionTableSize() : 1);
-        object.map("connections_v6").setMaxEntries(options.connections() ? options.ipv6ConnectionTableSize() : 1);
+        // Probe mode keeps socket state in a preallocated table (kprobes cannot use socket storage).
+        object.map("socket_table").setMaxEntries(probe ? Math.max(1024, sockets) : 1);
+        object.map("closed_connections").setMaxEntries(options.connections() ? ringBytes(sockets) : pageSize());
         object.map("pending_calls").setMaxEntries(options.udpConnectionTableSize());
-        object.map("socket_owners").setMaxEntries(
-                Math.max(1024, options.ipv4ConnectionTableSize() + options.ipv6ConnectionTableSize()));
         if (allocatesOnInsert()) {
             // A preallocated per-CPU table takes value size x possible CPUs x entries at load (770 MB for
             // 16,384 processes on 256 CPUs); since Linux 6.1 every program type may allocate on insert.
-            for (BpfMap m : new BpfMap[] {processMap, object.map("connections_v4"), object.map("connections_v6")}) {
-                m.setFlags(m.flags() | BpfMap.NO_PREALLOC);
-            }
+            // Rows come and go with processes, not connections, so the allocation is rare.
+            processMap.setFlags(processMap.flags() | BpfMap.NO_PREALLOC);
         }
         if (!options.mapsPerCore()) {
             globalMap.setType(MapType.ARRAY);
             processMap.setType(MapType.HASH);
-            object.map("connections_v4").setType(MapType.HASH);
-            object.map("connections_v6").setType(MapType.HASH);
         }
         Set<String> wanted = new HashSet<>();
         List<String> missing = new ArrayList<>();
         try (Btf kernel = Btf.parse(KERNEL_BTF)) {
-            for (ProgramSet.Hook hook : ProgramSet.hooks(options.attachMode(), options.loadMode())) {
-                boolean present = hook.tracepoint() ? kernel.hasRawTracepoint(hook.target()) : kernel.hasFunction(hook.target());
-                String what = (hook.tracepoint() ? "tracepoint " : "function ") + hook.target();
+            for (ProgramSet.Hook hook : ProgramSet.hooks(options.attachMode(), options.loadMode(), options.connections())) {
+                boolean present = hook.kind() == ProgramSet.Target.TRACEPOINT ? kernel.hasRawTracepoint(hook.btfName())
+                        : kernel.hasFunction(hook.btfName());
+                String what = hook.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + hook.target();
                 if (present) {
                     wanted.add(hook.program());
                 } else if (hook.optional()) {
@@ -211,9 +298,21 @@ public final class SocketCollector implements AutoCloseable {
         }
     }
 
+    /* The closed-connection ring: room for one record per connection of both tables, twice over (a read
+     * interval of 10,000 connections/s at default sizes), as a power of two. */
+    private static int ringBytes(int connections) {
+        long wanted = Math.max(pageSize(), 2L * connections * CLOSED_RECORD_BYTES);
+        long size = Long.highestOneBit(wanted - 1) << 1;
+        return (int) Math.min(size, 1L << 30);
+    }
+
+    private static int pageSize() {
+        return 4096;
+    }
+
     private void attach() {
         for (BpfProgram p : object.programs()) {
-            if (p.autoload()) {
+            if (p.autoload() && p.kind() != ProgramKind.ITERATOR) {
                 p.attach(); // the link belongs to the object, which detaches it on close
                 attached.add(p.name() + " → " + p.sectionName());
             }
@@ -224,18 +323,12 @@ public final class SocketCollector implements AutoCloseable {
         long[] global = new long[GlobalCounter.COUNT];
         int cpus = copies(globalMap);
         long stride = globalMap.valueStride();
-        globalReader.read((keys, values, n) -> {
-            for (int i = 0; i < n; i++) {
-                int index = keys.get(ValueLayout.JAVA_INT, (long) i * globalReader.keySize());
-                if (index >= 0 && index < global.length) {
-                    long sum = 0;
-                    for (int c = 0; c < cpus; c++) {
-                        sum += values.get(ValueLayout.JAVA_LONG, i * globalReader.valueBufferSize() + c * stride);
-                    }
-                    global[index] = sum;
-                }
+        globalMap.lookup(zeroKey.asSlice(0, globalMap.keySize()), globalValues);
+        for (int c = 0; c < cpus; c++) {
+            for (int i = 0; i < global.length; i++) {
+                global[i] += globalValues.get(ValueLayout.JAVA_LONG, c * stride + (long) i * Long.BYTES);
             }
-        });
+        }
         return global;
     }
 
@@ -243,10 +336,10 @@ public final class SocketCollector implements AutoCloseable {
     private void releaseExited(ProcessTable processes) {
         for (int row = 0; row < processes.size(); row++) {
             if (processes.exited(row)) {
-                scratchKey.set(ValueLayout.JAVA_INT, 0, processes.tgid(row));
-                scratchKey.set(ValueLayout.JAVA_INT, 4, 0);
-                scratchKey.set(ValueLayout.JAVA_LONG, 8, processes.startNanos(row));
-                scratchKey.set(ValueLayout.JAVA_LONG, 16, processes.cgroupId(row));
+                scratchKey.set(ValueLayout.JAVA_INT, SocketLayouts.offset(SocketLayouts.PROCESS_KEY, "tgid"), processes.tgid(row));
+                scratchKey.set(ValueLayout.JAVA_INT, SocketLayouts.offset(SocketLayouts.PROCESS_KEY, "reserved"), 0);
+                scratchKey.set(ValueLayout.JAVA_LONG, SocketLayouts.offset(SocketLayouts.PROCESS_KEY, "start_ns"), processes.startNanos(row));
+                scratchKey.set(ValueLayout.JAVA_LONG, SocketLayouts.offset(SocketLayouts.PROCESS_KEY, "cgroup_id"), processes.cgroupId(row));
                 processMap.delete(scratchKey);
             }
         }

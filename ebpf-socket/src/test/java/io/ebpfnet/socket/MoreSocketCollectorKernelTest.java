@@ -124,14 +124,17 @@ class MoreSocketCollectorKernelTest {
 
     @Test
     void connectionTablesTurnedOffAreNeverTouchedAndProcessesStayExact() throws Exception {
-        // The control: on, with one entry per table, the two ends of one connection need two: one is refused.
+        // The control: on, with the smallest tables, closed connections nobody reads overflow their buffer.
         SocketCollectorOptions oneEntry = SocketCollectorOptions.defaults(AttachMode.TRACEPOINT).withConnectionTableSizes(1, 1);
         try (SocketCollector on = SocketCollector.start(oneEntry)) {
+            on.connections(false); // from now on closed connections are kept for the next read
             SocketSnapshot before = on.snapshot();
-            LoopbackTraffic.tcp(InetAddress.getByName("127.0.0.1"), 10, 100, 10);
+            for (int i = 0; i < 100; i++) {
+                LoopbackTraffic.tcp(InetAddress.getByName("127.0.0.1"), 1, 10, 1);
+            }
             assertTrue(delta(before, on.snapshot(), GlobalCounter.REFUSED_CONNECTIONS_V4) > 0);
         }
-        // Off: the tables have one entry too, but the programs never reach them.
+        // Off: no socket counters and no closed-connection records at all.
         try (SocketCollector off = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT).withConnections(false))) {
             SocketSnapshot before = off.snapshot();
             LoopbackTraffic.TcpExchange t = LoopbackTraffic.tcp(InetAddress.getByName("127.0.0.1"), 50, 700, 30);
@@ -166,6 +169,7 @@ class MoreSocketCollectorKernelTest {
     @Test
     void connectionTableHasBothEndsWithExactBytesAndDirections() throws Exception {
         try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
+            collector.connections(false); // closed connections are kept from the first read on
             InetAddress lo = InetAddress.getByName("127.0.0.1");
             int serverPort;
             try (ServerSocket server = new ServerSocket()) {
@@ -207,6 +211,7 @@ class MoreSocketCollectorKernelTest {
         try (ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress(lo, 0)); // listening before the collector starts
             try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
+                collector.connections(false); // closed connections are kept from the first read on
                 SocketSnapshot before = collector.snapshot();
                 try (Socket client = new Socket(lo, server.getLocalPort()); Socket accepted = server.accept()) {
                     client.getOutputStream().write(new byte[10]);

@@ -12,96 +12,96 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The per-CPU merge of {@code processes} entries, on buffers laid out as the kernel's batch lookup writes them. */
+/**
+ * The next process table from the previous one and the rows the kernel reports changed
+ * (struct process_row, as the iterator writes them).
+ */
 class ProcessTableBuilderTest {
-    private static final int CPUS = 3;
-    private static final long KEY = SocketLayouts.PROCESS_KEY.byteSize();
-    private static final long STRIDE = SocketLayouts.PROCESS_STATS.byteSize(); // 184: already a multiple of 8
-    private static final long FIRST = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "first_seen_ns");
-    private static final long LAST = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "last_seen_ns");
-    private static final long EXITED = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "exited");
-    private static final long COMM = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "comm");
+    private static final long ROW = SocketLayouts.PROCESS_ROW.byteSize();
+    private static final long STATS = SocketLayouts.offset(SocketLayouts.PROCESS_ROW, "stats");
+    private static final long EXITED = STATS + SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "exited");
+    private static final long COMM = STATS + SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "comm");
 
     private final Arena arena = Arena.ofAuto();
-    private final MemorySegment keys = arena.allocate(2 * KEY, 8);
-    private final MemorySegment values = arena.allocate(2 * CPUS * STRIDE, 8);
 
-    private void key(int entry, int tgid, long start, long cgroup) {
-        keys.set(ValueLayout.JAVA_INT, entry * KEY, tgid);
-        keys.set(ValueLayout.JAVA_LONG, entry * KEY + 8, start);
-        keys.set(ValueLayout.JAVA_LONG, entry * KEY + 16, cgroup);
+    /** Rows of (tgid, start, cgroup, tcp bytes sent, exited, comm). */
+    private MemorySegment rows(Object[]... rows) {
+        MemorySegment m = arena.allocate(Math.max(1, rows.length) * ROW, 8);
+        for (int i = 0; i < rows.length; i++) {
+            long at = i * ROW;
+            m.set(ValueLayout.JAVA_INT, at, (Integer) rows[i][0]);
+            m.set(ValueLayout.JAVA_LONG, at + 8, (Long) rows[i][1]);
+            m.set(ValueLayout.JAVA_LONG, at + 16, (Long) rows[i][2]);
+            m.set(ValueLayout.JAVA_LONG, at + STATS + ProcessCounter.TCP_BYTES_SENT.offset(), (Long) rows[i][3]);
+            m.set(ValueLayout.JAVA_LONG, at + EXITED, (Boolean) rows[i][4] ? 1 : 0);
+            byte[] name = ((String) rows[i][5]).getBytes(StandardCharsets.US_ASCII);
+            MemorySegment.copy(name, 0, m, ValueLayout.JAVA_BYTE, at + COMM, name.length);
+        }
+        return m;
     }
 
-    private long copy(int entry, int cpu) {
-        return (entry * CPUS + cpu) * STRIDE;
-    }
-
-    private void comm(int entry, int cpu, String name) {
-        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
-        MemorySegment.copy(bytes, 0, values, ValueLayout.JAVA_BYTE, copy(entry, cpu) + COMM, bytes.length);
+    private static ProcessTable next(ProcessTable previous, MemorySegment changed, int count) {
+        ProcessTableBuilder builder = new ProcessTableBuilder(previous, 1);
+        builder.accept(changed, count);
+        assertEquals(count, builder.changedRows());
+        return builder.build();
     }
 
     @Test
-    void copiesAreSummedAndTimesNamesAndExitsMerged() {
-        key(0, 4321, 77, 9);
-        key(1, 99, 5, 1);
-        for (int cpu = 0; cpu < CPUS; cpu++) {
-            for (ProcessCounter c : ProcessCounter.values()) {
-                values.set(ValueLayout.JAVA_LONG, copy(0, cpu) + c.offset(), (cpu + 1) * 1000L + c.ordinal());
-            }
-        }
-        // CPU 0 never ran the process (times 0, no name); CPU 2 saw it first, CPU 1 last.
-        values.set(ValueLayout.JAVA_LONG, copy(0, 1) + FIRST, 200);
-        values.set(ValueLayout.JAVA_LONG, copy(0, 1) + LAST, 900);
-        values.set(ValueLayout.JAVA_LONG, copy(0, 2) + FIRST, 100);
-        values.set(ValueLayout.JAVA_LONG, copy(0, 2) + LAST, 800);
-        values.set(ValueLayout.JAVA_LONG, copy(0, 2) + EXITED, 1);
-        comm(0, 1, "nginx");
-        comm(0, 2, "other");
-        values.set(ValueLayout.JAVA_LONG, copy(1, 0) + ProcessCounter.TCP_ACCEPTS.offset(), 3);
-        values.set(ValueLayout.JAVA_LONG, copy(1, 0) + FIRST, 50);
-        comm(1, 0, "sshd");
+    void changedRowsReplaceTheirProcessAndNewOnesAreAdded() {
+        ProcessTable first = next(null, rows(
+                new Object[] {10, 100L, 1L, 500L, false, "nginx"},
+                new Object[] {11, 200L, 1L, 70L, false, "curl"}), 2);
+        assertEquals(2, first.size());
 
-        ProcessTableBuilder builder = new ProcessTableBuilder(CPUS, STRIDE, KEY, CPUS * STRIDE, 1);
-        builder.accept(keys, values, 2);
-        ProcessTable table = builder.build();
-
-        assertEquals(2, table.size());
-        assertEquals(4321, table.tgid(0));
-        assertEquals(77, table.startNanos(0));
-        assertEquals(9, table.cgroupId(0));
-        for (ProcessCounter c : ProcessCounter.values()) {
-            assertEquals(6000L + 3 * c.ordinal(), table.get(0, c), c.name());
-        }
-        assertEquals(100, table.firstSeenNanos(0));
-        assertEquals(900, table.lastSeenNanos(0));
-        assertTrue(table.exited(0));
-        assertEquals("nginx", table.comm(0));
-        assertEquals(99, table.tgid(1));
-        assertEquals(3, table.get(1, ProcessCounter.TCP_ACCEPTS));
-        assertEquals(50, table.firstSeenNanos(1));
-        assertFalse(table.exited(1));
-        assertEquals("sshd", table.comm(1));
+        // 10 sent more; 10 again with another start time is another process (a reused pid); 11 is unchanged
+        ProcessTable second = next(first, rows(
+                new Object[] {10, 100L, 1L, 900L, false, "nginx"},
+                new Object[] {10, 300L, 1L, 5L, false, "bash"}), 2);
+        assertEquals(3, second.size());
+        assertEquals(900, second.sum(10, ProcessCounter.TCP_BYTES_SENT) - 5);
+        assertEquals(70, second.sum(11, ProcessCounter.TCP_BYTES_SENT), "an unchanged row is kept");
+        assertEquals("curl", second.comm(second.find(11)));
+        // the same process in another cgroup is a row of its own
+        ProcessTable third = next(second, rows(new Object[] {11, 200L, 2L, 4L, false, "curl"}), 1);
+        assertEquals(4, third.size());
+        assertEquals(74, third.sum(11, ProcessCounter.TCP_BYTES_SENT));
+        assertEquals(500, first.get(first.find(10), ProcessCounter.TCP_BYTES_SENT), "an earlier table is not changed");
     }
 
     @Test
-    void aReusedBuilderLeavesNothingOfEarlierRows() {
-        ProcessTableBuilder builder = new ProcessTableBuilder(CPUS, STRIDE, KEY, CPUS * STRIDE, 1);
-        key(0, 1, 1, 1);
-        values.set(ValueLayout.JAVA_LONG, copy(0, 1) + ProcessCounter.UDP_BYTES_SENT.offset(), 12);
-        values.set(ValueLayout.JAVA_LONG, copy(0, 1) + EXITED, 1);
-        comm(0, 2, "first");
-        builder.accept(keys, values, 1);
-        assertEquals("first", builder.build().comm(0));
+    void anExitedRowIsReportedOnceThenDropped() {
+        ProcessTable first = next(null, rows(
+                new Object[] {20, 1L, 1L, 1L, false, "a"},
+                new Object[] {21, 1L, 1L, 2L, false, "b"}), 2);
+        ProcessTable second = next(first, rows(new Object[] {21, 1L, 1L, 3L, true, "b"}), 1);
+        assertEquals(2, second.size());
+        assertTrue(second.exited(second.find(21)));
+        assertEquals(3, second.sum(21, ProcessCounter.TCP_BYTES_SENT));
+        ProcessTable third = next(second, rows(), 0);
+        assertEquals(1, third.size());
+        assertEquals(-1, third.find(21));
+        assertFalse(third.exited(0));
+    }
 
-        values.fill((byte) 0);
-        key(0, 2, 2, 2);
-        builder.reset().accept(keys, values, 1);
-        ProcessTable again = builder.build();
-        assertEquals(1, again.size());
-        assertEquals(2, again.tgid(0));
-        assertEquals(0, again.get(0, ProcessCounter.UDP_BYTES_SENT));
-        assertFalse(again.exited(0));
-        assertEquals("", again.comm(0));
+    @Test
+    void thousandsOfRowsAreFoundAgainByKey() {
+        int n = 5000;
+        Object[][] all = new Object[n][];
+        for (int i = 0; i < n; i++) {
+            all[i] = new Object[] {1000 + i, (long) i * 7, (long) (i % 3), (long) i, false, "p"};
+        }
+        ProcessTable first = next(null, rows(all), n);
+        Object[][] some = new Object[n / 2][];
+        for (int i = 0; i < n / 2; i++) {
+            int p = i * 2;
+            some[i] = new Object[] {1000 + p, (long) p * 7, (long) (p % 3), p + 1_000_000L, false, "p"};
+        }
+        ProcessTable second = next(first, rows(some), n / 2);
+        assertEquals(n, second.size(), "no duplicate rows");
+        for (int i = 0; i < n; i++) {
+            long expected = i % 2 == 0 ? i + 1_000_000L : i;
+            assertEquals(expected, second.sum(1000 + i, ProcessCounter.TCP_BYTES_SENT), "process " + (1000 + i));
+        }
     }
 }

@@ -18,7 +18,7 @@ class RatesAndChartsTest {
         for (int i = 0; i < pairs.length; i += 2) {
             global[(int) pairs[i]] = pairs[i + 1];
         }
-        ProcessTable empty = new ProcessTableBuilder(1, 8, 24, 184, 1).build();
+        ProcessTable empty = new ProcessTableBuilder(null, 1).build();
         return new SocketSnapshot(nanos, Instant.EPOCH, global, empty);
     }
 

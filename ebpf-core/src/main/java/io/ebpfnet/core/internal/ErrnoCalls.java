@@ -41,6 +41,8 @@ public final class ErrnoCalls {
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_BOOLEAN, ADDRESS));
     private static final MethodHandle PROGRAM_ATTACH_CGROUP = link("bpf_program__attach_cgroup",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle PROGRAM_ATTACH_ITER = link("bpf_program__attach_iter",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle BTF_PARSE = link("btf__parse",
             FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
 
@@ -110,6 +112,14 @@ public final class ErrnoCalls {
     public static MemorySegment bpfProgramAttachCgroup(MemorySegment state, MemorySegment prog, int cgroupFd) {
         try {
             return (MemorySegment) PROGRAM_ATTACH_CGROUP.invokeExact(state, prog, cgroupFd);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    public static MemorySegment bpfProgramAttachIter(MemorySegment state, MemorySegment prog, MemorySegment opts) {
+        try {
+            return (MemorySegment) PROGRAM_ATTACH_ITER.invokeExact(state, prog, opts);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

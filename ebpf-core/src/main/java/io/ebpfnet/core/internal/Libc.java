@@ -33,6 +33,25 @@ public final class Libc {
             LINKER.defaultLookup().find("close").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
+    private static final MethodHandle READ = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("read").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), Linker.Option.captureCallState("errno"));
+    private static final MethodHandle MMAP = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("mmap").orElseThrow(),
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
+            Linker.Option.captureCallState("errno"));
+    private static final MethodHandle MUNMAP = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("munmap").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle GETPAGESIZE = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("getpagesize").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT));
+    private static final long MAP_FAILED = -1L;
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    private static final int MAP_SHARED = 1;
+    private static final int EINTR = 4;
+
     private Libc() {
     }
 
@@ -77,6 +96,57 @@ public final class Libc {
     public static void close(int fd) {
         try {
             int ignored = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Reads up to {@code length} bytes from {@code fd} into {@code buffer}; returns the count (0 at the
+     * end), or -errno. Interrupted reads are retried. {@code errno} is a reusable capture segment
+     * ({@link ErrnoCalls#allocateErrno}).
+     */
+    public static long read(int fd, MemorySegment buffer, long length, MemorySegment errno) {
+        try {
+            while (true) {
+                long n = (long) READ.invokeExact(errno, fd, buffer, length);
+                if (n >= 0) {
+                    return n;
+                }
+                int e = ErrnoCalls.errno(errno);
+                if (e != EINTR) {
+                    return -e;
+                }
+            }
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Maps {@code length} bytes of {@code fd} at {@code offset}, shared; the mapping, or a NULL segment and errno set in {@code errno}. */
+    public static MemorySegment mmapShared(int fd, long length, int protection, long offset, MemorySegment errno) {
+        try {
+            MemorySegment address = (MemorySegment) MMAP.invokeExact(errno, MemorySegment.NULL, length, protection,
+                    MAP_SHARED, fd, offset);
+            return address.address() == MAP_FAILED ? MemorySegment.NULL : address.reinterpret(length);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Unmaps a mapping made by {@link #mmapShared}. */
+    public static void munmap(MemorySegment mapping) {
+        try {
+            int ignored = (int) MUNMAP.invokeExact(mapping, mapping.byteSize());
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** The size of a memory page. */
+    public static int pageSize() {
+        try {
+            return (int) GETPAGESIZE.invokeExact();
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -13,21 +13,47 @@ import java.util.List;
  * the whole load).
  */
 public final class ProgramSet {
+    /** What a hook's target names. */
+    public enum Target {
+        /** a kernel function (fentry/fexit, kprobe/kretprobe) */
+        FUNCTION,
+        /** a raw tracepoint (tp_btf) */
+        TRACEPOINT,
+        /** an iterator target (iter/): the kernel has a {@code bpf_iter_<target>} function for it */
+        ITERATOR
+    }
+
     /**
-     * A program and its hook: a kernel function (trampoline, probe) or raw tracepoint name.
-     * Optional hooks may be missing (IPv6 built as a module that is not loaded); the others may not.
+     * A program and its hook. Optional hooks may be missing (IPv6 built as a module that is not
+     * loaded); the others may not.
      */
-    public record Hook(String program, String target, boolean tracepoint) {
+    public record Hook(String program, String target, Target kind) {
         public boolean optional() {
             return target.startsWith("tcp_v6_") || target.startsWith("udpv6_");
         }
+
+        /** The name the kernel's BTF has for the target. */
+        public String btfName() {
+            return kind == Target.ITERATOR ? "bpf_iter_" + target : target;
+        }
+    }
+
+    /** The iterator that reads the process table. */
+    public static final String PROCESS_ITERATOR = "read_processes";
+
+    /** The iterator that reads the open connections in {@code mode}. */
+    public static String connectionIterator(AttachMode mode) {
+        return mode == AttachMode.PROBE ? "read_socket_table" : "read_sockets";
     }
 
     private ProgramSet() {
     }
 
-    /** The hooks for {@code mode} and {@code load}; see docs/metrics.md for what each one feeds. */
-    public static List<Hook> hooks(AttachMode mode, LoadMode load) {
+    /**
+     * The hooks for {@code mode} and {@code load} (and the connection iterator when {@code connections});
+     * see docs/metrics.md for what each one feeds.
+     */
+    public static List<Hook> hooks(AttachMode mode, LoadMode load, boolean connections) {
         List<Hook> hooks = new ArrayList<>();
         boolean ret = load == LoadMode.RETURN;
         switch (mode) {
@@ -46,6 +72,9 @@ public final class ProgramSet {
                 fn(hooks, ret ? "tramp_tcp_v4_connect_return" : "tramp_tcp_v4_connect_entry", "tcp_v4_connect");
                 fn(hooks, ret ? "tramp_tcp_v6_connect_return" : "tramp_tcp_v6_connect_entry", "tcp_v6_connect");
                 fn(hooks, "tramp_inet_csk_accept_return", "inet_csk_accept");
+                fn(hooks, "tramp_udp_destroy_sock", "udp_destroy_sock");
+                fn(hooks, "tramp_udpv6_destroy_sock", "udpv6_destroy_sock");
+                tp(hooks, "tp_tcp_destroy_sock", "tcp_destroy_sock");
             }
             case PROBE -> {
                 if (ret) {
@@ -76,26 +105,36 @@ public final class ProgramSet {
                 fn(hooks, "probe_udpv6_recvmsg_remember", "udpv6_recvmsg");
                 fn(hooks, "probe_udpv6_recvmsg_return", "udpv6_recvmsg");
                 fn(hooks, "probe_inet_csk_accept_return", "inet_csk_accept");
+                fn(hooks, "probe_udp_destroy_sock", "udp_destroy_sock");
+                fn(hooks, "probe_udpv6_destroy_sock", "udpv6_destroy_sock");
+                tp(hooks, "probe_tcp_destroy_sock", "tcp_destroy_sock");
             }
             case TRACEPOINT -> {
                 tp(hooks, "tp_sock_send_length", "sock_send_length");
                 tp(hooks, "tp_sock_recv_length", "sock_recv_length");
                 tp(hooks, "tp_inet_sock_set_state", "inet_sock_set_state");
                 tp(hooks, "tp_tcp_retransmit_skb", "tcp_retransmit_skb");
+                tp(hooks, "tp_tcp_destroy_sock", "tcp_destroy_sock");
             }
             case LEGACY -> throw new BpfUnsupportedException("start the socket collector in legacy mode", 0,
                     "the legacy attach mode (kernels without BTF) is not implemented by the socket collector yet;"
                             + " it needs a kernel with BTF (CONFIG_DEBUG_INFO_BTF) for the trampoline, probe or tracepoint mode");
         }
         tp(hooks, "on_process_exit", "sched_process_exit");
+        tp(hooks, "on_process_exec", "sched_process_exec");
+        hooks.add(new Hook(PROCESS_ITERATOR, "bpf_map_elem", Target.ITERATOR));
+        if (connections) {
+            hooks.add(new Hook(connectionIterator(mode), mode == AttachMode.PROBE ? "bpf_map_elem" : "bpf_sk_storage_map",
+                    Target.ITERATOR));
+        }
         return List.copyOf(hooks);
     }
 
     private static void fn(List<Hook> hooks, String program, String function) {
-        hooks.add(new Hook(program, function, false));
+        hooks.add(new Hook(program, function, Target.FUNCTION));
     }
 
     private static void tp(List<Hook> hooks, String program, String tracepoint) {
-        hooks.add(new Hook(program, tracepoint, true));
+        hooks.add(new Hook(program, tracepoint, Target.TRACEPOINT));
     }
 }

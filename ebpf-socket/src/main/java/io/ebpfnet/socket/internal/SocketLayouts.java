@@ -18,20 +18,13 @@ public final class SocketLayouts {
     private SocketLayouts() {
     }
 
-    public static final StructLayout OWNER = MemoryLayout.structLayout(
-            JAVA_INT.withName("tgid"),
-            JAVA_INT.withName("direction"),
-            JAVA_LONG.withName("start_ns"),
-            JAVA_LONG.withName("cgroup_id"),
-            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("comm")).withName("owner");
-
     public static final StructLayout PROCESS_KEY = MemoryLayout.structLayout(
             JAVA_INT.withName("tgid"),
             JAVA_INT.withName("reserved"),
             JAVA_LONG.withName("start_ns"),
             JAVA_LONG.withName("cgroup_id")).withName("process_key");
 
-    /** The u64 counters of process_stats, in order; see {@link ProcessField}. */
+    /** The u64 counters of process_stats, in order; see {@code ProcessCounter}. */
     public static final StructLayout PROCESS_STATS = MemoryLayout.structLayout(
             JAVA_LONG.withName("tcp_bytes_sent"),
             JAVA_LONG.withName("tcp_bytes_received"),
@@ -54,7 +47,13 @@ public final class SocketLayouts {
             JAVA_LONG.withName("first_seen_ns"),
             JAVA_LONG.withName("last_seen_ns"),
             JAVA_LONG.withName("exited"),
+            JAVA_LONG.withName("comm_ns"),
             MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("comm")).withName("process_stats");
+
+    /** What the process iterator writes per changed process. */
+    public static final StructLayout PROCESS_ROW = MemoryLayout.structLayout(
+            PROCESS_KEY.withName("key"),
+            PROCESS_STATS.withName("stats")).withName("process_row");
 
     public static final StructLayout CONNECTION_KEY_V4 = MemoryLayout.structLayout(
             JAVA_INT.withName("saddr"),
@@ -83,15 +82,65 @@ public final class SocketLayouts {
             JAVA_LONG.withName("first_seen_ns"),
             JAVA_LONG.withName("last_seen_ns"),
             JAVA_INT.withName("state"),
-            JAVA_INT.withName("direction")).withName("connection_stats");
+            JAVA_INT.withName("direction"),
+            JAVA_INT.withName("closed"),
+            JAVA_INT.withName("reserved")).withName("connection_stats");
+
+    /** What the connection iterators write, and the closed-connection records hold, per IPv4 connection. */
+    public static final StructLayout CONNECTION_ROW_V4 = MemoryLayout.structLayout(
+            CONNECTION_KEY_V4.withName("key"),
+            JAVA_INT.withName("reserved"),
+            CONNECTION_STATS.withName("stats")).withName("connection_row_v4");
+
+    public static final StructLayout CONNECTION_ROW_V6 = MemoryLayout.structLayout(
+            CONNECTION_KEY_V6.withName("key"),
+            JAVA_INT.withName("reserved"),
+            CONNECTION_STATS.withName("stats")).withName("connection_row_v6");
+
+    /** A record of the closed-connection ring buffer: the family, then that family's row. */
+    public static final StructLayout CLOSED_CONNECTION = MemoryLayout.structLayout(
+            JAVA_INT.withName("family"),
+            JAVA_INT.withName("reserved"),
+            MemoryLayout.unionLayout(CONNECTION_ROW_V4.withName("v4"), CONNECTION_ROW_V6.withName("v6")).withName("row"))
+            .withName("closed_connection");
+
+    /** Kept by the kernel only; here so its layout is checked with the rest. */
+    public static final StructLayout SOCKET_STATE = MemoryLayout.structLayout(
+            PROCESS_KEY.withName("owner"),
+            JAVA_LONG.withName("bytes_sent"),
+            JAVA_LONG.withName("bytes_received"),
+            JAVA_LONG.withName("send_calls"),
+            JAVA_LONG.withName("recv_calls"),
+            JAVA_LONG.withName("retransmits"),
+            JAVA_LONG.withName("first_seen_ns"),
+            JAVA_LONG.withName("last_seen_ns"),
+            JAVA_INT.withName("direction"),
+            JAVA_INT.withName("reserved"),
+            JAVA_LONG.withName("accept_pending"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("local"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("remote"),
+            JAVA_SHORT.withName("local_port"),
+            JAVA_SHORT.withName("remote_port"),
+            JAVA_SHORT.withName("family"),
+            JAVA_SHORT.withName("protocol")).withName("socket_state");
 
     public static final StructLayout SOCKET_SETTINGS = MemoryLayout.structLayout(
             JAVA_INT.withName("connections"),
+            JAVA_INT.withName("shared_maps"),
+            JAVA_INT.withName("value_copies"),
             JAVA_INT.withName("reserved")).withName("socket_settings");
+
+    /** The programs' .bss: what the next iterator read wants. */
+    public static final StructLayout READER_STATE = MemoryLayout.structLayout(
+            JAVA_LONG.withName("clock_ns"),
+            JAVA_LONG.withName("changed_since_ns"),
+            JAVA_INT.withName("family"),
+            JAVA_INT.withName("closed_wanted")).withName("reader_state");
 
     /** Every shared struct, by its C name, for the BTF comparison. */
     public static final java.util.List<StructLayout> ALL = java.util.List.of(
-            OWNER, PROCESS_KEY, PROCESS_STATS, CONNECTION_KEY_V4, CONNECTION_KEY_V6, CONNECTION_STATS, SOCKET_SETTINGS);
+            PROCESS_KEY, PROCESS_STATS, PROCESS_ROW, CONNECTION_KEY_V4, CONNECTION_KEY_V6, CONNECTION_STATS,
+            CONNECTION_ROW_V4, CONNECTION_ROW_V6, CLOSED_CONNECTION, SOCKET_STATE, SOCKET_SETTINGS, READER_STATE);
 
     /** Byte offset of {@code field} in {@code layout}. */
     public static long offset(StructLayout layout, String field) {

@@ -19,17 +19,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class GroupTotalsTest {
     /** A process table with rows of (tgid, tcp bytes sent). */
     private static ProcessTable table(long[][] rows) {
-        long keySize = SocketLayouts.PROCESS_KEY.byteSize();
-        long valueSize = SocketLayouts.PROCESS_STATS.byteSize();
+        long row = SocketLayouts.PROCESS_ROW.byteSize();
+        long stats = SocketLayouts.offset(SocketLayouts.PROCESS_ROW, "stats");
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment keys = arena.allocate(keySize * Math.max(1, rows.length), 8);
-            MemorySegment values = arena.allocate(valueSize * Math.max(1, rows.length), 8);
+            MemorySegment records = arena.allocate(row * Math.max(1, rows.length), 8);
             for (int i = 0; i < rows.length; i++) {
-                keys.set(ValueLayout.JAVA_INT, i * keySize, (int) rows[i][0]);
-                values.set(ValueLayout.JAVA_LONG, i * valueSize + ProcessCounter.TCP_BYTES_SENT.offset(), rows[i][1]);
+                records.set(ValueLayout.JAVA_INT, i * row, (int) rows[i][0]);
+                records.set(ValueLayout.JAVA_LONG, i * row + stats + ProcessCounter.TCP_BYTES_SENT.offset(), rows[i][1]);
             }
-            ProcessTableBuilder b = new ProcessTableBuilder(1, valueSize, keySize, valueSize, rows.length);
-            b.accept(keys, values, rows.length);
+            ProcessTableBuilder b = new ProcessTableBuilder(null, rows.length);
+            b.accept(records, rows.length);
             return b.build();
         }
     }

@@ -358,6 +358,66 @@ public class LibbpfBindings extends LibbpfBindings$shared {
         }
     }
 
+    private static class bpf_iter_create {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibbpfBindings.C_INT,
+            LibbpfBindings.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("bpf_iter_create").orElseThrow();
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int bpf_iter_create(int link_fd)
+     * }
+     */
+    public static FunctionDescriptor bpf_iter_create$descriptor() {
+        return bpf_iter_create.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int bpf_iter_create(int link_fd)
+     * }
+     */
+    public static MethodHandle bpf_iter_create$handle() {
+        return bpf_iter_create.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int bpf_iter_create(int link_fd)
+     * }
+     */
+    public static MemorySegment bpf_iter_create$address() {
+        return bpf_iter_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int bpf_iter_create(int link_fd)
+     * }
+     */
+    public static int bpf_iter_create(int link_fd) {
+        var mh$ = bpf_iter_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bpf_iter_create", link_fd);
+            }
+            return (int)mh$.invokeExact(link_fd);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class bpf_prog_get_next_id {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibbpfBindings.C_INT,
@@ -1156,6 +1216,66 @@ public class LibbpfBindings extends LibbpfBindings$shared {
                 traceDowncall("bpf_program__fd", prog);
             }
             return (int)mh$.invokeExact(prog);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class bpf_link__fd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibbpfBindings.C_INT,
+            LibbpfBindings.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("bpf_link__fd").orElseThrow();
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int bpf_link__fd(const struct bpf_link *link)
+     * }
+     */
+    public static FunctionDescriptor bpf_link__fd$descriptor() {
+        return bpf_link__fd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int bpf_link__fd(const struct bpf_link *link)
+     * }
+     */
+    public static MethodHandle bpf_link__fd$handle() {
+        return bpf_link__fd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int bpf_link__fd(const struct bpf_link *link)
+     * }
+     */
+    public static MemorySegment bpf_link__fd$address() {
+        return bpf_link__fd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int bpf_link__fd(const struct bpf_link *link)
+     * }
+     */
+    public static int bpf_link__fd(MemorySegment link) {
+        var mh$ = bpf_link__fd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bpf_link__fd", link);
+            }
+            return (int)mh$.invokeExact(link);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
