@@ -104,6 +104,146 @@ class AttachModesKernelTest {
         assertEquals(programsBefore, KernelPrograms.settled(programsBefore), "BPF programs after close");
     }
 
+    /**
+     * A pre-fork server (prefork_server.py): the parent listens and forks 3 workers that accept; the parent
+     * never accepts. 12 connections: each worker's tcp_accepts is the count it printed, the parent's is 0
+     * (the listener's owner only stands in until the accepting process touches the socket), 12 in all.
+     */
+    @ParameterizedTest(name = "{0} / {1}")
+    @MethodSource("modes")
+    void preforkWorkersAreChargedWithTheirOwnAccepts(AttachMode mode, LoadMode load) throws Exception {
+        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
+        ProbeResult probe = report.probes().get(mode.requiredProbe());
+        if (!probe.allowed()) {
+            // The kernel matrix (scripts/kernel-matrix.sh) names the modes its kernel must run.
+            assertTrue(!requiredModes().contains(mode.cliName()),
+                    mode.cliName() + " is required on this kernel (EBPFNET_REQUIRE_MODES) but refused: " + probe.summary());
+            BpfException e = assertThrows(BpfException.class, () -> SocketCollector.start(options).close());
+            if (probe.errno().equals("EPERM") || probe.errno().equals("EACCES")) {
+                assertInstanceOf(BpfPermissionException.class, e);
+            } else {
+                assertInstanceOf(BpfUnsupportedException.class, e);
+            }
+            // The kernel's refusal, or (errno 0) the collector's own check that the hooks exist.
+            assertTrue(e.errno() == 0 || probe.errno().equals(e.errnoName()), probe.errno() + " vs " + e.getMessage());
+            String reason = mode.cliName() + " mode cannot run on this kernel: " + probe.summary();
+            System.out.println("SKIPPED (kernel refuses the mode, as probed): " + reason);
+            Assumptions.abort(reason);
+        }
+        String python = python3();
+        if (python == null) {
+            String reason = "no python3 (the pre-fork server is a python3 script): install it (Debian: apt-get install python3)";
+            System.out.println("SKIPPED: " + reason);
+            Assumptions.abort(reason);
+        }
+        String script;
+        try (java.io.InputStream in = AttachModesKernelTest.class.getResourceAsStream("prefork_server.py")) {
+            script = new String(java.util.Objects.requireNonNull(in, "prefork_server.py").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        }
+        int connections = 12;
+        try (SocketCollector collector = SocketCollector.start(options)) {
+            // Every snapshot's accepts per process started after `started`, so that a worker that exits and is
+            // released is still known from the last snapshot that showed it.
+            java.util.List<java.util.Map<Integer, Long>> accepts = new java.util.concurrent.CopyOnWriteArrayList<>();
+            long started = System.nanoTime();
+            Runnable record = () -> {
+                ProcessTable t = collector.snapshot().processes();
+                java.util.Map<Integer, Long> row = new java.util.HashMap<>();
+                for (int r = 0; r < t.size(); r++) {
+                    if (t.startNanos(r) >= started) {
+                        row.merge(t.tgid(r), t.get(r, ProcessCounter.TCP_ACCEPTS), Long::sum);
+                    }
+                }
+                accepts.add(row);
+            };
+            record.run();
+            Process server = new ProcessBuilder(python, "-c", script, "3", "3").redirectErrorStream(true).start();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread snapshots = new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        record.run();
+                        Thread.sleep(50);
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }, "snapshots");
+            snapshots.setDaemon(true);
+            java.util.List<String> lines;
+            try {
+                java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream()));
+                String first = out.readLine();
+                assertTrue(first != null && first.matches("\\d+"), "the server's port, not: " + first);
+                int port = Integer.parseInt(first);
+                snapshots.start();
+                for (int i = 0; i < connections; i++) {
+                    try (java.net.Socket s = new java.net.Socket(InetAddress.getByName("127.0.0.1"), port)) {
+                        s.getOutputStream().write(new byte[100 + i]);
+                        s.shutdownOutput();
+                        assertEquals(-1, s.getInputStream().read(), "the worker reads to EOF and closes");
+                    }
+                }
+                lines = out.lines().toList(); // the workers' "<pid> <accepted>", then EOF when all have exited
+                assertTrue(server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the server exits");
+            } finally {
+                server.destroyForcibly();
+                stop.set(true);
+                snapshots.join();
+            }
+            assertEquals(0, server.exitValue(), "server: " + lines);
+            assertTrue(failure.get() == null, () -> "snapshots failed: " + failure.get());
+            record.run();
+            record.run();
+
+            java.util.Map<Integer, Long> printed = new java.util.HashMap<>();
+            for (String line : lines) {
+                String[] f = line.trim().split("\\s+");
+                assertEquals(2, f.length, "a worker line: " + line);
+                printed.put(Integer.parseInt(f[0]), Long.parseLong(f[1]));
+            }
+            assertEquals(3, printed.size(), "workers: " + lines);
+            assertEquals(connections, printed.values().stream().mapToLong(Long::longValue).sum(), "accepted by the workers: " + lines);
+
+            java.util.Map<Integer, Long> reported = new java.util.HashMap<>();
+            int parent = (int) server.pid();
+            for (java.util.Map<Integer, Long> snapshot : accepts) { // the last snapshot that shows a process wins
+                for (int pid : printed.keySet()) {
+                    if (snapshot.containsKey(pid)) {
+                        reported.put(pid, snapshot.get(pid));
+                    }
+                }
+                if (snapshot.containsKey(parent)) {
+                    reported.put(parent, snapshot.get(parent));
+                }
+            }
+            System.out.printf("pre-fork server %s/%s: workers printed %s, the collector reported %s (parent %d)%n",
+                    mode.cliName(), load, printed, reported, parent);
+            for (var worker : printed.entrySet()) {
+                assertEquals(worker.getValue(), reported.getOrDefault(worker.getKey(), 0L),
+                        "tcp_accepts of worker " + worker.getKey() + " (printed " + printed + ", reported " + reported + ")");
+            }
+            assertEquals(0L, reported.getOrDefault(parent, 0L), "tcp_accepts of the parent, which never accepts (reported " + reported + ")");
+            assertEquals(connections, printed.keySet().stream().mapToLong(p -> reported.getOrDefault(p, 0L)).sum());
+        }
+    }
+
+    /** python3: the system's, else the first on PATH; null if none. */
+    private static String python3() {
+        if (java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/python3"))) {
+            return "/usr/bin/python3";
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            java.nio.file.Path p = java.nio.file.Path.of(dir.isEmpty() ? "." : dir, "python3");
+            if (java.nio.file.Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        return null;
+    }
+
     /** Modes that must run here (comma-separated EBPFNET_REQUIRE_MODES); empty on our CI host. */
     static java.util.List<String> requiredModes() {
         String v = System.getenv().getOrDefault("EBPFNET_REQUIRE_MODES", "");
