@@ -86,6 +86,15 @@ struct {
 	__uint(max_entries, 1 << 22);
 } closed_connections SEC(".maps");
 
+/* Trampoline mode's accepted sockets, by address, from inet_csk_accept's return (a plain value there:
+ * socket storage needs a typed pointer) until their state is created, which then says "inbound". */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u32);
+} accepted_sockets SEC(".maps");
+
 /* (local port << 16 | protocol) → owner of the listening socket: who is charged for an accept when the
  * process that accepted it never touches the socket (tracepoint mode). */
 struct {
@@ -375,11 +384,19 @@ static __always_inline struct socket_state *socket_state(struct sock *sk, bool s
  * A process-context event of process `key` (row p) on socket state s: the process becomes the socket's
  * owner, and if the socket was accepted in softirq and not yet charged, this process accepted it.
  */
-static __always_inline void claim_socket(struct socket_state *s, const struct process_key *key,
+static __always_inline void claim_socket(struct sock *sk, struct socket_state *s, const struct process_key *key,
 					 struct process_stats *p)
 {
-	if (!s->first_seen_ns)
+	if (!s->first_seen_ns) {
 		s->first_seen_ns = bpf_ktime_get_ns(); /* once per socket */
+		if (settings.accepted_by_address) {
+			__u64 address = (__u64)sk;
+			if (bpf_map_lookup_elem(&accepted_sockets, &address)) {
+				s->direction = DIRECTION_INBOUND;
+				bpf_map_delete_elem(&accepted_sockets, &address);
+			}
+		}
+	}
 	if (!same_process(&s->owner, key))
 		s->owner = *key;
 	if (s->accept_pending && __sync_fetch_and_and(&s->accept_pending, 0) && p)
@@ -434,7 +451,7 @@ static __always_inline void count_socket(struct sock *sk, bool direct, bool stor
 	s = socket_state(sk, storage, true);
 	if (!s)
 		return;
-	claim_socket(s, key, p);
+	claim_socket(sk, s, key, p);
 	if (!settings.connections)
 		return; /* a constant at load: the verifier drops the rest */
 	if (!s->family)
@@ -543,8 +560,11 @@ static __always_inline void on_socket_gone(struct sock *sk, bool direct, bool st
 	struct socket_state *s = socket_state(sk, storage, false);
 	__u64 key = (__u64)sk;
 
-	if (!s)
+	if (!s) {
+		if (settings.accepted_by_address)
+			bpf_map_delete_elem(&accepted_sockets, &key); /* accepted, closed untouched */
 		return;
+	}
 	if (s->accept_pending && __sync_fetch_and_and(&s->accept_pending, 0)) {
 		struct process_stats *p = process_of_owner(&s->owner);
 		if (p)
@@ -648,8 +668,8 @@ static __always_inline void on_connect(struct sock *sk, bool direct, bool storag
 	struct socket_state *s = socket_state(sk, storage, true);
 
 	if (s) {
+		claim_socket(sk, s, &key, p);
 		s->direction = DIRECTION_OUTBOUND;
-		claim_socket(s, &key, p);
 	}
 	count_global(g, v6 ? GC_TCP_CONNECT_V6 : GC_TCP_CONNECT_V4, 1);
 	if (p) {
@@ -690,14 +710,29 @@ static __always_inline void on_accept(struct sock *newsk, bool direct, bool stor
 	struct socket_state *s = socket_state(newsk, storage, true);
 
 	if (s) {
+		claim_socket(newsk, s, &key, p);
 		s->direction = DIRECTION_INBOUND;
-		claim_socket(s, &key, p);
 	}
 	count_global_shared(GC_TCP_ACCEPTS, 1);
 	if (p) {
 		ADD_SHARED(p->tcp_accepts, 1);
 		p->last_seen_ns = now;
 	}
+}
+
+/* Trampoline mode: newsk, a plain address, was accepted by the calling process. */
+static __always_inline void on_accept_returned(__u64 newsk)
+{
+	struct process_key key;
+	struct process_stats *p = process_of_current(&key, true);
+	__u32 one = 1;
+
+	count_global_shared(GC_TCP_ACCEPTS, 1);
+	if (p) {
+		ADD_SHARED(p->tcp_accepts, 1);
+		p->last_seen_ns = reader.clock_ns;
+	}
+	bpf_map_update_elem(&accepted_sockets, &newsk, &one, BPF_ANY);
 }
 
 /* close() by the calling process (trampoline and probe modes: tcp_close). */
@@ -709,7 +744,7 @@ static __always_inline void on_close_call(struct sock *sk, bool direct, bool sto
 	struct socket_state *s = socket_state(sk, storage, false);
 
 	if (s)
-		claim_socket(s, &key, p);
+		claim_socket(sk, s, &key, p);
 	count_global_shared(GC_TCP_CLOSES, 1);
 	if (p) {
 		ADD_SHARED(p->tcp_closes, 1);
@@ -931,7 +966,7 @@ int BPF_PROG(tramp_inet_csk_accept_return, struct sock *listener)
 	bpf_get_func_ret(ctx, &ret);
 	if (!ret || sk_protocol(listener, true) != IPPROTO_TCP)
 		return 0;
-	on_accept((struct sock *)ret, false, true); /* a returned pointer: read, not dereferenced */
+	on_accept_returned(ret);
 	return 0;
 }
 
@@ -1257,7 +1292,7 @@ int BPF_PROG(tp_inet_sock_set_state, struct sock *sk, int oldstate, int newstate
 		s = socket_state(sk, true, false);
 		if (s && s->accept_pending) {
 			struct process_stats *p = process_of_current(&key, true);
-			claim_socket(s, &key, p);
+			claim_socket(sk, s, &key, p);
 		}
 	}
 	if (newstate == TCP_CLOSE) {

@@ -44,7 +44,7 @@ struct socket_settings {
 	__u32 connections; /* 0: the connection tables are not kept ([network connections] enabled = no) */
 	__u32 shared_maps; /* 1: the counter maps are shared by all CPUs ([global] maps per core = no): every add atomic */
 	__u32 value_copies; /* copies per `processes` value the iterators sum: possible CPUs, or 1 for a shared map */
-	__u32 reserved;
+	__u32 accepted_by_address; /* 1 in trampoline mode: accepted sockets wait in `accepted_sockets` */
 };
 
 /* Written by user space before each read (the `reader` variable in .bss). */

@@ -245,6 +245,7 @@ public final class SocketCollector implements AutoCloseable {
             setting(value, "connections", options.connections() ? 1 : 0);
             setting(value, "shared_maps", options.mapsPerCore() ? 0 : 1);
             setting(value, "value_copies", options.mapsPerCore() ? PossibleCpus.count() : 1);
+            setting(value, "accepted_by_address", options.attachMode() == AttachMode.TRAMPOLINE ? 1 : 0);
             rodata.setInitialValue(0, value);
         }
     }
@@ -262,6 +263,7 @@ public final class SocketCollector implements AutoCloseable {
         object.map("socket_table").setMaxEntries(probe ? Math.max(1024, sockets) : 1);
         object.map("closed_connections").setMaxEntries(options.connections() ? ringBytes(sockets) : pageSize());
         object.map("pending_calls").setMaxEntries(options.udpConnectionTableSize());
+        object.map("accepted_sockets").setMaxEntries(options.attachMode() == AttachMode.TRAMPOLINE ? 4096 : 1);
         if (allocatesOnInsert()) {
             // A preallocated per-CPU table takes value size x possible CPUs x entries at load (770 MB for
             // 16,384 processes on 256 CPUs); since Linux 6.1 every program type may allocate on insert.

@@ -128,7 +128,7 @@ public final class SocketLayouts {
             JAVA_INT.withName("connections"),
             JAVA_INT.withName("shared_maps"),
             JAVA_INT.withName("value_copies"),
-            JAVA_INT.withName("reserved")).withName("socket_settings");
+            JAVA_INT.withName("accepted_by_address")).withName("socket_settings");
 
     /** The programs' .bss: what the next iterator read wants. */
     public static final StructLayout READER_STATE = MemoryLayout.structLayout(
