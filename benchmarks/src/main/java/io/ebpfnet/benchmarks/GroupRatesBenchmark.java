@@ -2,7 +2,6 @@ package io.ebpfnet.benchmarks;
 
 import io.ebpfnet.socket.ProcessCounter;
 import io.ebpfnet.socket.ProcessTable;
-import io.ebpfnet.socket.ProcessTableBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Decoding a snapshot's process table and turning it into per-group sums and per-second rates:
- * 16,384 processes in 1,000 groups, every counter. No privileges needed.
+ * 16,384 processes in 1,000 groups, every counter. The table is built by {@code ProcessTableBuilder}
+ * from records laid out as the process iterator writes them. No privileges needed.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,11 +50,7 @@ public class GroupRatesBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         arena = Arena.ofShared();
-        SyntheticMaps maps = new SyntheticMaps(arena, processes, 2);
-        ProcessTableBuilder builder = new ProcessTableBuilder(2, SyntheticMaps.STRIDE, SyntheticMaps.KEY_SIZE,
-                maps.valueStride(), processes);
-        builder.accept(maps.keys, maps.values, processes);
-        table = builder.build();
+        table = SyntheticRows.table(arena, processes); // struct process_row records through ProcessTableBuilder
         groupOfRow = new int[processes];
         for (int i = 0; i < processes; i++) {
             groupOfRow[i] = (int) ((i * 2654435761L) % groups);

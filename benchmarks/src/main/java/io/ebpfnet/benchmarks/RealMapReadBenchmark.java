@@ -1,10 +1,8 @@
 package io.ebpfnet.benchmarks;
 
-import io.ebpfnet.core.BpfMap;
-import io.ebpfnet.core.BpfObject;
-import io.ebpfnet.core.BpfProgram;
+import io.ebpfnet.core.BpfIterator;
 import io.ebpfnet.core.MapReader;
-import io.ebpfnet.core.PossibleCpus;
+import io.ebpfnet.socket.ProcessTable;
 import io.ebpfnet.socket.ProcessTableBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,16 +18,19 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A full read of the collector's real per-CPU {@code processes} map (16,384 entries), by batches and
- * key by key, merged by the collector's own code. Needs root (CAP_BPF): the map is created in the kernel.
- * Every pass is timed (sample mode), so the report has the fastest pass beside the mean: the C
- * reference reports both too, and on a VM whose speed drifts the fastest is the undisturbed cost.
+ * A read of the collector's real per-CPU {@code processes} map ({@link RealProcessMap}: 16,384 entries)
+ * the way {@code SocketCollector.snapshot()} reads it: the .bss written, the {@code read_processes}
+ * iterator run (it sums the per-CPU copies in the kernel and writes the rows seen since
+ * {@code changed_since_ns}), and the rows merged by key into the previous table by
+ * {@link ProcessTableBuilder}. Full: changed_since 0, every row; changed: 100 recently seen rows.
+ * Beside them, the kernel's part alone (a sink that only counts), and the old read,
+ * {@code bpf_map_lookup_batch} of every entry with all its per-CPU copies, alone.
+ * Needs root (CAP_BPF). Every pass is timed (sample mode), so the report has the fastest pass beside
+ * the mean: the C reference reports both too, and on a VM whose speed drifts the fastest is the
+ * undisturbed cost.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -41,60 +42,77 @@ public class RealMapReadBenchmark {
     @Param({"16384"})
     int entries;
 
-    private BpfObject object;
+    @Param({"100"})
+    int changed;
+
+    private RealProcessMap map;
+    private BpfIterator iterator;
     private MapReader batch;
-    private MapReader perKey;
-    private ProcessTableBuilder builder;
+    private ProcessTable previous;
+    private final BpfIterator.RecordSink countOnly = (records, count) -> { };
 
     @Setup(Level.Trial)
     public void setUp() {
-        object = BpfObject.openResource(ProcessTableBuilder.class, "/io/ebpfnet/socket/bpf/socket.bpf.o", "socket_bench");
-        for (BpfProgram p : object.programs()) {
-            p.setAutoload(false); // the maps only
-        }
-        object.map("processes").setMaxEntries(entries);
-        object.load();
-        BpfMap map = object.map("processes");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocate(map.keySize(), 8);
-            MemorySegment value = arena.allocate(map.valueBufferSize(), 8);
-            for (int i = 0; i < entries; i++) {
-                key.set(ValueLayout.JAVA_INT, 0, 1000 + i);
-                key.set(ValueLayout.JAVA_LONG, 8, 42L + i);
-                key.set(ValueLayout.JAVA_LONG, 16, 7);
-                for (long off = 0; off < value.byteSize(); off += 8) {
-                    value.set(ValueLayout.JAVA_LONG, off, i + off);
-                }
-                map.update(key, value, BpfMap.UpdateFlag.ANY);
-            }
-        }
-        batch = map.reader(1024, MapReader.Method.BATCH);
-        perKey = map.reader(1024, MapReader.Method.PER_KEY);
-        builder = new ProcessTableBuilder(PossibleCpus.count(), map.valueStride(), batch.keySize(), batch.valueBufferSize(), entries);
+        map = new RealProcessMap(entries, changed);
+        iterator = map.iterator;
+        batch = map.processes.reader(1024, MapReader.Method.BATCH);
+        map.writeChangedSince(0);
+        ProcessTableBuilder first = new ProcessTableBuilder(null, entries);
+        iterator.read(ProcessTableBuilder.RECORD_SIZE, first);
+        previous = first.build(); // the previous snapshot's table: every process
+        check(previous.size() == entries, "first read: " + previous.size() + " rows, not " + entries);
+        check(changedReadAndMerge().size() == entries, "changed read lost rows");
+        check(iterator.lastReadBytes() == changed * ProcessTableBuilder.RECORD_SIZE,
+                "changed read copied " + iterator.lastReadBytes() + " bytes");
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         batch.close();
-        perKey.close();
-        object.close();
+        map.close();
     }
 
+    /** Every row changed: 16,384 merged rows copied and merged into the previous table. */
     @Benchmark
-    public int batchReadAndMerge() {
-        builder.reset();
-        return batch.read(builder);
+    public ProcessTable fullReadAndMerge() {
+        map.writeChangedSince(0);
+        ProcessTableBuilder builder = new ProcessTableBuilder(previous, 64);
+        iterator.read(ProcessTableBuilder.RECORD_SIZE, builder);
+        return builder.build();
     }
 
-    /** The batch read alone (a consumer that only counts): what the kernel and the downcalls cost. */
+    /** 100 rows changed of 16,384: the iterator still visits every entry, only 100 rows are copied. */
+    @Benchmark
+    public ProcessTable changedReadAndMerge() {
+        map.writeChangedSince(RealProcessMap.CHANGED_SINCE_NS);
+        ProcessTableBuilder builder = new ProcessTableBuilder(previous, 64);
+        iterator.read(ProcessTableBuilder.RECORD_SIZE, builder);
+        return builder.build();
+    }
+
+    /** The full iterator read alone (a sink that only counts): what the kernel and the read calls cost. */
+    @Benchmark
+    public int fullReadOnly() {
+        map.writeChangedSince(0);
+        return iterator.read(ProcessTableBuilder.RECORD_SIZE, countOnly);
+    }
+
+    /** The changed-only iterator read alone: the kernel still visits (and sums) every entry. */
+    @Benchmark
+    public int changedReadOnly() {
+        map.writeChangedSince(RealProcessMap.CHANGED_SINCE_NS);
+        return iterator.read(ProcessTableBuilder.RECORD_SIZE, countOnly);
+    }
+
+    /** The old read alone, for comparison: batch lookups copying every CPU's copy of every entry. */
     @Benchmark
     public int batchReadOnly() {
         return batch.read((keys, values, count) -> { });
     }
 
-    @Benchmark
-    public int perKeyReadAndMerge() {
-        builder.reset();
-        return perKey.read(builder);
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException(what);
+        }
     }
 }
