@@ -52,7 +52,7 @@ struct global_counters {
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
-	__type(key, enum global_counter); /* only key 0; the 4-byte enum key puts the counter names in BTF */
+	__type(key, __u32); /* only key 0 (an array's key must be an integer type in BTF) */
 	__type(value, struct global_counters);
 } global_counters SEC(".maps");
 
@@ -142,10 +142,12 @@ struct {
 } scratch_process SEC(".maps");
 
 /* The records iterators and the ring buffer write exist only as local variables, which have no BTF: this
- * one-entry map (never used) puts them in the object's BTF, so user space can check its layouts. */
+ * one-entry map (never used) puts them and the counter enum in the object's BTF, so user space can check
+ * its layouts. */
 struct written_records {
 	struct process_row process;
 	struct closed_connection closed;
+	enum global_counter counter; /* the counter indexes, for the Java test too */
 };
 
 struct {
@@ -253,7 +255,7 @@ static __always_inline __u16 wire_family(struct sock *sk, bool direct)
 
 static __always_inline __u64 *global_counters_here(void)
 {
-	enum global_counter zero = 0;
+	__u32 zero = 0;
 	struct global_counters *g = bpf_map_lookup_elem(&global_counters, &zero);
 
 	return g ? g->counters : 0;
@@ -1377,7 +1379,19 @@ int read_processes(struct bpf_iter__bpf_map_elem *ctx)
 
 	if (!key || !values)
 		return 0;
+	/* First whether the row changed: on a many-CPU host most rows have not, and summing is the dear part. */
+	__u64 last_seen = 0, exited = 0;
+	for (__u32 c = 0; c < settings.value_copies && c < MAX_VALUE_COPIES; c++) {
+		struct process_stats *v = (void *)(values + c * sizeof(struct process_stats));
+		if (v->last_seen_ns > last_seen)
+			last_seen = v->last_seen_ns;
+		exited |= v->exited;
+	}
+	if (last_seen < reader.changed_since_ns && !exited)
+		return 0;
 	row.key = *key;
+	row.stats.last_seen_ns = last_seen;
+	row.stats.exited = exited ? 1 : 0;
 	for (__u32 c = 0; c < settings.value_copies && c < MAX_VALUE_COPIES; c++) {
 		struct process_stats *v = (void *)(values + c * sizeof(struct process_stats));
 		row.stats.tcp_bytes_sent += v->tcp_bytes_sent;
@@ -1400,18 +1414,12 @@ int read_processes(struct bpf_iter__bpf_map_elem *ctx)
 		row.stats.tcp_accepts += v->tcp_accepts;
 		if (v->first_seen_ns && (!row.stats.first_seen_ns || v->first_seen_ns < row.stats.first_seen_ns))
 			row.stats.first_seen_ns = v->first_seen_ns;
-		if (v->last_seen_ns > row.stats.last_seen_ns)
-			row.stats.last_seen_ns = v->last_seen_ns;
-		if (v->exited)
-			row.stats.exited = 1;
 		if (v->comm_ns > comm_ns) {
 			comm_ns = v->comm_ns;
 			__builtin_memcpy(row.stats.comm, v->comm, sizeof(row.stats.comm));
 		}
 	}
 	row.stats.comm_ns = comm_ns;
-	if (row.stats.last_seen_ns < reader.changed_since_ns && !row.stats.exited)
-		return 0;
 	bpf_seq_write(ctx->meta->seq, &row, sizeof(row));
 	return 0;
 }

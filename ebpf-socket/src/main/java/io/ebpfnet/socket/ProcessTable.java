@@ -1,5 +1,6 @@
 package io.ebpfnet.socket;
 
+import io.ebpfnet.socket.internal.RowIndex;
 import io.ebpfnet.socket.internal.SocketLayouts;
 
 import java.lang.foreign.MemorySegment;
@@ -27,10 +28,24 @@ public final class ProcessTable {
 
     private final MemorySegment rows;
     private final int size;
+    private final RowIndex index;
+    private final boolean anyExited;
 
-    ProcessTable(MemorySegment rows, int size) {
+    ProcessTable(MemorySegment rows, int size, RowIndex index, boolean anyExited) {
         this.rows = rows;
         this.size = size;
+        this.index = index;
+        this.anyExited = anyExited;
+    }
+
+    /** The index of the rows by process key (never changed once the table is built). */
+    RowIndex index() {
+        return index;
+    }
+
+    /** Whether a row is marked exited (the next read drops it). */
+    boolean anyExited() {
+        return anyExited;
     }
 
     /** The rows' memory (package-private: the next read's builder starts from it). */

@@ -7,6 +7,7 @@ import io.ebpfnet.socket.internal.RowMerge;
 import io.ebpfnet.socket.internal.SocketLayouts;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Builds the next {@link ProcessTable} from the previous one and the rows the kernel reports as
@@ -25,9 +26,13 @@ public final class ProcessTableBuilder implements BpfIterator.RecordSink {
         }
     }
 
+    private static final long EXITED = SocketLayouts.offset(SocketLayouts.PROCESS_ROW, "stats")
+            + SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "exited");
+
     private final RecordBuffer rows;
     private final RowIndex index;
     private int changed;
+    private boolean anyExited;
 
     /**
      * @param previous      the table of the last read (null for the first read)
@@ -35,8 +40,15 @@ public final class ProcessTableBuilder implements BpfIterator.RecordSink {
      */
     public ProcessTableBuilder(ProcessTable previous, int expectedRows) {
         int carried = previous == null ? 0 : previous.size();
-        this.rows = new RecordBuffer(ProcessTable.ROW_SIZE, Math.max(16, Math.max(carried, expectedRows)));
-        this.index = new RowIndex(Math.max(carried, expectedRows), ROW_WORDS);
+        int capacity = Math.max(16, Math.max(carried + carried / 8, expectedRows));
+        if (previous != null && !previous.anyExited() && previous.index() != null) {
+            // Nothing to drop: the previous rows in one copy, and a copy of their index.
+            this.rows = RecordBuffer.copyOf(previous.segment(), ProcessTable.ROW_SIZE, carried, capacity);
+            this.index = previous.index().copy();
+            return;
+        }
+        this.rows = new RecordBuffer(ProcessTable.ROW_SIZE, capacity);
+        this.index = new RowIndex(capacity, ROW_WORDS);
         if (previous != null) {
             MemorySegment from = previous.segment();
             for (int r = 0; r < carried; r++) {
@@ -65,6 +77,7 @@ public final class ProcessTableBuilder implements BpfIterator.RecordSink {
                 index.put(rows.words(), row, rows.count() - 1);
             }
             RowMerge.copy(records, from, rows.words(), row, ROW_WORDS);
+            anyExited |= records.get(ValueLayout.JAVA_LONG_UNALIGNED, from + EXITED) != 0;
             changed++;
         }
     }
@@ -81,6 +94,6 @@ public final class ProcessTableBuilder implements BpfIterator.RecordSink {
 
     /** The table; the builder must not be used afterwards. */
     public ProcessTable build() {
-        return new ProcessTable(rows.finish(), rows.count());
+        return new ProcessTable(rows.finish(), rows.count(), index, anyExited);
     }
 }

@@ -22,6 +22,14 @@ public final class RecordBuffer {
         this.segment = MemorySegment.ofArray(words);
     }
 
+    /** A buffer that starts with a copy of {@code count} records of {@code from}, with room for {@code expectedRecords}. */
+    public static RecordBuffer copyOf(MemorySegment from, long recordSize, int count, int expectedRecords) {
+        RecordBuffer b = new RecordBuffer(recordSize, Math.max(count, expectedRecords));
+        MemorySegment.copy(from, 0, b.segment, 0, count * recordSize);
+        b.count = count;
+        return b;
+    }
+
     /**
      * Appends a record and returns the index of its first word in {@link #words()} (its byte offset in
      * {@link #segment()} is eight times that). Its words are zero the first time, and what an earlier

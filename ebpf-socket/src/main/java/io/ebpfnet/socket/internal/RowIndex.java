@@ -21,9 +21,22 @@ public final class RowIndex {
     /** @param rowWords words per row in the buffers this index points into */
     public RowIndex(int expected, int rowWords) {
         this.rowWords = rowWords;
-        int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
+        // at most half full: room for `expected` rows without growing
+        int capacity = Integer.highestOneBit(Math.max(8, expected) * 2 + 1) << 1;
         slots = new int[capacity];
         mask = capacity - 1;
+    }
+
+    private RowIndex(RowIndex from) {
+        this.rowWords = from.rowWords;
+        this.slots = from.slots.clone();
+        this.mask = from.mask;
+        this.size = from.size;
+    }
+
+    /** An independent copy (the next read's builder extends it; the table it indexes keeps this one). */
+    public RowIndex copy() {
+        return new RowIndex(this);
     }
 
     /**
