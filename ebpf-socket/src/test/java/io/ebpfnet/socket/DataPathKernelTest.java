@@ -61,7 +61,8 @@ class DataPathKernelTest {
     // ------------------------------------------------------------------ short-lived processes
 
     /** One process row as one snapshot showed it. */
-    private record ProcessRow(int tgid, long startNanos, long cgroupId, String comm, long udpBytesSent, boolean exited) {
+    private record ProcessRow(int tgid, long startNanos, long cgroupId, String comm, long udpBytesSent, long udpSendCalls,
+                              long udpSendErrors, boolean exited) {
         String key() {
             return tgid + "/" + startNanos + "/" + cgroupId;
         }
@@ -86,7 +87,8 @@ class DataPathKernelTest {
             List<ProcessRow> rows = new ArrayList<>(t.size());
             for (int r = 0; r < t.size(); r++) {
                 rows.add(new ProcessRow(t.tgid(r), t.startNanos(r), t.cgroupId(r), t.comm(r),
-                        t.get(r, ProcessCounter.UDP_BYTES_SENT), t.exited(r)));
+                        t.get(r, ProcessCounter.UDP_BYTES_SENT), t.get(r, ProcessCounter.UDP_SEND_CALLS),
+                        t.get(r, ProcessCounter.UDP_SEND_ERRORS), t.exited(r)));
             }
             synchronized (this) {
                 snapshots.add(rows);
@@ -210,7 +212,13 @@ class DataPathKernelTest {
                 }
             }
             if (lastBytes != c.bytes()) {
-                problems.add(c.name() + " (pid " + c.pid() + "): udp bytes sent " + lastBytes + " in its last row, sent " + c.bytes());
+                List<String> history = new ArrayList<>();
+                for (ProcessRow r : rows) {
+                    history.add(r.udpBytesSent() + " B/" + r.udpSendCalls() + " calls/" + r.udpSendErrors() + " errors"
+                            + (r.exited() ? " exited" : ""));
+                }
+                problems.add(c.name() + " (pid " + c.pid() + "): udp bytes sent " + lastBytes + " in its last row (snapshot "
+                        + last + " of " + snapshots.size() + "), sent " + c.bytes() + "; its rows: " + history);
             }
             long exitedRows = rows.stream().filter(ProcessRow::exited).count();
             if (!lastExited || exitedRows != 1) {
@@ -256,7 +264,9 @@ class DataPathKernelTest {
             for (int i = 0; i < count; i++) {
                 Process p = processes.get(i);
                 assertTrue(p.waitFor(30, TimeUnit.SECONDS), "child " + i + " did not exit");
-                assertEquals(0, p.exitValue(), "dp" + i + ": " + new String(p.getInputStream().readAllBytes()));
+                String out = new String(p.getInputStream().readAllBytes());
+                assertEquals(0, p.exitValue(), "dp" + i + ": " + out);
+                assertEquals("", out, "dp" + i + " printed (a failed send?)");
             }
             stop.set(true);
             snapshots.join();
@@ -305,7 +315,9 @@ class DataPathKernelTest {
                 }
                 for (Process p : running) {
                     assertTrue(p.waitFor(30, TimeUnit.SECONDS), "a child did not exit");
-                    assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes()));
+                    String out = new String(p.getInputStream().readAllBytes());
+                    assertEquals(0, p.exitValue(), out);
+                    assertEquals("", out, "a child printed (a failed send?)");
                 }
                 Thread.sleep(150); // two snapshot periods: the batch's rows are reported exited and released
             }
@@ -341,15 +353,33 @@ class DataPathKernelTest {
         final Map<String, SocketRow> sockets = new HashMap<>();
         final List<String> closedTwice = new ArrayList<>();
         final List<String> reopened = new ArrayList<>();
+        final List<String> strays = new ArrayList<>(); // rows of our port with another owner, or ours without our port
         int reads;
+        long lastReadNanos;
+        long longestGapNanos;
+        int mostClosedInOneRead;
 
         void read(SocketCollector collector, int serverPort) {
+            long now = System.nanoTime();
+            if (lastReadNanos != 0) {
+                longestGapNanos = Math.max(longestGapNanos, now - lastReadNanos);
+            }
+            lastReadNanos = now;
             ConnectionTable t = collector.connections(false);
             reads++;
+            int closedHere = 0;
             for (int r = 0; r < t.size(); r++) {
-                if (t.protocol(r) != IPPROTO_TCP || t.tgid(r) != PID
-                        || (t.localPort(r) != serverPort && t.remotePort(r) != serverPort)) {
+                boolean ourPort = t.localPort(r) == serverPort || t.remotePort(r) == serverPort;
+                if (t.protocol(r) != IPPROTO_TCP || t.tgid(r) != PID || !ourPort) {
+                    if (t.protocol(r) == IPPROTO_TCP && (ourPort ? t.tgid(r) != PID : t.tgid(r) == PID && t.closed(r)) && strays.size() < 20) {
+                        strays.add(t.localAddress(r).getHostAddress() + ":" + t.localPort(r) + "->" + t.remoteAddress(r).getHostAddress()
+                                + ":" + t.remotePort(r) + " tgid " + t.tgid(r) + " sent " + t.bytesSent(r) + " received " + t.bytesReceived(r)
+                                + (t.closed(r) ? " closed" : " open"));
+                    }
                     continue; // not one of ours
+                }
+                if (t.closed(r)) {
+                    closedHere++;
                 }
                 SocketRow row = new SocketRow(t.localPort(r), t.remotePort(r), t.tgid(r), t.firstSeenNanos(r), t.protocol(r),
                         t.direction(r), t.bytesSent(r), t.bytesReceived(r), t.closed(r));
@@ -360,6 +390,7 @@ class DataPathKernelTest {
                 }
                 sockets.put(row.key(), row);
             }
+            mostClosedInOneRead = Math.max(mostClosedInOneRead, closedHere);
         }
     }
 
@@ -385,6 +416,8 @@ class DataPathKernelTest {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicLong serverReceived = new AtomicLong();
             AtomicLong accepted = new AtomicLong();
+            // (client port, bytes) of every connection the server handled, to name the ones not reported
+            java.util.Queue<Long> handled = new java.util.concurrent.ConcurrentLinkedQueue<>();
             List<Thread> serverThreads = new ArrayList<>();
             for (int s = 0; s < 2; s++) {
                 Thread t = new Thread(() -> {
@@ -403,6 +436,7 @@ class DataPathKernelTest {
                                 }
                                 serverReceived.addAndGet(got);
                                 accepted.incrementAndGet();
+                                handled.add((long) c.getPort() << 32 | got);
                             } // the server closes first
                         }
                     } catch (SocketException closed) {
@@ -496,7 +530,7 @@ class DataPathKernelTest {
                     if (s.direction() != ConnectionTable.Direction.OUTBOUND) {
                         clientNotOutbound++;
                     }
-                } else if (s.localPort() == serverPort) {
+                } else if (s.localPort() == serverPort && s.remotePort() != 0) { // accepted, not the listener
                     serverRows++;
                     serverBytes += s.bytesReceived();
                     if (s.closed()) {
@@ -508,18 +542,44 @@ class DataPathKernelTest {
             long refusedSockets = after.global(GlobalCounter.REFUSED_SOCKETS) - before.global(GlobalCounter.REFUSED_SOCKETS);
             System.out.printf("manyShortConnections: %,d connections in %.1f s by the clients, %d reads; client rows closed %,d"
                             + " (bytes %,d of %,d sent), server rows %,d (closed %,d, bytes received %,d); refused v4 %d, sockets %d;"
-                            + " reported closed twice %d, open after closed %d%n",
+                            + " reported closed twice %d, open after closed %d; longest gap between reads %d ms, most closed rows in"
+                            + " one read %,d; rows of our port with another owner or of ours elsewhere: %s%n",
                     connections, clientNanos / 1e9, log.reads, clientClosed, clientBytes, clientSent.get(), serverRows, serverClosed,
-                    serverBytes, refusedV4, refusedSockets, log.closedTwice.size(), log.reopened.size());
+                    serverBytes, refusedV4, refusedSockets, log.closedTwice.size(), log.reopened.size(),
+                    log.longestGapNanos / 1_000_000, log.mostClosedInOneRead, log.strays);
 
-            assertEquals(0, refusedV4, "closed IPv4 connections refused (GlobalCounter.REFUSED_CONNECTIONS_V4)");
+            String missing = missingServerSockets(handled, log, serverPort);
+            assertEquals(0, refusedV4, "closed IPv4 connections refused (GlobalCounter.REFUSED_CONNECTIONS_V4); longest gap between"
+                    + " reads " + log.longestGapNanos / 1_000_000 + " ms, most closed rows in one read " + log.mostClosedInOneRead);
             assertEquals(0, refusedSockets, "sockets refused (GlobalCounter.REFUSED_SOCKETS)");
             assertEquals(List.of(), log.closedTwice, "sockets reported closed by two reads");
             assertEquals(connections, clientClosed, "closed client sockets reported");
             assertEquals(0, clientNotOutbound, "client sockets not marked outbound");
             assertEquals(clientSent.get(), clientBytes, "bytes sent by the closed client sockets");
-            assertEquals(clientSent.get(), serverBytes, "bytes received by the server's sockets");
+            assertEquals(clientSent.get(), serverBytes, "bytes received by the server's sockets; " + missing);
+            assertEquals(connections, serverRows, "server sockets reported; " + missing);
         }
+    }
+
+    /** The connections the server handled that no server-side row matches (by client port and bytes), for the message. */
+    private static String missingServerSockets(java.util.Queue<Long> handled, ConnectionLog log, int serverPort) {
+        Map<Long, Integer> expected = new HashMap<>();
+        for (long h : handled) {
+            expected.merge(h, 1, Integer::sum);
+        }
+        for (SocketRow s : log.sockets.values()) {
+            if (s.localPort() == serverPort && s.remotePort() != 0) {
+                expected.merge((long) s.remotePort() << 32 | s.bytesReceived(), -1, Integer::sum);
+            }
+        }
+        List<String> diff = new ArrayList<>();
+        expected.forEach((k, n) -> {
+            if (n != 0) {
+                diff.add("client port " + (k >>> 32) + " with " + (k & 0xffffffffL) + " bytes: " + (n > 0 ? n + " not reported" : -n + " extra"));
+            }
+        });
+        return diff.isEmpty() ? "every server-side connection reported"
+                : diff.size() + " server-side (client port, bytes) mismatches: " + diff.subList(0, Math.min(10, diff.size()));
     }
 
     private static long openClients(ConnectionLog log, int serverPort) {
@@ -704,9 +764,13 @@ class DataPathKernelTest {
                 long retransFail = net.senderTcpExt("TCPRetransFail") - failBefore;
                 long sent = Deltas.delta(before, after, ProcessCounter.TCP_BYTES_SENT);
                 long retransmits = Deltas.delta(before, after, ProcessCounter.TCP_RETRANSMITS);
+                long unknownOwner = after.processes().sum(0, ProcessCounter.TCP_RETRANSMITS) - before.processes().sum(0, ProcessCounter.TCP_RETRANSMITS);
+                long global = Deltas.delta(before, after, GlobalCounter.TCP_RETRANSMITS);
                 System.out.printf("retransmitsAndSends: %d senders, %.1f s, %d snapshots; bytes sent %d of %d written;"
-                                + " retransmits ours %d, sender namespace RetransSegs %d (TCPRetransFail %d)%n",
-                        senders, (System.nanoTime() - started) / 1e9, reads, sent, written.get(), retransmits, retransSegs, retransFail);
+                                + " retransmits ours %d, sender namespace RetransSegs %d (TCPRetransFail %d); host-wide: events %d, charged to"
+                                + " the unknown owner %d%n",
+                        senders, (System.nanoTime() - started) / 1e9, reads, sent, written.get(), retransmits, retransSegs, retransFail,
+                        global, unknownOwner);
                 assertEquals((long) senders * chunks * chunk, written.get());
                 assertTrue(retransSegs > 0, "the lossy path made the kernel retransmit");
                 assertEquals(written.get(), sent, "TCP bytes sent by this process");
