@@ -41,7 +41,7 @@ ebpfnet_require_packages() {
   done
   [ -z "$missing" ] || ebpfnet_apt_install $missing
 }
-ebpfnet_require_packages clang llvm gcc libbpf-dev libelf-dev libbpf1 libelf1 curl unzip ca-certificates nftables iproute2 procps
+ebpfnet_require_packages clang llvm gcc libbpf-dev libelf-dev libbpf1 libelf1 curl unzip ca-certificates nftables iproute2 procps python3
 
 # A JDK >= 22: JAVA_HOME first, then /usr/lib/jvm, then the distribution's package.
 ebpfnet_java_major() {

@@ -141,6 +141,71 @@ struct {
 	__type(value, struct process_stats);
 } scratch_process SEC(".maps");
 
+/*
+ * Programs that run both in process context and in softirq (state changes, socket destruction) can be
+ * interrupted on their CPU by a softirq that fires the same tracepoint, and the kernel then skips the
+ * nested run of the same program (counted in its recursion_misses; measured here under connection
+ * churn, where it lost closed sockets). So each such program has a second one on the same tracepoint,
+ * attached after it, which handles exactly the events the first was skipped for: those that arrive
+ * while the first runs on this CPU (`running` is set), or in the moment after it finished and before
+ * the kernel let it run again (then `finished` holds another socket than the event's). The first
+ * program's own event reaches the second one with `finished` holding its socket, and is left alone.
+ * What remains open is the first program's first instruction (the lookup of this state).
+ */
+enum running_program {
+	RUNNING_SET_STATE = 0,
+	RUNNING_DESTROY = 1,
+	RUNNING_RETRANSMIT = 2, /* in softirq and timers, and in process context when the backlog is processed */
+	RUNNING_COUNT = 3,
+};
+
+struct running_state {
+	__u64 running;  /* the first program is handling an event on this CPU */
+	__u64 finished; /* the socket of the event the first program handled last, until the second saw it */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RUNNING_COUNT);
+	__type(key, __u32);
+	__type(value, struct running_state);
+} running SEC(".maps");
+
+static __always_inline struct running_state *running_state(enum running_program which)
+{
+	__u32 key = which;
+
+	return bpf_map_lookup_elem(&running, &key);
+}
+
+/* The first program: marks itself running around handle(). */
+#define HANDLE_FIRST(which, sk, handle)                                                                        \
+	do {                                                                                                   \
+		struct running_state *rs = running_state(which);                                               \
+		if (rs)                                                                                        \
+			rs->running = 1;                                                                       \
+		handle;                                                                                        \
+		if (rs) {                                                                                      \
+			rs->finished = (__u64)(sk);                                                            \
+			rs->running = 0;                                                                       \
+		}                                                                                              \
+	} while (0)
+
+/* The second program: handle() only for an event the first one was skipped for. */
+#define HANDLE_SKIPPED(which, sk, handle)                                                                      \
+	do {                                                                                                   \
+		struct running_state *rs = running_state(which);                                               \
+		if (!rs)                                                                                       \
+			break;                                                                                 \
+		if (rs->running) {                                                                             \
+			handle;                                                                                \
+		} else if (rs->finished == (__u64)(sk)) {                                                      \
+			rs->finished = 0; /* the first program's own event */                                  \
+		} else if (rs->finished) {                                                                     \
+			handle;                                                                                \
+		}                                                                                              \
+	} while (0)
+
 /* The records iterators and the ring buffer write exist only as local variables, which have no BTF: this
  * one-entry map (never used) puts them and the counter enum in the object's BTF, so user space can check
  * its layouts. */
@@ -745,8 +810,11 @@ static __always_inline void on_close_call(struct sock *sk, bool direct, bool sto
 	struct process_stats *p = process_of_current(&key, direct);
 	struct socket_state *s = socket_state(sk, storage, false);
 
-	if (s)
+	if (s) {
 		claim_socket(sk, s, &key, p);
+		if (!s->family && settings.connections)
+			remember_addresses(sk, direct, s); /* a connection that carried no data */
+	}
 	count_global_shared(GC_TCP_CLOSES, 1);
 	if (p) {
 		ADD_SHARED(p->tcp_closes, 1);
@@ -1211,10 +1279,25 @@ int BPF_KPROBE(probe_udpv6_destroy_sock, struct sock *sk)
 }
 
 /* tp_btf beside the kprobes: the tracepoint gives a typed socket, but probe mode keeps its state in the table. */
+static __always_inline void on_destroy(struct sock *sk, bool storage, bool nested)
+{
+	if (nested)
+		HANDLE_SKIPPED(RUNNING_DESTROY, sk, on_socket_gone(sk, true, storage));
+	else
+		HANDLE_FIRST(RUNNING_DESTROY, sk, on_socket_gone(sk, true, storage));
+}
+
 SEC("?tp_btf/tcp_destroy_sock")
 int BPF_PROG(probe_tcp_destroy_sock, struct sock *sk)
 {
-	on_socket_gone(sk, true, false);
+	on_destroy(sk, false, false);
+	return 0;
+}
+
+SEC("?tp_btf/tcp_destroy_sock")
+int BPF_PROG(probe_tcp_destroy_sock_nested, struct sock *sk)
+{
+	on_destroy(sk, false, true);
 	return 0;
 }
 
@@ -1251,15 +1334,14 @@ int BPF_PROG(tp_sock_recv_length, struct sock *sk, int ret, int flags)
 	return 0;
 }
 
-SEC("?tp_btf/inet_sock_set_state")
-int BPF_PROG(tp_inet_sock_set_state, struct sock *sk, int oldstate, int newstate)
+static __always_inline void on_state_change(struct sock *sk, int oldstate, int newstate)
 {
 	struct process_key key;
 	struct socket_state *s;
 	__u32 port;
 
 	if (sk_protocol(sk, true) != IPPROTO_TCP)
-		return 0;
+		return;
 	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
 		/* connect(): process context */
 		on_connect(sk, true, true, wire_family(sk, true), 0);
@@ -1288,7 +1370,14 @@ int BPF_PROG(tp_inet_sock_set_state, struct sock *sk, int oldstate, int newstate
 			s->direction = DIRECTION_INBOUND;
 			s->first_seen_ns = bpf_ktime_get_ns();
 			s->accept_pending = 1;
+			if (settings.connections)
+				remember_addresses(sk, true, s);
 		}
+	} else if (oldstate == TCP_SYN_SENT && newstate == TCP_ESTABLISHED) {
+		/* connected: the local port is set now, so a connection that carries no data is listed too */
+		s = socket_state(sk, true, false);
+		if (s && !s->family && settings.connections)
+			remember_addresses(sk, true, s);
 	} else if (newstate == TCP_FIN_WAIT1 || newstate == TCP_LAST_ACK) {
 		/* close() or shutdown(): process context, the socket's process */
 		s = socket_state(sk, true, false);
@@ -1306,13 +1395,51 @@ int BPF_PROG(tp_inet_sock_set_state, struct sock *sk, int oldstate, int newstate
 			on_connect_failed(sk, true, true);
 		on_closed_state(sk, true);
 	}
+}
+
+SEC("?tp_btf/inet_sock_set_state")
+int BPF_PROG(tp_inet_sock_set_state, struct sock *sk, int oldstate, int newstate)
+{
+	HANDLE_FIRST(RUNNING_SET_STATE, sk, on_state_change(sk, oldstate, newstate));
+	return 0;
+}
+
+/* Attached after tp_inet_sock_set_state: the events the kernel skipped for it (see `running`). */
+SEC("?tp_btf/inet_sock_set_state")
+int BPF_PROG(tp_inet_sock_set_state_nested, struct sock *sk, int oldstate, int newstate)
+{
+	HANDLE_SKIPPED(RUNNING_SET_STATE, sk, on_state_change(sk, oldstate, newstate));
 	return 0;
 }
 
 SEC("?tp_btf/tcp_retransmit_skb")
 int BPF_PROG(tp_tcp_retransmit_skb, struct sock *sk)
 {
-	on_retransmit(sk, true);
+	HANDLE_FIRST(RUNNING_RETRANSMIT, sk, on_retransmit(sk, true));
+	return 0;
+}
+
+SEC("?tp_btf/tcp_retransmit_skb")
+int BPF_PROG(tp_tcp_retransmit_skb_nested, struct sock *sk)
+{
+	HANDLE_SKIPPED(RUNNING_RETRANSMIT, sk, on_retransmit(sk, true));
+	return 0;
+}
+
+/* Since Linux 6.18 the tracepoint also fires for attempts that sent nothing, with their error (-EBUSY
+ * when the skb is still queued in the device, -EAGAIN, …): only err == 0 is a retransmitted segment, as
+ * RetransSegs counts. User space loads these where the tracepoint has the third argument. */
+SEC("?tp_btf/tcp_retransmit_skb")
+int BPF_PROG(tp_tcp_retransmit_skb_err, struct sock *sk, void *skb, int err)
+{
+	HANDLE_FIRST(RUNNING_RETRANSMIT, sk, if (!err) on_retransmit(sk, true));
+	return 0;
+}
+
+SEC("?tp_btf/tcp_retransmit_skb")
+int BPF_PROG(tp_tcp_retransmit_skb_err_nested, struct sock *sk, void *skb, int err)
+{
+	HANDLE_SKIPPED(RUNNING_RETRANSMIT, sk, if (!err) on_retransmit(sk, true));
 	return 0;
 }
 
@@ -1322,7 +1449,15 @@ int BPF_PROG(tp_tcp_retransmit_skb, struct sock *sk)
 SEC("?tp_btf/tcp_destroy_sock")
 int BPF_PROG(tp_tcp_destroy_sock, struct sock *sk)
 {
-	on_socket_gone(sk, true, true);
+	on_destroy(sk, true, false);
+	return 0;
+}
+
+/* Attached after tp_tcp_destroy_sock: runs the events the kernel skipped for it (see `running`). */
+SEC("?tp_btf/tcp_destroy_sock")
+int BPF_PROG(tp_tcp_destroy_sock_nested, struct sock *sk)
+{
+	on_destroy(sk, true, true);
 	return 0;
 }
 

@@ -107,6 +107,24 @@ public final class Btf implements AutoCloseable {
         return find("btf_trace_" + name, Kind.TYPEDEF).isPresent();
     }
 
+    /**
+     * The number of arguments raw tracepoint {@code name} passes to a program (its {@code btf_trace_<name>}
+     * typedef is a pointer to a function whose first parameter is the context, not passed on), if it exists.
+     * Tracepoints gain arguments across kernel versions.
+     */
+    public Optional<Integer> rawTracepointArguments(String name) {
+        return find("btf_trace_" + name, Kind.TYPEDEF).map(id -> {
+            MemorySegment typedef = type(id);
+            MemorySegment pointer = type(btf_type.type(typedef));
+            MemorySegment proto = type(btf_type.type(pointer));
+            return (btf_type.info(proto) & 0xffff) - 1;
+        });
+    }
+
+    private MemorySegment type(int id) {
+        return LibbpfBindings.btf__type_by_id(btf, id).reinterpret(btf_type.sizeof());
+    }
+
     /** The layout of {@code struct name}. */
     public Optional<StructInfo> struct(String name) {
         return find(name, Kind.STRUCT).map(id -> structInfo(name, id));

@@ -282,7 +282,9 @@ public final class SocketCollector implements AutoCloseable {
         Set<String> wanted = new HashSet<>();
         List<String> missing = new ArrayList<>();
         try (Btf kernel = Btf.parse(KERNEL_BTF)) {
-            for (ProgramSet.Hook hook : ProgramSet.hooks(options.attachMode(), options.loadMode(), options.connections())) {
+            boolean retransmitErrors = kernel.rawTracepointArguments("tcp_retransmit_skb").orElse(0) >= 3;
+            for (ProgramSet.Hook hook : ProgramSet.hooks(options.attachMode(), options.loadMode(), options.connections(),
+                    retransmitErrors)) {
                 boolean present = hook.kind() == ProgramSet.Target.TRACEPOINT ? kernel.hasRawTracepoint(hook.btfName())
                         : kernel.hasFunction(hook.btfName());
                 String what = hook.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + hook.target();
@@ -306,10 +308,11 @@ public final class SocketCollector implements AutoCloseable {
     }
 
     /* The closed-connection ring: room for two records per connection of both tables (default sizes: 16 MB,
-     * 120,000 records, a 5-second read interval of 10,000 connections/s with both ends on this host), a
-     * power of two, at most 64 MB. */
+     * 120,000 records, a 5-second read interval of 10,000 connections/s with both ends on this host), at
+     * least 8 MB (60,000 records: a second of churn with a reader that fell behind), a power of two, at
+     * most 64 MB. */
     private static int ringBytes(int connections) {
-        long wanted = Math.max(pageSize(), 2L * connections * CLOSED_RECORD_BYTES);
+        long wanted = Math.max(8L << 20, 2L * connections * CLOSED_RECORD_BYTES);
         long size = Long.highestOneBit(wanted - 1) << 1;
         return (int) Math.min(size, 64L << 20);
     }

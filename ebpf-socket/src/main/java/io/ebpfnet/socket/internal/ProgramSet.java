@@ -51,9 +51,10 @@ public final class ProgramSet {
 
     /**
      * The hooks for {@code mode} and {@code load} (and the connection iterator when {@code connections});
-     * see docs/metrics.md for what each one feeds.
+     * see docs/metrics.md for what each one feeds. {@code retransmitErrors}: the kernel's
+     * {@code tcp_retransmit_skb} tracepoint has its third argument, the attempt's error (Linux 6.18+).
      */
-    public static List<Hook> hooks(AttachMode mode, LoadMode load, boolean connections) {
+    public static List<Hook> hooks(AttachMode mode, LoadMode load, boolean connections, boolean retransmitErrors) {
         List<Hook> hooks = new ArrayList<>();
         boolean ret = load == LoadMode.RETURN;
         switch (mode) {
@@ -75,6 +76,7 @@ public final class ProgramSet {
                 fn(hooks, "tramp_udp_destroy_sock", "udp_destroy_sock");
                 fn(hooks, "tramp_udpv6_destroy_sock", "udpv6_destroy_sock");
                 tp(hooks, "tp_tcp_destroy_sock", "tcp_destroy_sock");
+                tp(hooks, "tp_tcp_destroy_sock_nested", "tcp_destroy_sock");
             }
             case PROBE -> {
                 if (ret) {
@@ -108,13 +110,18 @@ public final class ProgramSet {
                 fn(hooks, "probe_udp_destroy_sock", "udp_destroy_sock");
                 fn(hooks, "probe_udpv6_destroy_sock", "udpv6_destroy_sock");
                 tp(hooks, "probe_tcp_destroy_sock", "tcp_destroy_sock");
+                tp(hooks, "probe_tcp_destroy_sock_nested", "tcp_destroy_sock");
             }
             case TRACEPOINT -> {
                 tp(hooks, "tp_sock_send_length", "sock_send_length");
                 tp(hooks, "tp_sock_recv_length", "sock_recv_length");
                 tp(hooks, "tp_inet_sock_set_state", "inet_sock_set_state");
-                tp(hooks, "tp_tcp_retransmit_skb", "tcp_retransmit_skb");
+                tp(hooks, "tp_inet_sock_set_state_nested", "inet_sock_set_state"); // after it: see socket.bpf.c `running`
+                String retransmit = retransmitErrors ? "tp_tcp_retransmit_skb_err" : "tp_tcp_retransmit_skb";
+                tp(hooks, retransmit, "tcp_retransmit_skb");
+                tp(hooks, retransmit + "_nested", "tcp_retransmit_skb");
                 tp(hooks, "tp_tcp_destroy_sock", "tcp_destroy_sock");
+                tp(hooks, "tp_tcp_destroy_sock_nested", "tcp_destroy_sock");
             }
             case LEGACY -> throw new BpfUnsupportedException("start the socket collector in legacy mode", 0,
                     "the legacy attach mode (kernels without BTF) is not implemented by the socket collector yet;"
