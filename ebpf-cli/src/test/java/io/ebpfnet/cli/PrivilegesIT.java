@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,14 +20,26 @@ class PrivilegesIT {
         if (!Files.isExecutable(setpriv)) {
             KernelTests.skipOrFail("setpriv (util-linux) is not installed");
         }
-        Path jar = Path.of(System.getProperty("ebpfnet.cliJar", "target/ebpf-cli.jar")).toAbsolutePath();
+        Path built = Path.of(System.getProperty("ebpfnet.cliJar", "target/ebpf-cli.jar")).toAbsolutePath();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
-                "--inh-caps=-all", "--bounding-set=-all", java.toString(), "-Xshare:off", "-jar", jar.toString(),
-                "--count", "1").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(ExitCode.MISSING_PRIVILEGES.code(), p.exitValue(), out);
-        assertTrue(out.contains("CAP_BPF") && out.contains("CAP_PERFMON"), out);
+        // The checkout may be where the unprivileged user cannot read (root's home): run a copy from a
+        // directory everyone can read, as an installed jar would be.
+        Path dir = Files.createTempDirectory("ebpfnet-privileges");
+        Path jar = dir.resolve("ebpf-cli.jar");
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.copy(built, jar);
+            Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+            Process p = new ProcessBuilder(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all", java.toString(), "-Xshare:off", "-jar", jar.toString(),
+                    "--count", "1").directory(dir.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(ExitCode.MISSING_PRIVILEGES.code(), p.exitValue(), out);
+            assertTrue(out.contains("CAP_BPF") && out.contains("CAP_PERFMON"), out);
+        } finally {
+            Files.deleteIfExists(jar);
+            Files.deleteIfExists(dir);
+        }
     }
 }
