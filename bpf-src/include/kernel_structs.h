@@ -13,7 +13,11 @@
 #define AF_INET6 10
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
+#define IPPROTO_MPTCP 262
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
 #define MSG_PEEK 0x2
+#define MSG_ERRQUEUE 0x2000
 
 enum {
 	TCP_ESTABLISHED = 1,
@@ -60,6 +64,7 @@ struct sock_common {
 struct sock {
 	struct sock_common __sk_common;
 	__u16 sk_protocol;
+	__u16 sk_type; /* a plain field since Linux 5.6 */
 } __attribute__((preserve_access_index));
 
 /* BPF iterator contexts (include/linux/bpf.h, net/core/bpf_sk_storage.c). */

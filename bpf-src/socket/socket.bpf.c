@@ -1303,17 +1303,34 @@ int BPF_PROG(probe_tcp_destroy_sock_nested, struct sock *sk)
 
 /* ---------------------------------------------------------------- tracepoint: tp_btf */
 
-/* Fires in the sending process for every socket family; ret is bytes or -errno. */
-SEC("?tp_btf/sock_send_length")
-int BPF_PROG(tp_sock_send_length, struct sock *sk, int ret, int flags)
+/*
+ * What the sock_*_length tracepoints count, which fire for every socket: IPv4/IPv6 stream sockets of TCP
+ * (and MPTCP, whose traffic the process sends and receives on its MPTCP socket; its subflows are TCP
+ * sockets the kernel drives) as TCP, datagram sockets of UDP as UDP. Raw sockets of protocol TCP or UDP
+ * (sniffers) and ICMP ping sockets are not socket traffic of those protocols: 0.
+ */
+static __always_inline __u16 counted_protocol(struct sock *sk)
 {
 	__u16 family = sk_family(sk, true);
-	__u16 protocol;
+	__u16 protocol = sk_protocol(sk, true);
+	__u16 type = sk->sk_type;
 
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	protocol = sk_protocol(sk, true);
-	if (protocol == IPPROTO_TCP || protocol == IPPROTO_UDP)
+	if (type == SOCK_STREAM && (protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP))
+		return IPPROTO_TCP;
+	if (type == SOCK_DGRAM && protocol == IPPROTO_UDP)
+		return IPPROTO_UDP;
+	return 0;
+}
+
+/* Fires in the sending process; ret is bytes or -errno. */
+SEC("?tp_btf/sock_send_length")
+int BPF_PROG(tp_sock_send_length, struct sock *sk, int ret, int flags)
+{
+	__u16 protocol = counted_protocol(sk);
+
+	if (protocol)
 		on_send(sk, true, true, protocol, ret, true);
 	return 0;
 }
@@ -1321,13 +1338,13 @@ int BPF_PROG(tp_sock_send_length, struct sock *sk, int ret, int flags)
 SEC("?tp_btf/sock_recv_length")
 int BPF_PROG(tp_sock_recv_length, struct sock *sk, int ret, int flags)
 {
-	__u16 family = sk_family(sk, true);
 	__u16 protocol;
 
-	if (family != AF_INET && family != AF_INET6)
+	/* The error queue (transmit timestamps, ICMP errors) is not data the socket received. */
+	if (flags & MSG_ERRQUEUE)
 		return 0;
-	protocol = sk_protocol(sk, true);
-	if (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP)
+	protocol = counted_protocol(sk);
+	if (!protocol)
 		return 0;
 	/* MSG_PEEK leaves the data queued: the call counts, its bytes do when really read. */
 	on_receive(sk, true, true, protocol, (flags & MSG_PEEK) && ret > 0 ? 0 : ret, 1);
