@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Runs the attach-mode kernel tests inside another kernel under qemu, where the modes our own kernel
-# refuses (fentry trampolines, kprobes) work: Debian's 6.1 by default (EBPFNET_MATRIX_KERNEL=...).
-# Builds on the host first if needed; runs the tests in the guest with the JUnit console launcher
-# (no Maven there); brings back the exit code and the XML reports (printed path).
+# Runs the attach-mode kernel tests inside other kernels under qemu, where the modes our own kernel
+# refuses (fentry trampolines, kprobes) work: Debian's 6.1 (trampoline and probe; it lacks the
+# sock:sock_*_length tracepoints, so the tracepoint mode must be refused cleanly) and Debian's 6.12 (all
+# three modes), by default; EBPFNET_MATRIX_KERNELS="6.1 6.12" chooses. Builds on the host first if
+# needed; runs the tests in each guest with the JUnit console launcher (no Maven there); brings back the
+# exit code and the XML reports (printed paths).
 #   scripts/kernel-matrix.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 . scripts/setup.sh
 
-kernel=${EBPFNET_MATRIX_KERNEL:-6.1}
+kernels=${EBPFNET_MATRIX_KERNELS:-${EBPFNET_MATRIX_KERNEL:-6.1 6.12}}
 in_kernel=${IN_KERNEL:-$root/../shared/tools/in-kernel.sh}
 [ -x "$in_kernel" ] || ebpfnet_die "in-kernel.sh not found at $in_kernel (set IN_KERNEL=/path/to/in-kernel.sh)"
 # What in-kernel.sh uses (it would apt-get install them itself, without refreshing the package lists).
@@ -20,13 +22,14 @@ if [ ! -f "$matrix/classpath.txt" ] || [ ! -d ebpf-socket/target/test-classes ];
   ./mvnw -B -q -DskipTests verify
 fi
 
+# run_kernel: the tests in $kernel, requiring $modes.
+run_kernel() {
 out=$(mktemp -d /tmp/ebpfnet-matrix.XXXXXX)
 classpath="$root/ebpf-socket/target/test-classes:$root/ebpf-socket/target/classes:$(cat "$matrix/classpath.txt")"
 cat > "$out/run.sh" <<GUEST
 #!/bin/bash
-# In the guest: trampoline and probe must run (6.1 lacks the sock:sock_*_length tracepoints the
-# tracepoint mode needs, so that one must be refused cleanly), and auto must choose the trampoline.
-export EBPFNET_REQUIRE_KERNEL_TESTS=1 EBPFNET_REQUIRE_MODES=trampoline,probe EBPFNET_EXPECT_AUTO_MODE=trampoline
+# In the guest: the modes this kernel must run ($modes), and auto must choose the trampoline.
+export EBPFNET_REQUIRE_KERNEL_TESTS=1 EBPFNET_REQUIRE_MODES=$modes EBPFNET_EXPECT_AUTO_MODE=trampoline
 ip link set lo up 2>/dev/null || true
 mountpoint -q /sys/kernel/tracing || mount -t tracefs none /sys/kernel/tracing 2>/dev/null || true
 echo "guest kernel: \$(uname -r)"
@@ -54,6 +57,18 @@ for attempt in 1 2; do
   break
 done
 set -e
-echo "$out/reports" > "$matrix/last-reports"
+echo "$out/reports" >> "$matrix/last-reports"
 echo "kernel matrix: linux $kernel, exit $rc, $(( $(date +%s) - start )) s; reports in $out/reports"
-exit $rc
+return $rc
+}
+
+: > "$matrix/last-reports"
+status=0
+for kernel in $kernels; do
+  case "$kernel" in
+    6.1) modes=trampoline,probe ;;
+    *) modes=${EBPFNET_MATRIX_MODES:-trampoline,probe,tracepoint} ;;
+  esac
+  run_kernel || status=$?
+done
+exit $status
