@@ -58,6 +58,50 @@ class GroupingKernelTest {
     }
 
     @Test
+    void aProcessThatMovedHasEveryRowReleasedWhenItExits(@TempDir Path dir) throws Exception {
+        KernelTests.requireBpf();
+        Path root = CgroupResolver.findMount(Path.of("/proc")).orElse(null);
+        if (root == null) {
+            KernelTests.skipOrFail("no cgroup v2 hierarchy is mounted");
+        }
+        Path cgroup = root.resolve("ebpfnet-move-" + ProcessHandle.current().pid());
+        Files.createDirectories(cgroup);
+        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT));
+             DatagramSocket sink = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Path bash = Files.createSymbolicLink(dir.resolve("ebpfnet-mv"), Path.of("/bin/bash"));
+            int port = sink.getLocalPort();
+            // Sends in its own cgroup, moves into the test cgroup, sends again, exits.
+            String send = "exec 3<>/dev/udp/127.0.0.1/" + port + "; printf '%0100d' 0 >&3; exec 3>&-; ";
+            Process p = new ProcessBuilder(bash.toString(), "-c", send + "echo $$ > " + cgroup.resolve("cgroup.procs") + "; " + send)
+                    .redirectErrorStream(true).start();
+            int pid = (int) p.pid();
+            assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
+            java.util.Set<Long> cgroups = new java.util.HashSet<>();
+            java.util.Set<Long> exitedIn = new java.util.HashSet<>();
+            boolean gone = false;
+            for (int i = 0; i < 50 && !gone; i++) {
+                ProcessTable t = collector.snapshot().processes();
+                gone = !cgroups.isEmpty();
+                for (int r = 0; r < t.size(); r++) {
+                    if (t.tgid(r) == pid) {
+                        gone = false;
+                        cgroups.add(t.cgroupId(r));
+                        if (t.exited(r)) {
+                            exitedIn.add(t.cgroupId(r));
+                        }
+                    }
+                }
+                Thread.sleep(20);
+            }
+            assertEquals(2, cgroups.size(), "a row in each cgroup");
+            assertEquals(cgroups, exitedIn, "every row reported exited");
+            assertTrue(gone, "every row released");
+        } finally {
+            Files.deleteIfExists(cgroup);
+        }
+    }
+
+    @Test
     void aProcessMovedIntoATestCgroupIsChargedThere(@TempDir Path dir) throws Exception {
         KernelTests.requireBpf();
         Path root = CgroupResolver.findMount(Path.of("/proc")).orElse(null);

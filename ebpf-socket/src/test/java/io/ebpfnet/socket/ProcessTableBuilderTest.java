@@ -85,6 +85,26 @@ class ProcessTableBuilderTest {
     }
 
     @Test
+    void aProcessThatChangedCgroupsExitsInEveryRow() {
+        ProcessTable first = next(null, rows(
+                new Object[] {30, 100L, 1L, 5L, false, "moved"},
+                new Object[] {30, 100L, 2L, 6L, false, "moved"},
+                new Object[] {30, 200L, 1L, 7L, false, "reused"},
+                new Object[] {31, 100L, 1L, 8L, false, "other"}), 4);
+        // the kernel marks the row of the cgroup it exited in
+        ProcessTable second = next(first, rows(new Object[] {30, 100L, 2L, 9L, true, "moved"}), 1);
+        int exited = 0;
+        for (int r = 0; r < second.size(); r++) {
+            boolean same = second.tgid(r) == 30 && second.startNanos(r) == 100;
+            assertEquals(same, second.exited(r), "row " + r + ": tgid " + second.tgid(r) + " start " + second.startNanos(r));
+            exited += second.exited(r) ? 1 : 0;
+        }
+        assertEquals(2, exited, "both cgroups' rows of the dead process");
+        ProcessTable third = next(second, rows(), 0);
+        assertEquals(2, third.size(), "released: the reused pid and the other process remain");
+    }
+
+    @Test
     void thousandsOfRowsAreFoundAgainByKey() {
         int n = 5000;
         Object[][] all = new Object[n][];
