@@ -67,6 +67,14 @@ struct sock {
 	__u16 sk_type; /* a plain field since Linux 5.6 */
 } __attribute__((preserve_access_index));
 
+/* A cgroup/sock program's context (UAPI include/uapi/linux/bpf.h; the verifier rewrites the accesses). */
+struct bpf_sock {
+	__u32 bound_dev_if;
+	__u32 family;
+	__u32 type;
+	__u32 protocol;
+};
+
 /* BPF iterator contexts (include/linux/bpf.h, net/core/bpf_sk_storage.c). */
 struct seq_file;
 struct bpf_map;

@@ -142,15 +142,15 @@ struct {
 } scratch_process SEC(".maps");
 
 /*
- * Programs that run both in process context and in softirq (state changes, socket destruction) can be
- * interrupted on their CPU by a softirq that fires the same tracepoint, and the kernel then skips the
- * nested run of the same program (counted in its recursion_misses; measured here under connection
- * churn, where it lost closed sockets). So each such program has a second one on the same tracepoint,
- * attached after it, which handles exactly the events the first was skipped for: those that arrive
- * while the first runs on this CPU (`running` is set), or in the moment after it finished and before
- * the kernel let it run again (then `finished` holds another socket than the event's). The first
- * program's own event reaches the second one with `finished` holding its socket, and is left alone.
- * What remains open is the first program's first instruction (the lookup of this state).
+ * Programs that run both in process context and in softirq (state changes, socket destruction,
+ * retransmits) can be interrupted on their CPU by a softirq that fires the same tracepoint, and the
+ * kernel then skips the nested run of the same program (counted in its recursion_misses; under
+ * connection churn this lost closed sockets). So each such program has a second one on the same
+ * tracepoint, attached after it, that handles every event the first did not: the first notes the
+ * event's socket in a small per-CPU set once it has handled it, and the second takes it out of the set
+ * when it is there, else handles the event itself. Nesting is at most two deep (process, softirq), so
+ * four places are plenty; a place older than a jiffy (an event whose second program was itself
+ * skipped) is free again. Each step stays right whichever instruction a softirq interrupts.
  */
 enum running_program {
 	RUNNING_SET_STATE = 0,
@@ -159,49 +159,68 @@ enum running_program {
 	RUNNING_COUNT = 3,
 };
 
-struct running_state {
-	__u64 running;  /* the first program is handling an event on this CPU */
-	__u64 finished; /* the socket of the event the first program handled last, until the second saw it */
+struct handled_events {
+	__u64 sk[4]; /* sockets of events the first program handled and the second has not seen; 0: free */
+	__u64 at[4]; /* jiffies when noted */
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, RUNNING_COUNT);
 	__type(key, __u32);
-	__type(value, struct running_state);
-} running SEC(".maps");
+	__type(value, struct handled_events);
+} handled SEC(".maps");
 
-static __always_inline struct running_state *running_state(enum running_program which)
+static __always_inline struct handled_events *handled_events(enum running_program which)
 {
 	__u32 key = which;
 
-	return bpf_map_lookup_elem(&running, &key);
+	return bpf_map_lookup_elem(&handled, &key);
 }
 
-/* The first program: marks itself running around handle(). */
+static __always_inline void note_handled(enum running_program which, __u64 sk)
+{
+	struct handled_events *he = handled_events(which);
+	__u64 now = bpf_jiffies64();
+
+	if (!he)
+		return;
+	for (int i = 0; i < 4; i++) {
+		if (!he->sk[i] || now - he->at[i] > 1) {
+			he->at[i] = now;
+			he->sk[i] = sk; /* last: a nested note between the two stores takes the place and is gone again */
+			return;
+		}
+	}
+}
+
+/* Whether the first program handled the event of sk (and forgets it). */
+static __always_inline bool was_handled(enum running_program which, __u64 sk)
+{
+	struct handled_events *he = handled_events(which);
+
+	if (!he)
+		return false;
+	for (int i = 0; i < 4; i++) {
+		if (he->sk[i] == sk) {
+			he->sk[i] = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The first program: handle(), then note it. */
 #define HANDLE_FIRST(which, sk, handle)                                                                        \
 	do {                                                                                                   \
-		struct running_state *rs = running_state(which);                                               \
-		if (rs)                                                                                        \
-			rs->running = 1;                                                                       \
 		handle;                                                                                        \
-		if (rs) {                                                                                      \
-			rs->finished = (__u64)(sk);                                                            \
-			rs->running = 0;                                                                       \
-		}                                                                                              \
+		note_handled(which, (__u64)(sk));                                                              \
 	} while (0)
 
-/* The second program: handle() only for an event the first one was skipped for. */
+/* The second program: handle() the event unless the first one did. */
 #define HANDLE_SKIPPED(which, sk, handle)                                                                      \
 	do {                                                                                                   \
-		struct running_state *rs = running_state(which);                                               \
-		if (!rs)                                                                                       \
-			break;                                                                                 \
-		if (rs->running) {                                                                             \
-			handle;                                                                                \
-		} else if (rs->finished == (__u64)(sk)) {                                                      \
-			rs->finished = 0; /* the first program's own event */                                  \
-		} else if (rs->finished) {                                                                     \
+		if (!was_handled(which, (__u64)(sk))) {                                                        \
 			handle;                                                                                \
 		}                                                                                              \
 	} while (0)
@@ -286,6 +305,18 @@ static __always_inline bool is_v4_mapped(const __u8 *a)
 {
 	return a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0 && a[4] == 0 && a[5] == 0 && a[6] == 0 &&
 	       a[7] == 0 && a[8] == 0 && a[9] == 0 && a[10] == 0xff && a[11] == 0xff;
+}
+
+static __always_inline bool is_unspecified(const __u8 *a)
+{
+	return *(__u64 *)a == 0 && *(__u64 *)&a[8] == 0;
+}
+
+/* An IPv6 socket's addresses are IPv4 on the wire: a mapped remote address, or none and a mapped local
+ * one (an unconnected dual-stack UDP socket bound to an IPv4 address). */
+static __always_inline bool mapped_pair(const __u8 *local, const __u8 *remote)
+{
+	return is_v4_mapped(remote) || (is_unspecified(remote) && is_v4_mapped(local));
 }
 
 /* The family of the connection on the wire: an IPv6 socket talking to a mapped address is IPv4. */
@@ -483,7 +514,7 @@ static __always_inline void remember_addresses(struct sock *sk, bool direct, str
 	if (family == AF_INET6) {
 		sk_local_v6(sk, direct, s->local);
 		sk_remote_v6(sk, direct, s->remote);
-		if (is_v4_mapped(s->remote)) {
+		if (mapped_pair(s->local, s->remote)) {
 			__u32 local = *(__u32 *)&s->local[12];
 			__u32 remote = *(__u32 *)&s->remote[12];
 			/* keeps clang from sharing one load between this branch and the socket reads below,
@@ -541,8 +572,8 @@ static __always_inline __u16 connection_key(struct sock *sk, bool direct, const 
 {
 	__u16 family, protocol, local_port, remote_port;
 
-	if (closed) {
-		/* the socket has given its port back: the addresses copied while it was open */
+	/* a closed socket, or one closing (it has given its port back): the addresses copied while it was open */
+	if (closed || (s->family && !sk_local_port(sk, direct))) {
 		family = s->family;
 		protocol = s->protocol;
 		local_port = s->local_port;
@@ -564,7 +595,7 @@ static __always_inline __u16 connection_key(struct sock *sk, bool direct, const 
 		if (family == AF_INET6) {
 			sk_local_v6(sk, direct, r->row.v6.key.saddr);
 			sk_remote_v6(sk, direct, r->row.v6.key.daddr);
-			if (is_v4_mapped(r->row.v6.key.daddr)) {
+			if (mapped_pair(r->row.v6.key.saddr, r->row.v6.key.daddr)) {
 				__u32 saddr = *(__u32 *)&r->row.v6.key.saddr[12];
 				__u32 daddr = *(__u32 *)&r->row.v6.key.daddr[12];
 				__builtin_memset(&r->row.v6, 0, sizeof(r->row.v6));
@@ -612,7 +643,8 @@ static __always_inline __u16 connection_row(struct sock *sk, bool direct, const 
 	stats->first_seen_ns = s->first_seen_ns;
 	stats->last_seen_ns = s->last_seen_ns;
 	__u16 protocol = family == AF_INET ? r->row.v4.key.protocol : r->row.v6.key.protocol;
-	stats->state = protocol == IPPROTO_TCP ? sk_state(sk, direct) : 0;
+	/* no socket at hand (its release): the connection is closing, CLOSE is what it becomes */
+	stats->state = protocol == IPPROTO_TCP ? (sk ? sk_state(sk, direct) : TCP_CLOSE) : 0;
 	stats->direction = s->direction;
 	stats->closed = closed;
 	return family;
@@ -622,6 +654,26 @@ static __always_inline __u16 connection_row(struct sock *sk, bool direct, const 
  * sk is being destroyed: an accept nobody claimed goes to the listener's owner, and the final counters
  * are queued for user space (when someone reads connections) before the state goes with the socket.
  */
+/* Queues the final record of socket state s (its socket is going; sk may be NULL for a UDP socket). */
+static __always_inline void queue_closed(struct sock *sk, bool direct, struct socket_state *s)
+{
+	if (s->gone)
+		return; /* queued already (a UDP socket's release, then its destruction) */
+	s->gone = 1;
+	if (!settings.connections || !reader.closed_wanted || !s->first_seen_ns)
+		return;
+	struct closed_connection *r = bpf_ringbuf_reserve(&closed_connections, sizeof(*r), 0);
+	if (r) {
+		__builtin_memset(r, 0, sizeof(*r));
+		if (connection_row(sk, direct, s, r, true))
+			bpf_ringbuf_submit(r, 0);
+		else
+			bpf_ringbuf_discard(r, 0);
+	} else {
+		count_global_shared(s->family == AF_INET6 ? GC_REFUSED_CONNECTIONS_V6 : GC_REFUSED_CONNECTIONS_V4, 1);
+	}
+}
+
 static __always_inline void on_socket_gone(struct sock *sk, bool direct, bool storage)
 {
 	struct socket_state *s = socket_state(sk, storage, false);
@@ -637,19 +689,7 @@ static __always_inline void on_socket_gone(struct sock *sk, bool direct, bool st
 		if (p)
 			ADD_SHARED(p->tcp_accepts, 1);
 	}
-	if (settings.connections && reader.closed_wanted && s->first_seen_ns) {
-		struct closed_connection *r = bpf_ringbuf_reserve(&closed_connections, sizeof(*r), 0);
-		if (r) {
-			__builtin_memset(r, 0, sizeof(*r));
-			if (connection_row(sk, direct, s, r, true))
-				bpf_ringbuf_submit(r, 0);
-			else
-				bpf_ringbuf_discard(r, 0);
-		} else {
-			count_global_shared(wire_family(sk, direct) == AF_INET6 ? GC_REFUSED_CONNECTIONS_V6 :
-										  GC_REFUSED_CONNECTIONS_V4, 1);
-		}
-	}
+	queue_closed(sk, direct, s);
 	if (!storage)
 		bpf_map_delete_elem(&socket_table, &key);
 }
@@ -1512,6 +1552,26 @@ int BPF_PROG(on_process_exec, struct task_struct *task)
 	return 0;
 }
 
+/*
+ * Tracepoint mode: a cgroup program on the cgroup v2 root runs when any process's inet socket is
+ * released (its last close(), in that process). A UDP socket's final counters are queued there, since
+ * no tracepoint sees a UDP socket destroyed; so are a TCP socket's, when its process is done with it,
+ * in process context. tcp_destroy_sock still sees the TCP sockets no process released (accepted and
+ * never taken, the kernel's own) and charges an accept nobody claimed; a socket's record is queued once.
+ */
+SEC("?cgroup/sock_release")
+int socket_release(struct bpf_sock *ctx)
+{
+	struct socket_state *s;
+
+	if (ctx->protocol != IPPROTO_UDP && ctx->protocol != IPPROTO_TCP)
+		return 1;
+	s = bpf_sk_storage_get(&sockets, ctx, 0, 0);
+	if (s)
+		queue_closed(0, false, s);
+	return 1; /* a release program cannot refuse anything; 1 says "go on" */
+}
+
 /* ---------------------------------------------------------------- reads: iterators */
 
 #define MAX_VALUE_COPIES 8192 /* a bound for the loop; the verifier walks settings.value_copies, a constant */
@@ -1581,7 +1641,7 @@ static __always_inline void write_connection(struct seq_file *seq, struct sock *
 {
 	struct closed_connection r = {};
 
-	if (!s->first_seen_ns || !settings.connections)
+	if (!s->first_seen_ns || s->gone || !settings.connections)
 		return;
 	if (connection_row(sk, direct, s, &r, false) != reader.family)
 		return;

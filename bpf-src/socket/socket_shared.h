@@ -153,7 +153,7 @@ struct socket_state {
 	__u64 first_seen_ns;
 	__u64 last_seen_ns;
 	__u32 direction;      /* enum connection_direction */
-	__u32 reserved;
+	__u32 gone;           /* 1: released or destroyed, its final record queued; the storage lingers a moment */
 	__u64 accept_pending; /* 1: accepted in softirq, not yet charged to the process that accepted it */
 	/* The addresses and ports, copied once the local port is set: a socket being destroyed has
 	 * already given its port back. IPv4 addresses (and IPv4-mapped ones) in the first 4 bytes. */

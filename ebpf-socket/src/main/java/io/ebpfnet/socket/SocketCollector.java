@@ -12,6 +12,7 @@ import io.ebpfnet.core.MapType;
 import io.ebpfnet.core.PossibleCpus;
 import io.ebpfnet.core.ProgramKind;
 import io.ebpfnet.core.detect.AttachMode;
+import io.ebpfnet.socket.groups.CgroupResolver;
 import io.ebpfnet.socket.internal.ProgramSet;
 import io.ebpfnet.socket.internal.RecordBuffer;
 import io.ebpfnet.socket.internal.SocketLayouts;
@@ -55,6 +56,7 @@ public final class SocketCollector implements AutoCloseable {
 
     private final SocketCollectorOptions options;
     private final BpfObject object;
+    private final Path cgroupRoot = CgroupResolver.findMount(Path.of("/proc")).orElse(null);
     private final List<String> attached = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
     private final BpfMap globalMap;
@@ -285,6 +287,16 @@ public final class SocketCollector implements AutoCloseable {
             boolean retransmitErrors = kernel.rawTracepointArguments("tcp_retransmit_skb").orElse(0) >= 3;
             for (ProgramSet.Hook hook : ProgramSet.hooks(options.attachMode(), options.loadMode(), options.connections(),
                     retransmitErrors)) {
+                if (hook.kind() == ProgramSet.Target.CGROUP) {
+                    if (cgroupRoot != null) {
+                        wanted.add(hook.program());
+                    } else {
+                        skipped.add(hook.program() + ": no cgroup v2 hierarchy is mounted; UDP sockets' counters"
+                                + " after the last read before they close are not in the connection table (TCP's come"
+                                + " from their destruction)");
+                    }
+                    continue;
+                }
                 boolean present = hook.kind() == ProgramSet.Target.TRACEPOINT ? kernel.hasRawTracepoint(hook.btfName())
                         : kernel.hasFunction(hook.btfName());
                 String what = hook.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + hook.target();
@@ -324,8 +336,14 @@ public final class SocketCollector implements AutoCloseable {
     private void attach() {
         for (BpfProgram p : object.programs()) {
             if (p.autoload() && p.kind() != ProgramKind.ITERATOR) {
-                p.attach(); // the link belongs to the object, which detaches it on close
-                attached.add(p.name() + " → " + p.sectionName());
+                // the link belongs to the object, which detaches it on close
+                if (p.kind().attachesToCgroup()) {
+                    p.attachCgroup(cgroupRoot); // alongside any other program there (a link: multi-attach)
+                    attached.add(p.name() + " → " + p.sectionName() + " on " + cgroupRoot);
+                } else {
+                    p.attach();
+                    attached.add(p.name() + " → " + p.sectionName());
+                }
             }
         }
     }

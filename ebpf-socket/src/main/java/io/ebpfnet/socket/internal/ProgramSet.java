@@ -20,7 +20,9 @@ public final class ProgramSet {
         /** a raw tracepoint (tp_btf) */
         TRACEPOINT,
         /** an iterator target (iter/): the kernel has a {@code bpf_iter_<target>} function for it */
-        ITERATOR
+        ITERATOR,
+        /** a cgroup program, attached to the root of the cgroup v2 hierarchy */
+        CGROUP
     }
 
     /**
@@ -37,6 +39,9 @@ public final class ProgramSet {
             return kind == Target.ITERATOR ? "bpf_iter_" + target : target;
         }
     }
+
+    /** Tracepoint mode's cgroup program that queues a released socket's final counters. */
+    public static final String SOCKET_RELEASE = "socket_release";
 
     /** The iterator that reads the process table. */
     public static final String PROCESS_ITERATOR = "read_processes";
@@ -122,6 +127,9 @@ public final class ProgramSet {
                 tp(hooks, retransmit + "_nested", "tcp_retransmit_skb");
                 tp(hooks, "tp_tcp_destroy_sock", "tcp_destroy_sock");
                 tp(hooks, "tp_tcp_destroy_sock_nested", "tcp_destroy_sock");
+                if (connections) {
+                    hooks.add(new Hook(SOCKET_RELEASE, "sock_release", Target.CGROUP)); // closed sockets' final counters
+                }
             }
             case LEGACY -> throw new BpfUnsupportedException("start the socket collector in legacy mode", 0,
                     "the legacy attach mode (kernels without BTF) is not implemented by the socket collector yet;"

@@ -115,7 +115,7 @@ public final class SocketLayouts {
             JAVA_LONG.withName("first_seen_ns"),
             JAVA_LONG.withName("last_seen_ns"),
             JAVA_INT.withName("direction"),
-            JAVA_INT.withName("reserved"),
+            JAVA_INT.withName("gone"),
             JAVA_LONG.withName("accept_pending"),
             MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("local"),
             MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("remote"),
