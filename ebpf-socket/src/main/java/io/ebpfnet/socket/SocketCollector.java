@@ -49,6 +49,8 @@ public final class SocketCollector implements AutoCloseable {
     private static final Path KERNEL_BTF = Path.of("/sys/kernel/btf/vmlinux");
     /* Bytes a closed-connection record takes in the ring buffer: its 8-byte header and the record. */
     private static final long CLOSED_RECORD_BYTES = 8 + SocketLayouts.CLOSED_CONNECTION.byteSize();
+    /* A ring buffer's size is a power of two and a whole number of pages: 64 KiB is both on 4 KiB and 64 KiB pages. */
+    private static final int SMALLEST_RING = 64 << 10;
     /* The largest per-CPU process table preallocated at load; larger ones allocate rows on insert. */
     static final long PREALLOCATE_UP_TO = 64L << 20;
     private static final int AF_INET = 2;
@@ -265,7 +267,7 @@ public final class SocketCollector implements AutoCloseable {
         processMap.setMaxEntries(options.bandwidthTableSize());
         // Probe mode keeps socket state in a preallocated table (kprobes cannot use socket storage).
         object.map("socket_table").setMaxEntries(probe ? Math.max(1024, sockets) : 1);
-        object.map("closed_connections").setMaxEntries(options.connections() ? ringBytes(sockets) : pageSize());
+        object.map("closed_connections").setMaxEntries(options.connections() ? ringBytes(sockets) : SMALLEST_RING);
         object.map("pending_calls").setMaxEntries(options.udpConnectionTableSize());
         object.map("accepted_sockets").setMaxEntries(options.attachMode() == AttachMode.TRAMPOLINE ? 4096 : 1);
         // A preallocated per-CPU table takes entries x value x possible CPUs at load: 6 MB for 16,384
@@ -324,14 +326,11 @@ public final class SocketCollector implements AutoCloseable {
      * least 8 MB (60,000 records: a second of churn with a reader that fell behind), a power of two, at
      * most 64 MB. */
     private static int ringBytes(int connections) {
-        long wanted = Math.max(8L << 20, 2L * connections * CLOSED_RECORD_BYTES);
+        long wanted = Math.max(8L << 20, 2L * connections * CLOSED_RECORD_BYTES); // >= SMALLEST_RING
         long size = Long.highestOneBit(wanted - 1) << 1;
         return (int) Math.min(size, 64L << 20);
     }
 
-    private static int pageSize() {
-        return 4096;
-    }
 
     private void attach() {
         for (BpfProgram p : object.programs()) {
