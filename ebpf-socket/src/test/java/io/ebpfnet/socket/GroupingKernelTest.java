@@ -59,13 +59,8 @@ class GroupingKernelTest {
 
     @Test
     void aProcessThatMovedHasEveryRowReleasedWhenItExits(@TempDir Path dir) throws Exception {
-        KernelTests.requireBpf();
-        Path root = CgroupResolver.findMount(Path.of("/proc")).orElse(null);
-        if (root == null) {
-            KernelTests.skipOrFail("no cgroup v2 hierarchy is mounted");
-        }
-        Path cgroup = root.resolve("ebpfnet-move-" + ProcessHandle.current().pid());
-        Files.createDirectories(cgroup);
+        Path root = cgroupRoot();
+        Path cgroup = Files.createDirectories(root.resolve("ebpfnet-move-" + ProcessHandle.current().pid()));
         try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT));
              DatagramSocket sink = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             Path bash = Files.createSymbolicLink(dir.resolve("ebpfnet-mv"), Path.of("/bin/bash"));
@@ -103,13 +98,8 @@ class GroupingKernelTest {
 
     @Test
     void aProcessMovedIntoATestCgroupIsChargedThere(@TempDir Path dir) throws Exception {
-        KernelTests.requireBpf();
-        Path root = CgroupResolver.findMount(Path.of("/proc")).orElse(null);
-        if (root == null) {
-            KernelTests.skipOrFail("no cgroup v2 hierarchy is mounted");
-        }
-        Path cgroup = root.resolve("ebpfnet-test-" + ProcessHandle.current().pid());
-        Files.createDirectories(cgroup);
+        Path root = cgroupRoot();
+        Path cgroup = Files.createDirectories(root.resolve("ebpfnet-test-" + ProcessHandle.current().pid()));
         try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT));
              DatagramSocket sink = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             SocketGroups grouping = new SocketGroups(null, ProcFs.live(), new CgroupResolver(root));
@@ -126,5 +116,15 @@ class GroupingKernelTest {
         } finally {
             Files.deleteIfExists(cgroup);
         }
+    }
+
+    /** The cgroup v2 hierarchy's root, for a test cgroup (kernel tests: BPF and a mounted cgroup2 needed). */
+    private static Path cgroupRoot() {
+        KernelTests.requireBpf();
+        Path root = CgroupResolver.findMount(Path.of("/proc")).orElse(null);
+        if (root == null) {
+            KernelTests.skipOrFail("no cgroup v2 hierarchy is mounted");
+        }
+        return root;
     }
 }
