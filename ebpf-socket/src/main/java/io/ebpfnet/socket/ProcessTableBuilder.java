@@ -49,7 +49,7 @@ public final class ProcessTableBuilder implements BpfIterator.RecordSink {
             return;
         }
         this.rows = new RecordBuffer(ProcessTable.ROW_SIZE, capacity);
-        this.index = new RowIndex(capacity, ROW_WORDS);
+        this.index = new RowIndex(capacity, ROW_WORDS, RowIndex.KEY_WORDS);
         if (previous != null) {
             MemorySegment from = previous.segment();
             for (int r = 0; r < carried; r++) {
@@ -104,47 +104,23 @@ public final class ProcessTableBuilder implements BpfIterator.RecordSink {
     /*
      * A process that moved between cgroups has a row per cgroup, but the kernel marks only the row of the
      * cgroup it exited in: its other rows (same tgid and start time) are the same dead process, reported
-     * exited now and released with it. The set of exited processes is as large as this read's exits.
+     * exited now and released with it. The index of exited processes is as large as this read's exits.
      */
     private void markSiblingsExited() {
         long[] words = rows.words();
         int n = rows.count();
-        int exits = 0;
-        for (int r = 0; r < n; r++) {
-            exits += words[r * ROW_WORDS + EXITED_WORD] != 0 ? 1 : 0;
-        }
-        int capacity = Integer.highestOneBit(exits * 2 + 1) << 1;
-        long[] tgids = new long[capacity];
-        long[] starts = new long[capacity];
-        boolean[] used = new boolean[capacity];
+        RowIndex dead = new RowIndex(16, ROW_WORDS, RowIndex.PROCESS_WORDS);
         for (int r = 0; r < n; r++) {
             int at = r * ROW_WORDS;
-            if (words[at + EXITED_WORD] != 0) {
-                int slot = slot(words[at], words[at + 1], capacity);
-                while (used[slot] && !(tgids[slot] == words[at] && starts[slot] == words[at + 1])) {
-                    slot = (slot + 1) & (capacity - 1);
-                }
-                used[slot] = true;
-                tgids[slot] = words[at];
-                starts[slot] = words[at + 1];
+            if (words[at + EXITED_WORD] != 0 && dead.find(words, at) < 0) {
+                dead.put(words, at, r);
             }
         }
         for (int r = 0; r < n; r++) {
             int at = r * ROW_WORDS;
-            if (words[at + EXITED_WORD] != 0) {
-                continue;
-            }
-            for (int slot = slot(words[at], words[at + 1], capacity); used[slot]; slot = (slot + 1) & (capacity - 1)) {
-                if (tgids[slot] == words[at] && starts[slot] == words[at + 1]) {
-                    words[at + EXITED_WORD] = 1;
-                    break;
-                }
+            if (words[at + EXITED_WORD] == 0 && dead.find(words, at) >= 0) {
+                words[at + EXITED_WORD] = 1;
             }
         }
-    }
-
-    private static int slot(long tgid, long start, int capacity) {
-        long h = tgid * 0x9E3779B97F4A7C15L ^ start * 0xC2B2AE3D27D4EB4FL;
-        return (int) (h ^ (h >>> 31)) & (capacity - 1);
     }
 }
