@@ -1,7 +1,7 @@
 package io.ebpfnet.socket;
 
 import io.ebpfnet.socket.internal.RecordBuffer;
-import io.ebpfnet.socket.internal.RowMerge;
+import io.ebpfnet.socket.internal.RowWords;
 import io.ebpfnet.socket.internal.SocketLayouts;
 
 import java.lang.foreign.MemorySegment;
@@ -23,7 +23,7 @@ public final class ConnectionTableBuilder {
         if (rowSize != ConnectionTable.rowSize(ipv6)) {
             throw new IllegalStateException("struct connection_row_v" + (ipv6 ? 6 : 4) + " is not a connection table row");
         }
-        this.rowWords = RowMerge.words(rowSize);
+        this.rowWords = RowWords.words(rowSize);
         this.rows = new RecordBuffer(rowSize, Math.max(16, expectedRows));
     }
 
@@ -36,7 +36,7 @@ public final class ConnectionTableBuilder {
     public void accept(MemorySegment records, long offset, int count) {
         for (int i = 0; i < count; i++) {
             int row = rows.append();
-            RowMerge.copy(records, offset + i * rowSize, rows.words(), row, rowWords);
+            RowWords.copy(records, offset + i * rowSize, rows.words(), row, rowWords);
         }
     }
 

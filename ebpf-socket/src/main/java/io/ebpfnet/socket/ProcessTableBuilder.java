@@ -3,7 +3,7 @@ package io.ebpfnet.socket;
 import io.ebpfnet.core.BpfIterator;
 import io.ebpfnet.socket.internal.RecordBuffer;
 import io.ebpfnet.socket.internal.RowIndex;
-import io.ebpfnet.socket.internal.RowMerge;
+import io.ebpfnet.socket.internal.RowWords;
 import io.ebpfnet.socket.internal.SocketLayouts;
 
 import java.lang.foreign.MemorySegment;
@@ -18,7 +18,7 @@ import java.lang.foreign.ValueLayout;
 public final class ProcessTableBuilder implements BpfIterator.RecordSink {
     /** Bytes per row the kernel writes: a process key and its merged stats, as a {@link ProcessTable} row. */
     public static final long RECORD_SIZE = SocketLayouts.PROCESS_ROW.byteSize();
-    private static final int ROW_WORDS = RowMerge.words(ProcessTable.ROW_SIZE);
+    private static final int ROW_WORDS = RowWords.words(ProcessTable.ROW_SIZE);
 
     static {
         if (RECORD_SIZE != ProcessTable.ROW_SIZE) {
@@ -28,7 +28,7 @@ public final class ProcessTableBuilder implements BpfIterator.RecordSink {
 
     private static final long EXITED = SocketLayouts.offset(SocketLayouts.PROCESS_ROW, "stats")
             + SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "exited");
-    private static final int EXITED_WORD = RowMerge.words(EXITED);
+    private static final int EXITED_WORD = RowWords.words(EXITED);
 
     private final RecordBuffer rows;
     private final RowIndex index;
@@ -57,7 +57,7 @@ public final class ProcessTableBuilder implements BpfIterator.RecordSink {
                     continue; // reported once, then released
                 }
                 int row = rows.append();
-                RowMerge.copy(from, r * ProcessTable.ROW_SIZE, rows.words(), row, ROW_WORDS);
+                RowWords.copy(from, r * ProcessTable.ROW_SIZE, rows.words(), row, ROW_WORDS);
                 index.put(rows.words(), row, rows.count() - 1);
             }
         }
@@ -74,10 +74,10 @@ public final class ProcessTableBuilder implements BpfIterator.RecordSink {
                 row = known * ROW_WORDS;
             } else {
                 row = rows.append();
-                RowMerge.copy(records, from, rows.words(), row, RowIndex.KEY_WORDS);
+                RowWords.copy(records, from, rows.words(), row, RowIndex.KEY_WORDS);
                 index.put(rows.words(), row, rows.count() - 1);
             }
-            RowMerge.copy(records, from, rows.words(), row, ROW_WORDS);
+            RowWords.copy(records, from, rows.words(), row, ROW_WORDS);
             anyExited |= records.get(ValueLayout.JAVA_LONG_UNALIGNED, from + EXITED) != 0;
             changed++;
         }

@@ -15,6 +15,7 @@ import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.socket.groups.CgroupResolver;
 import io.ebpfnet.socket.internal.ProgramSet;
 import io.ebpfnet.socket.internal.RecordBuffer;
+import io.ebpfnet.socket.internal.RowWords;
 import io.ebpfnet.socket.internal.SocketLayouts;
 
 import java.lang.foreign.Arena;
@@ -216,10 +217,7 @@ public final class SocketCollector implements AutoCloseable {
             int family = data.get(ValueLayout.JAVA_INT_UNALIGNED, offset + familyOffset);
             RecordBuffer to = family == AF_INET6 ? closedV6 : closedV4;
             int row = to.append();
-            long bytes = ConnectionTableBuilder.recordSize(family == AF_INET6);
-            for (int w = 0; w < bytes / Long.BYTES; w++) {
-                to.words()[row + w] = data.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + rowOffset + w * 8L);
-            }
+            RowWords.copy(data, offset + rowOffset, to.words(), row, RowWords.words(ConnectionTableBuilder.recordSize(family == AF_INET6)));
         });
     }
 

@@ -4,14 +4,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The steps the table builders share to merge per-CPU map values into rows: a row is a run of words in a
+ * The steps the table builders share to copy what the kernel wrote into rows: a row is a run of words in a
  * {@link RecordBuffer}'s {@code long[]}, and the kernel's buffers are read in place. Plain array updates
- * keep the JIT's loops tight, which it does not do for a second segment or a long[] of running sums.
+ * keep the JIT's loops tight, which it does not do for a second segment.
  */
-public final class RowMerge {
+public final class RowWords {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
-    private RowMerge() {
+    private RowWords() {
     }
 
     /** Copies {@code count} u64 words from {@code from} at byte {@code offset} into {@code to} at index {@code at}. */
@@ -19,18 +19,6 @@ public final class RowMerge {
         for (int w = 0; w < count; w++) {
             to[at + w] = from.get(LONG, offset + (long) w * Long.BYTES);
         }
-    }
-
-    /** Adds {@code count} u64 words from {@code from} at byte {@code offset} to {@code to} at index {@code at}. */
-    public static void add(MemorySegment from, long offset, long[] to, int at, int count) {
-        for (int w = 0; w < count; w++) {
-            to[at + w] += from.get(LONG, offset + (long) w * Long.BYTES);
-        }
-    }
-
-    /** The earlier of two first-seen times, where 0 is "not seen on that CPU". */
-    public static long earliest(long a, long b) {
-        return a == 0 ? b : b == 0 ? a : Math.min(a, b);
     }
 
     /** {@code bytes} (a field offset or a struct size) in words; shared structs are 8-byte aligned. */
