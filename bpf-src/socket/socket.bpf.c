@@ -152,11 +152,11 @@ struct {
  * four places are plenty; a place older than a jiffy (an event whose second program was itself
  * skipped) is free again. Each step stays right whichever instruction a softirq interrupts.
  */
-enum running_program {
-	RUNNING_SET_STATE = 0,
-	RUNNING_DESTROY = 1,
-	RUNNING_RETRANSMIT = 2, /* in softirq and timers, and in process context when the backlog is processed */
-	RUNNING_COUNT = 3,
+enum fallback_hook {
+	FALLBACK_SET_STATE = 0,
+	FALLBACK_DESTROY = 1,
+	FALLBACK_RETRANSMIT = 2, /* in softirq and timers, and in process context when the backlog is processed */
+	FALLBACK_COUNT = 3,
 };
 
 struct handled_events {
@@ -166,19 +166,19 @@ struct handled_events {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, RUNNING_COUNT);
+	__uint(max_entries, FALLBACK_COUNT);
 	__type(key, __u32);
 	__type(value, struct handled_events);
 } handled SEC(".maps");
 
-static __always_inline struct handled_events *handled_events(enum running_program which)
+static __always_inline struct handled_events *handled_events(enum fallback_hook which)
 {
 	__u32 key = which;
 
 	return bpf_map_lookup_elem(&handled, &key);
 }
 
-static __always_inline void note_handled(enum running_program which, __u64 sk)
+static __always_inline void note_handled(enum fallback_hook which, __u64 sk)
 {
 	struct handled_events *he = handled_events(which);
 	__u64 now = bpf_jiffies64();
@@ -195,7 +195,7 @@ static __always_inline void note_handled(enum running_program which, __u64 sk)
 }
 
 /* Whether the first program handled the event of sk (and forgets it). */
-static __always_inline bool was_handled(enum running_program which, __u64 sk)
+static __always_inline bool was_handled(enum fallback_hook which, __u64 sk)
 {
 	struct handled_events *he = handled_events(which);
 
@@ -476,6 +476,14 @@ static __always_inline struct socket_state *socket_state(struct sock *sk, bool s
 		return 0;
 	}
 	return bpf_map_lookup_elem(&socket_table, &key);
+}
+
+/* The row of socket state s's owner (the unknown owner's when there is no state): for events outside its process. */
+static __always_inline struct process_stats *process_of_socket(const struct socket_state *s)
+{
+	struct process_key unknown = {};
+
+	return process_of_owner(s ? &s->owner : &unknown);
 }
 
 /*
@@ -797,9 +805,8 @@ static __always_inline void on_connect(struct sock *sk, bool direct, bool storag
 static __always_inline void on_connect_failed(struct sock *sk, bool direct, bool storage)
 {
 	struct socket_state *s = socket_state(sk, storage, false);
-	struct process_key unknown = {};
 	__u64 now = reader.clock_ns;
-	struct process_stats *p = process_of_owner(s ? &s->owner : &unknown);
+	struct process_stats *p = process_of_socket(s);
 
 	count_global_shared(wire_family(sk, direct) == AF_INET6 ? GC_TCP_CONNECT_V6_ERRORS : GC_TCP_CONNECT_V4_ERRORS, 1);
 	if (p) {
@@ -808,11 +815,20 @@ static __always_inline void on_connect_failed(struct sock *sk, bool direct, bool
 	}
 }
 
-/* newsk was accepted by the calling process (trampoline and probe modes: inet_csk_accept's return). */
+/* An accept by the process of row p (atomic: tracepoint mode may charge one in softirq). */
+static __always_inline void count_accept(struct process_stats *p)
+{
+	count_global_shared(GC_TCP_ACCEPTS, 1);
+	if (p) {
+		ADD_SHARED(p->tcp_accepts, 1);
+		p->last_seen_ns = reader.clock_ns;
+	}
+}
+
+/* newsk was accepted by the calling process (probe mode: inet_csk_accept's return). */
 static __always_inline void on_accept(struct sock *newsk, bool direct, bool storage)
 {
 	struct process_key key;
-	__u64 now = reader.clock_ns;
 	struct process_stats *p = process_of_current(&key, direct);
 	struct socket_state *s = socket_state(newsk, storage, true);
 
@@ -820,11 +836,7 @@ static __always_inline void on_accept(struct sock *newsk, bool direct, bool stor
 		claim_socket(newsk, s, &key, p);
 		s->direction = DIRECTION_INBOUND;
 	}
-	count_global_shared(GC_TCP_ACCEPTS, 1);
-	if (p) {
-		ADD_SHARED(p->tcp_accepts, 1);
-		p->last_seen_ns = now;
-	}
+	count_accept(p);
 }
 
 /* Trampoline mode: newsk, a plain address, was accepted by the calling process. */
@@ -834,11 +846,7 @@ static __always_inline void on_accept_returned(__u64 newsk)
 	struct process_stats *p = process_of_current(&key, true);
 	__u32 one = 1;
 
-	count_global_shared(GC_TCP_ACCEPTS, 1);
-	if (p) {
-		ADD_SHARED(p->tcp_accepts, 1);
-		p->last_seen_ns = reader.clock_ns;
-	}
+	count_accept(p);
 	bpf_map_update_elem(&accepted_sockets, &newsk, &one, BPF_ANY);
 }
 
@@ -866,9 +874,8 @@ static __always_inline void on_close_call(struct sock *sk, bool direct, bool sto
 static __always_inline void on_closed_state(struct sock *sk, bool storage)
 {
 	struct socket_state *s = socket_state(sk, storage, false);
-	struct process_key unknown = {};
 	__u64 now = reader.clock_ns;
-	struct process_stats *p = process_of_owner(s ? &s->owner : &unknown);
+	struct process_stats *p = process_of_socket(s);
 
 	count_global_shared(GC_TCP_CLOSES, 1);
 	if (p) {
@@ -881,9 +888,8 @@ static __always_inline void on_closed_state(struct sock *sk, bool storage)
 static __always_inline void on_retransmit(struct sock *sk, bool storage)
 {
 	struct socket_state *s = socket_state(sk, storage, false);
-	struct process_key unknown = {};
 	__u64 now = reader.clock_ns;
-	struct process_stats *p = process_of_owner(s ? &s->owner : &unknown);
+	struct process_stats *p = process_of_socket(s);
 
 	count_global_shared(GC_TCP_RETRANSMITS, 1);
 	if (p) {
@@ -1322,9 +1328,9 @@ int BPF_KPROBE(probe_udpv6_destroy_sock, struct sock *sk)
 static __always_inline void on_destroy(struct sock *sk, bool storage, bool nested)
 {
 	if (nested)
-		HANDLE_SKIPPED(RUNNING_DESTROY, sk, on_socket_gone(sk, true, storage));
+		HANDLE_SKIPPED(FALLBACK_DESTROY, sk, on_socket_gone(sk, true, storage));
 	else
-		HANDLE_FIRST(RUNNING_DESTROY, sk, on_socket_gone(sk, true, storage));
+		HANDLE_FIRST(FALLBACK_DESTROY, sk, on_socket_gone(sk, true, storage));
 }
 
 SEC("?tp_btf/tcp_destroy_sock")
@@ -1457,29 +1463,29 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 SEC("?tp_btf/inet_sock_set_state")
 int BPF_PROG(tp_inet_sock_set_state, struct sock *sk, int oldstate, int newstate)
 {
-	HANDLE_FIRST(RUNNING_SET_STATE, sk, on_state_change(sk, oldstate, newstate));
+	HANDLE_FIRST(FALLBACK_SET_STATE, sk, on_state_change(sk, oldstate, newstate));
 	return 0;
 }
 
-/* Attached after tp_inet_sock_set_state: the events the kernel skipped for it (see `running`). */
+/* Attached after tp_inet_sock_set_state: the events the kernel skipped for it (see `handled`). */
 SEC("?tp_btf/inet_sock_set_state")
 int BPF_PROG(tp_inet_sock_set_state_nested, struct sock *sk, int oldstate, int newstate)
 {
-	HANDLE_SKIPPED(RUNNING_SET_STATE, sk, on_state_change(sk, oldstate, newstate));
+	HANDLE_SKIPPED(FALLBACK_SET_STATE, sk, on_state_change(sk, oldstate, newstate));
 	return 0;
 }
 
 SEC("?tp_btf/tcp_retransmit_skb")
 int BPF_PROG(tp_tcp_retransmit_skb, struct sock *sk)
 {
-	HANDLE_FIRST(RUNNING_RETRANSMIT, sk, on_retransmit(sk, true));
+	HANDLE_FIRST(FALLBACK_RETRANSMIT, sk, on_retransmit(sk, true));
 	return 0;
 }
 
 SEC("?tp_btf/tcp_retransmit_skb")
 int BPF_PROG(tp_tcp_retransmit_skb_nested, struct sock *sk)
 {
-	HANDLE_SKIPPED(RUNNING_RETRANSMIT, sk, on_retransmit(sk, true));
+	HANDLE_SKIPPED(FALLBACK_RETRANSMIT, sk, on_retransmit(sk, true));
 	return 0;
 }
 
@@ -1489,14 +1495,14 @@ int BPF_PROG(tp_tcp_retransmit_skb_nested, struct sock *sk)
 SEC("?tp_btf/tcp_retransmit_skb")
 int BPF_PROG(tp_tcp_retransmit_skb_err, struct sock *sk, void *skb, int err)
 {
-	HANDLE_FIRST(RUNNING_RETRANSMIT, sk, if (!err) on_retransmit(sk, true));
+	HANDLE_FIRST(FALLBACK_RETRANSMIT, sk, if (!err) on_retransmit(sk, true));
 	return 0;
 }
 
 SEC("?tp_btf/tcp_retransmit_skb")
 int BPF_PROG(tp_tcp_retransmit_skb_err_nested, struct sock *sk, void *skb, int err)
 {
-	HANDLE_SKIPPED(RUNNING_RETRANSMIT, sk, if (!err) on_retransmit(sk, true));
+	HANDLE_SKIPPED(FALLBACK_RETRANSMIT, sk, if (!err) on_retransmit(sk, true));
 	return 0;
 }
 
@@ -1510,7 +1516,7 @@ int BPF_PROG(tp_tcp_destroy_sock, struct sock *sk)
 	return 0;
 }
 
-/* Attached after tp_tcp_destroy_sock: runs the events the kernel skipped for it (see `running`). */
+/* Attached after tp_tcp_destroy_sock: runs the events the kernel skipped for it (see `handled`). */
 SEC("?tp_btf/tcp_destroy_sock")
 int BPF_PROG(tp_tcp_destroy_sock_nested, struct sock *sk)
 {

@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
  * what it wrote with {@code bpf_seq_write}, as fixed-size records. Made by
  * {@link BpfProgram#attachIterator(BpfMap)}; closing it (or the object) detaches it.
  *
- * <p>Reads reuse one buffer: nothing is allocated per record or per read. Not thread-safe.
+ * <p>Reads reuse one buffer: nothing is allocated per record. Not thread-safe.
  */
 public final class BpfIterator implements AutoCloseable {
     /** Receives whole records: {@code count} of them from {@code offset} 0 of {@code records}, valid during the call. */

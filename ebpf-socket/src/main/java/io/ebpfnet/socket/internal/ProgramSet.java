@@ -121,7 +121,7 @@ public final class ProgramSet {
                 tp(hooks, "tp_sock_send_length", "sock_send_length");
                 tp(hooks, "tp_sock_recv_length", "sock_recv_length");
                 tp(hooks, "tp_inet_sock_set_state", "inet_sock_set_state");
-                tp(hooks, "tp_inet_sock_set_state_nested", "inet_sock_set_state"); // after it: see socket.bpf.c `running`
+                tp(hooks, "tp_inet_sock_set_state_nested", "inet_sock_set_state"); // after it: see socket.bpf.c `handled`
                 String retransmit = retransmitErrors ? "tp_tcp_retransmit_skb_err" : "tp_tcp_retransmit_skb";
                 tp(hooks, retransmit, "tcp_retransmit_skb");
                 tp(hooks, retransmit + "_nested", "tcp_retransmit_skb");
