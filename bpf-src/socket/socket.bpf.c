@@ -1649,6 +1649,9 @@ static __always_inline void write_connection(struct seq_file *seq, struct sock *
 
 	if (!s->first_seen_ns || s->gone || !settings.connections)
 		return;
+	/* a listening socket is no connection (its state only names who listens) */
+	if (sk_protocol(sk, direct) == IPPROTO_TCP && sk_state(sk, direct) == TCP_LISTEN)
+		return;
 	if (connection_row(sk, direct, s, &r, false) != reader.family)
 		return;
 	if (r.family == AF_INET)

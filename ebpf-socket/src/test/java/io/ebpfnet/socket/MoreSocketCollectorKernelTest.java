@@ -168,6 +168,20 @@ class MoreSocketCollectorKernelTest {
     }
 
     @Test
+    void aListeningSocketIsNotAConnection() throws Exception {
+        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT));
+             ServerSocket server = new ServerSocket()) {
+            collector.connections(false);
+            server.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)); // listens after the collector started
+            ConnectionTable v4 = collector.connections(false);
+            for (int r = 0; r < v4.size(); r++) {
+                assertFalse(v4.tgid(r) == Deltas.PID && v4.localPort(r) == server.getLocalPort(),
+                        "the listener is listed: state " + v4.tcpState(r) + ", remote port " + v4.remotePort(r));
+            }
+        }
+    }
+
+    @Test
     void connectionTableHasBothEndsWithExactBytesAndDirections() throws Exception {
         try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
             collector.connections(false); // closed connections are kept from the first read on
