@@ -103,6 +103,18 @@ typedef struct {
 	int counter;
 } atomic_t;
 
+struct kernfs_node {
+	__u64 id; /* the cgroup id of a cgroup's node (Linux 5.5+) */
+} __attribute__((preserve_access_index));
+
+struct cgroup {
+	struct kernfs_node *kn;
+} __attribute__((preserve_access_index));
+
+struct css_set {
+	struct cgroup *dfl_cgrp; /* the task's cgroup in the v2 hierarchy */
+} __attribute__((preserve_access_index));
+
 struct signal_struct {
 	atomic_t live;
 } __attribute__((preserve_access_index));
@@ -114,6 +126,7 @@ struct task_struct {
 	char comm[16];
 	struct task_struct *group_leader;
 	struct signal_struct *signal;
+	struct css_set *cgroups; /* changes when the task changes cgroups */
 } __attribute__((preserve_access_index));
 
 #if defined(__TARGET_ARCH_x86)

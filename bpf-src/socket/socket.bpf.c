@@ -13,13 +13,17 @@
  * where docs/metrics.md says otherwise.
  *
  * Storage (bpf-src/README.md has the measurements behind it):
- *   processes   per-CPU hash, one row per (tgid, start time, cgroup): one lookup per event, plain adds
- *               for what only process context writes, atomic adds for what softirq programs write too
  *   sockets     socket storage (trampoline, tracepoint) or a preallocated table keyed by the socket's
- *               address (probe: kprobes cannot use socket storage): the owner and connection counters,
- *               no per-CPU allocation per connection; a closed socket's final counters go to
- *               `closed_connections` (a ring buffer user space drains) and its state goes with it
- *   reads       iterators sum the per-CPU copies in the kernel and emit only rows that changed
+ *               address (probe: kprobes cannot use socket storage): the owner, and the counters of its
+ *               sends and receives; no per-CPU allocation per connection. A send or receive touches
+ *               this state only: its process's row is found once, when the process claims the socket
+ *   processes   per-CPU hash, one row per (tgid, start time, cgroup). Sockets' counts are folded into
+ *               their owner's row at each read, when the socket changes hands and when it goes; the
+ *               other events (connects, accepts, closes, retransmits) add to the row directly
+ *   closed      a closed socket's final counters go to `closed_connections` (a ring buffer user space
+ *               drains) and its state goes with it
+ *   reads       iterators fold the sockets' counts, then sum the per-CPU copies of the process rows in
+ *               the kernel and emit only rows that changed
  *
  * Attribution: events in process context (send, receive, connect, accept, listen, close()) are
  * charged to the calling process (its TGID, never the thread), which becomes the socket's owner;
@@ -36,10 +40,12 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define EEXIST 17
+#define READ_ONCE(x) (*(volatile typeof(x) *)&(x))
 
 /* The only read-only global: user space writes it at offset 0 of .rodata before load (SocketLayoutsBtfTest
  * checks the offset). Constants for the verifier, which drops the code a setting turns off. */
-const volatile struct socket_settings settings = { .connections = 1, .shared_maps = 0, .value_copies = 1 };
+const volatile struct socket_settings settings = { .connections = 1, .shared_maps = 0, .value_copies = 1,
+						      .release_seen = 1 };
 
 /* The only .bss global: what the next iterator read wants, written by user space before it. */
 struct reader_state reader = {};
@@ -141,6 +147,14 @@ struct {
 	__type(value, struct process_stats);
 } scratch_process SEC(".maps");
 
+/* The key of the last process whose row this CPU found when it claimed a socket (see claimed_key). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct process_key);
+} last_claimed SEC(".maps");
+
 /*
  * Programs that run both in process context and in softirq (state changes, socket destruction,
  * retransmits) can be interrupted on their CPU by a softirq that fires the same tracepoint, and the
@@ -232,6 +246,8 @@ struct written_records {
 	struct process_row process;
 	struct closed_connection closed;
 	enum global_counter counter; /* the counter indexes, for the Java test too */
+	enum socket_count socket_count;
+	__u32 reserved;
 };
 
 struct {
@@ -335,10 +351,10 @@ static __always_inline __u16 wire_family(struct sock *sk, bool direct)
 
 /*
  * Two kinds of add. A per-CPU value is only written on its own CPU, but a softirq program (retransmit,
- * state change, socket destruction) can interrupt a process-context program there and write the same
- * value. So counters only process-context programs write take a plain add (ADD_LOCAL), and counters a
- * softirq program writes too always take an atomic one (ADD_SHARED). Shared maps (`maps per core = no`)
- * make every add atomic. docs/metrics.md lists which counter is which; SoftirqCountersKernelTest checks it.
+ * state change, socket destruction and its fold) can interrupt a process-context program there and write
+ * the same value. So counters only process-context programs write (connects) take a plain add
+ * (ADD_LOCAL), and counters a softirq program writes too always take an atomic one (ADD_SHARED). Shared
+ * maps (`maps per core = no`) make every add atomic. docs/metrics.md lists which counter is which.
  */
 #define ADD_LOCAL(field, value)                                                                                \
 	do {                                                                                                   \
@@ -388,7 +404,9 @@ static __always_inline struct task_struct *current_process(struct process_key *k
 	key->tgid = bpf_get_current_pid_tgid() >> 32;
 	key->reserved = 0;
 	key->start_ns = direct ? leader->start_time : BPF_CORE_READ(leader, start_time);
-	key->cgroup_id = bpf_get_current_cgroup_id(); /* every time: the process may have moved */
+	/* every time: the process may have moved. Where loads are direct, the helper's own walk costs
+	 * ~20 ns less than the call. */
+	key->cgroup_id = direct ? task->cgroups->dfl_cgrp->kn->id : bpf_get_current_cgroup_id();
 	return leader;
 }
 
@@ -419,10 +437,9 @@ static __always_inline struct process_stats *insert_process(const struct process
 	return bpf_map_lookup_elem(&processes, key);
 }
 
-/* The calling process's row (key filled in), created on its first event. */
-static __always_inline struct process_stats *process_of_current(struct process_key *key, bool direct)
+/* The row of the calling process, whose key and group leader current_process gave, created on its first event. */
+static __always_inline struct process_stats *row_of_current(const struct process_key *key, struct task_struct *leader)
 {
-	struct task_struct *leader = current_process(key, direct);
 	struct process_stats *p = bpf_map_lookup_elem(&processes, key);
 
 	if (!p)
@@ -430,6 +447,12 @@ static __always_inline struct process_stats *process_of_current(struct process_k
 	if (!p->comm_ns)
 		name_process(p, leader); /* this CPU's copy of a row a softirq event created */
 	return p;
+}
+
+/* The calling process's row (key filled in), created on its first event. */
+static __always_inline struct process_stats *process_of_current(struct process_key *key, bool direct)
+{
+	return row_of_current(key, current_process(key, direct));
 }
 
 /*
@@ -486,12 +509,120 @@ static __always_inline struct process_stats *process_of_socket(const struct sock
 	return process_of_owner(s ? &s->owner : &unknown);
 }
 
+/* The calling task's group leader and cgroup set, as addresses: who it is, without a key. */
+static __always_inline void owner_identity(bool direct, __u64 *leader, __u64 *cgroups)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	*leader = (__u64)(direct ? task->group_leader : BPF_CORE_READ(task, group_leader));
+	*cgroups = (__u64)(direct ? task->cgroups : BPF_CORE_READ(task, cgroups));
+}
+
+/* Adds traffic counts d (indexed by enum socket_count) to row p and to the global counters. Atomic: a
+ * fold may run in softirq (a socket destroyed there) on a CPU whose copy process context is writing. */
+static __always_inline void add_traffic(struct process_stats *p, bool tcp, const __u64 *d)
+{
+	__u64 *g = global_counters_here();
+	__u64 send_calls = d[SC_SEND_CALLS] + d[SC_EMPTY_SEND_CALLS];
+	__u64 recv_calls = d[SC_RECV_CALLS] + d[SC_EMPTY_RECV_CALLS];
+
+#define ADD_IF(field, value)                                                                                   \
+	do {                                                                                                   \
+		if (value)                                                                                     \
+			ADD_SHARED(field, value);                                                              \
+	} while (0)
+	if (g) {
+		ADD_IF(g[tcp ? GC_TCP_SEND_BYTES : GC_UDP_SEND_BYTES], d[SC_BYTES_SENT]);
+		ADD_IF(g[tcp ? GC_TCP_RECV_BYTES : GC_UDP_RECV_BYTES], d[SC_BYTES_RECEIVED]);
+		ADD_IF(g[tcp ? GC_TCP_SEND_CALLS : GC_UDP_SEND_CALLS], send_calls);
+		ADD_IF(g[tcp ? GC_TCP_RECV_CALLS : GC_UDP_RECV_CALLS], recv_calls);
+		ADD_IF(g[tcp ? GC_TCP_SEND_ERRORS : GC_UDP_SEND_ERRORS], d[SC_SEND_ERRORS]);
+		ADD_IF(g[tcp ? GC_TCP_RECV_ERRORS : GC_UDP_RECV_ERRORS], d[SC_RECV_ERRORS]);
+	}
+	if (!p)
+		return;
+	if (tcp) {
+		ADD_IF(p->tcp_bytes_sent, d[SC_BYTES_SENT]);
+		ADD_IF(p->tcp_bytes_received, d[SC_BYTES_RECEIVED]);
+		ADD_IF(p->tcp_send_calls, send_calls);
+		ADD_IF(p->tcp_recv_calls, recv_calls);
+		ADD_IF(p->tcp_send_errors, d[SC_SEND_ERRORS]);
+		ADD_IF(p->tcp_recv_errors, d[SC_RECV_ERRORS]);
+		ADD_IF(p->tcp_accepts, d[SC_ACCEPTS]); /* the global count was taken at the accept */
+	} else {
+		ADD_IF(p->udp_bytes_sent, d[SC_BYTES_SENT]);
+		ADD_IF(p->udp_bytes_received, d[SC_BYTES_RECEIVED]);
+		ADD_IF(p->udp_send_calls, send_calls);
+		ADD_IF(p->udp_recv_calls, recv_calls);
+		ADD_IF(p->udp_send_errors, d[SC_SEND_ERRORS]);
+		ADD_IF(p->udp_recv_errors, d[SC_RECV_ERRORS]);
+	}
+#undef ADD_IF
+	p->last_seen_ns = reader.clock_ns;
+}
+
 /*
- * A process-context event of process `key` (row p) on socket state s: the process becomes the socket's
- * owner, and if the socket was accepted in softirq and not yet charged, this process accepted it.
+ * Moves what s counted since its last fold into its owner's row and the global counters. Any context,
+ * and possibly on two CPUs at once for one socket (a read, a close, a new owner): each fold takes the
+ * range up to the count it saw by compare-and-swap on the folded mark, so no count moves twice; a range
+ * lost to a concurrent fold is that fold's, and one still left after three tries waits for the next.
+ * A global function: the verifier checks it once, not at each of its callers' many paths.
  */
-static __always_inline void claim_socket(struct sock *sk, struct socket_state *s, const struct process_key *key,
-					 struct process_stats *p)
+__noinline int fold_socket(struct socket_state *s)
+{
+	__u64 d[SC_COUNT];
+	bool any = false;
+
+	if (!s)
+		return 0;
+
+	for (int i = 0; i < SC_COUNT; i++) {
+		d[i] = 0;
+		for (int attempt = 0; attempt < 3; attempt++) {
+			__u64 done = READ_ONCE(s->folded[i]);
+			__u64 now = READ_ONCE(s->counts[i]);
+			if (now == done)
+				break;
+			if (__sync_bool_compare_and_swap(&s->folded[i], done, now)) {
+				d[i] = now - done;
+				any = true;
+				break;
+			}
+		}
+	}
+	if (any)
+		add_traffic(process_of_owner(&s->owner), s->counted_protocol != IPPROTO_UDP, d);
+	return 0;
+}
+
+/*
+ * The calling process's key, with its row made sure of (0 when the table refused it): the row its
+ * claimed sockets' counts fold into. A per-CPU note of the last key whose row this CPU found spares
+ * the hash lookup when one process claims socket after socket (a server accepting): rows are deleted
+ * only after their process has exited, and a key (its start time) is never reused.
+ */
+static __always_inline bool claimed_key(struct process_key *key, bool direct)
+{
+	__u32 zero = 0;
+	struct process_key *last = bpf_map_lookup_elem(&last_claimed, &zero);
+	struct task_struct *leader = current_process(key, direct);
+
+	if (last && same_process(last, key))
+		return true;
+	if (!row_of_current(key, leader))
+		return false;
+	if (last)
+		*last = *key;
+	return true;
+}
+
+/*
+ * A process-context event of process `key` on socket state s: the process becomes the socket's owner
+ * (what the socket counted for a previous owner is folded into that one's row first), and if the socket
+ * was accepted in softirq and not yet charged, this process accepted it.
+ */
+static __always_inline void claim_socket(struct sock *sk, struct socket_state *s, bool direct,
+					 const struct process_key *key)
 {
 	if (!s->first_seen_ns) {
 		s->first_seen_ns = bpf_ktime_get_ns(); /* once per socket */
@@ -503,10 +634,14 @@ static __always_inline void claim_socket(struct sock *sk, struct socket_state *s
 			}
 		}
 	}
-	if (!same_process(&s->owner, key))
+	if (!same_process(&s->owner, key)) {
+		if (s->owner_leader)
+			fold_socket(s); /* only a claimed socket has counts */
 		s->owner = *key;
-	if (s->accept_pending && __sync_fetch_and_and(&s->accept_pending, 0) && p)
-		ADD_SHARED(p->tcp_accepts, 1);
+	}
+	owner_identity(direct, &s->owner_leader, &s->owner_cgroups);
+	if (s->accept_pending && __sync_fetch_and_and(&s->accept_pending, 0))
+		ADD_SHARED(s->counts[SC_ACCEPTS], 1);
 }
 
 /* Copies sk's addresses and ports into s once its local port is set (for its final record). */
@@ -544,34 +679,68 @@ static __always_inline void remember_addresses(struct sock *sk, bool direct, str
 	s->family = family;
 }
 
-/* Traffic of the calling process on sk: ownership, and the connection's counters when they are kept. */
-static __always_inline void count_socket(struct sock *sk, bool direct, bool storage, __u16 protocol,
-					 const struct process_key *key, struct process_stats *p, __u64 sent, __u64 received,
-					 __u64 now)
+/*
+ * sk's state, owned by the calling process, for a send or receive. The fast path: the process claimed
+ * it already (same group leader, same cgroup set), so the event needs no process key and no row.
+ * Otherwise it claims it now. 0 when no state is kept (the caller counts in the process row then).
+ */
+static __always_inline struct socket_state *owned_socket(struct sock *sk, bool direct, bool storage, __u16 protocol)
 {
+	struct process_key key;
 	struct socket_state *s;
+	__u64 leader, cgroups;
 
-	/* UDP sockets' owners are never read back (retransmits, closes and accepts are TCP's) */
-	if (!settings.connections && protocol != IPPROTO_TCP)
-		return;
+	/* a UDP or MPTCP socket's counts can only wait in its state if its end is seen, to fold them then */
+	if (!settings.release_seen && sk_protocol(sk, direct) != IPPROTO_TCP)
+		return 0;
 	s = socket_state(sk, storage, true);
 	if (!s)
+		return 0;
+	owner_identity(direct, &leader, &cgroups);
+	if (s->owner_leader == leader && s->owner_cgroups == cgroups)
+		return s;
+	if (!claimed_key(&key, direct))
+		return 0; /* the process table is full (counted as refused): the caller counts the totals */
+	claim_socket(sk, s, direct, &key);
+	s->counted_protocol = protocol;
+	return s;
+}
+
+/*
+ * A send (dir 0) or receive (dir 1) of the calling process on sk: ret bytes moved (> 0), or none (then
+ * `error` says whether it failed); calls is 1, or 0 for a hook that sees only a call's error.
+ */
+static __always_inline void count_call(struct sock *sk, bool direct, bool storage, __u16 protocol, int dir, long ret,
+				       __u64 calls, bool error)
+{
+	struct socket_state *s = owned_socket(sk, direct, storage, protocol);
+
+	if (!s) {
+		struct process_key key;
+		__u64 d[SC_COUNT] = {};
+		if (ret > 0) {
+			d[SC_BYTES_SENT + dir] = ret;
+			d[SC_SEND_CALLS + dir] = 1;
+		} else {
+			d[SC_EMPTY_SEND_CALLS + dir] = calls;
+			d[SC_SEND_ERRORS + dir] = error;
+		}
+		add_traffic(process_of_current(&key, direct), protocol == IPPROTO_TCP, d);
 		return;
-	claim_socket(sk, s, key, p);
-	if (!settings.connections)
-		return; /* a constant at load: the verifier drops the rest */
-	if (!s->family)
+	}
+	/* atomic: threads on several CPUs may share a socket, and a fold may read it meanwhile */
+	if (ret > 0) {
+		ADD_SHARED(s->counts[SC_BYTES_SENT + dir], ret);
+		ADD_SHARED(s->counts[SC_SEND_CALLS + dir], 1);
+	} else {
+		if (calls)
+			ADD_SHARED(s->counts[SC_EMPTY_SEND_CALLS + dir], calls);
+		if (error)
+			ADD_SHARED(s->counts[SC_SEND_ERRORS + dir], 1);
+	}
+	s->last_seen_ns = reader.clock_ns;
+	if (settings.connections && !s->family)
 		remember_addresses(sk, direct, s);
-	/* atomic: threads on several CPUs may share one socket */
-	if (sent) {
-		ADD_SHARED(s->bytes_sent, sent);
-		ADD_SHARED(s->send_calls, 1);
-	}
-	if (received) {
-		ADD_SHARED(s->bytes_received, received);
-		ADD_SHARED(s->recv_calls, 1);
-	}
-	s->last_seen_ns = now;
 }
 
 /* Fills the key of a connection row; returns the wire family (0: not IP). */
@@ -643,10 +812,10 @@ static __always_inline __u16 connection_row(struct sock *sk, bool direct, const 
 	if (!family)
 		return 0;
 	stats = family == AF_INET ? &r->row.v4.stats : &r->row.v6.stats;
-	stats->bytes_sent = s->bytes_sent;
-	stats->bytes_received = s->bytes_received;
-	stats->send_calls = s->send_calls;
-	stats->recv_calls = s->recv_calls;
+	stats->bytes_sent = s->counts[SC_BYTES_SENT];
+	stats->bytes_received = s->counts[SC_BYTES_RECEIVED];
+	stats->send_calls = s->counts[SC_SEND_CALLS];
+	stats->recv_calls = s->counts[SC_RECV_CALLS];
 	stats->retransmits = s->retransmits;
 	stats->first_seen_ns = s->first_seen_ns;
 	stats->last_seen_ns = s->last_seen_ns;
@@ -697,6 +866,7 @@ static __always_inline void on_socket_gone(struct sock *sk, bool direct, bool st
 		if (p)
 			ADD_SHARED(p->tcp_accepts, 1);
 	}
+	fold_socket(s);
 	queue_closed(sk, direct, s);
 	if (!storage)
 		bpf_map_delete_elem(&socket_table, &key);
@@ -708,68 +878,14 @@ static __always_inline void on_socket_gone(struct sock *sk, bool direct, bool st
 static __always_inline void on_send(struct sock *sk, bool direct, bool storage, __u16 protocol, long ret,
 				    bool errors_known)
 {
-	struct process_key key;
-	__u64 now = reader.clock_ns;
-	struct process_stats *p = process_of_current(&key, direct);
-	__u64 *g = global_counters_here();
-	bool tcp = protocol == IPPROTO_TCP;
-
-	count_global(g, tcp ? GC_TCP_SEND_CALLS : GC_UDP_SEND_CALLS, 1);
-	if (ret >= 0)
-		count_global(g, tcp ? GC_TCP_SEND_BYTES : GC_UDP_SEND_BYTES, ret);
-	else if (errors_known)
-		count_global(g, tcp ? GC_TCP_SEND_ERRORS : GC_UDP_SEND_ERRORS, 1);
-	if (p) {
-		if (tcp) {
-			ADD_LOCAL(p->tcp_send_calls, 1);
-			if (ret >= 0)
-				ADD_LOCAL(p->tcp_bytes_sent, ret);
-			else if (errors_known)
-				ADD_LOCAL(p->tcp_send_errors, 1);
-		} else {
-			ADD_LOCAL(p->udp_send_calls, 1);
-			if (ret >= 0)
-				ADD_LOCAL(p->udp_bytes_sent, ret);
-			else if (errors_known)
-				ADD_LOCAL(p->udp_send_errors, 1);
-		}
-		p->last_seen_ns = now;
-	}
-	count_socket(sk, direct, storage, protocol, &key, p, ret > 0 ? ret : 0, 0, now);
+	count_call(sk, direct, storage, protocol, 0, ret, 1, ret < 0 && errors_known);
 }
 
 /* A receive: ret is the byte count or -errno; calls counts the call itself (0 for an error-only hook). */
 static __always_inline void on_receive(struct sock *sk, bool direct, bool storage, __u16 protocol, long ret,
 				       __u64 calls)
 {
-	struct process_key key;
-	__u64 now = reader.clock_ns;
-	struct process_stats *p = process_of_current(&key, direct);
-	__u64 *g = global_counters_here();
-	bool tcp = protocol == IPPROTO_TCP;
-
-	count_global(g, tcp ? GC_TCP_RECV_CALLS : GC_UDP_RECV_CALLS, calls);
-	if (ret >= 0)
-		count_global(g, tcp ? GC_TCP_RECV_BYTES : GC_UDP_RECV_BYTES, ret);
-	else
-		count_global(g, tcp ? GC_TCP_RECV_ERRORS : GC_UDP_RECV_ERRORS, 1);
-	if (p) {
-		if (tcp) {
-			ADD_LOCAL(p->tcp_recv_calls, calls);
-			if (ret >= 0)
-				ADD_LOCAL(p->tcp_bytes_received, ret);
-			else
-				ADD_LOCAL(p->tcp_recv_errors, 1);
-		} else {
-			ADD_LOCAL(p->udp_recv_calls, calls);
-			if (ret >= 0)
-				ADD_LOCAL(p->udp_bytes_received, ret);
-			else
-				ADD_LOCAL(p->udp_recv_errors, 1);
-		}
-		p->last_seen_ns = now;
-	}
-	count_socket(sk, direct, storage, protocol, &key, p, 0, ret > 0 ? ret : 0, now);
+	count_call(sk, direct, storage, protocol, 1, ret, calls, ret < 0);
 }
 
 /* An outbound TCP connect by the current process; ret < 0 (when known) is a failure. */
@@ -783,7 +899,7 @@ static __always_inline void on_connect(struct sock *sk, bool direct, bool storag
 	struct socket_state *s = socket_state(sk, storage, true);
 
 	if (s) {
-		claim_socket(sk, s, &key, p);
+		claim_socket(sk, s, direct, &key);
 		s->direction = DIRECTION_OUTBOUND;
 	}
 	count_global(g, v6 ? GC_TCP_CONNECT_V6 : GC_TCP_CONNECT_V4, 1);
@@ -833,7 +949,7 @@ static __always_inline void on_accept(struct sock *newsk, bool direct, bool stor
 	struct socket_state *s = socket_state(newsk, storage, true);
 
 	if (s) {
-		claim_socket(newsk, s, &key, p);
+		claim_socket(newsk, s, direct, &key);
 		s->direction = DIRECTION_INBOUND;
 	}
 	count_accept(p);
@@ -859,9 +975,10 @@ static __always_inline void on_close_call(struct sock *sk, bool direct, bool sto
 	struct socket_state *s = socket_state(sk, storage, false);
 
 	if (s) {
-		claim_socket(sk, s, &key, p);
+		claim_socket(sk, s, direct, &key);
 		if (!s->family && settings.connections)
 			remember_addresses(sk, direct, s); /* a connection that carried no data */
+		fold_socket(s); /* its process is done with it: its counts need not wait for the next read */
 	}
 	count_global_shared(GC_TCP_CLOSES, 1);
 	if (p) {
@@ -1445,8 +1562,8 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 		/* close() or shutdown(): process context, the socket's process */
 		s = socket_state(sk, true, false);
 		if (s && s->accept_pending) {
-			struct process_stats *p = process_of_current(&key, true);
-			claim_socket(sk, s, &key, p);
+			if (claimed_key(&key, true))
+				claim_socket(sk, s, true, &key);
 		}
 	}
 	if (newstate == TCP_CLOSE) {
@@ -1560,9 +1677,9 @@ int BPF_PROG(on_process_exec, struct task_struct *task)
 
 /*
  * Tracepoint mode: a cgroup program on the cgroup v2 root runs when any process's inet socket is
- * released (its last close(), in that process). A UDP socket's final counters are queued there, since
- * no tracepoint sees a UDP socket destroyed; so are a TCP socket's, when its process is done with it,
- * in process context. tcp_destroy_sock still sees the TCP sockets no process released (accepted and
+ * released (its last close(), in that process). A UDP or MPTCP socket's counts are folded and its final
+ * counters queued there, since no tracepoint sees one destroyed; so are a TCP socket's, when its process
+ * is done with it, in process context. tcp_destroy_sock still sees the TCP sockets no process released (accepted and
  * never taken, the kernel's own) and charges an accept nobody claimed; a socket's record is queued once.
  */
 SEC("?cgroup/sock_release")
@@ -1570,15 +1687,39 @@ int socket_release(struct bpf_sock *ctx)
 {
 	struct socket_state *s;
 
-	if (ctx->protocol != IPPROTO_UDP && ctx->protocol != IPPROTO_TCP)
+	if (ctx->protocol != IPPROTO_UDP && ctx->protocol != IPPROTO_TCP && ctx->protocol != IPPROTO_MPTCP)
 		return 1;
 	s = bpf_sk_storage_get(&sockets, ctx, 0, 0);
-	if (s)
+	if (s) {
+		fold_socket(s);
 		queue_closed(0, false, s);
+	}
 	return 1; /* a release program cannot refuse anything; 1 says "go on" */
 }
 
 /* ---------------------------------------------------------------- reads: iterators */
+
+/* Before each read of the process table: every socket's counts into its owner's row. */
+SEC("?iter/bpf_sk_storage_map")
+int fold_sockets(struct bpf_iter__bpf_sk_storage_map *ctx)
+{
+	struct socket_state *s = ctx->value;
+
+	if (s)
+		fold_socket(s);
+	return 0;
+}
+
+/* The same over probe mode's table. */
+SEC("?iter/bpf_map_elem")
+int fold_socket_table(struct bpf_iter__bpf_map_elem *ctx)
+{
+	struct socket_state *s = ctx->value;
+
+	if (ctx->key && s)
+		fold_socket(s);
+	return 0;
+}
 
 #define MAX_VALUE_COPIES 8192 /* a bound for the loop; the verifier walks settings.value_copies, a constant */
 

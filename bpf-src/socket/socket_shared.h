@@ -45,6 +45,9 @@ struct socket_settings {
 	__u32 shared_maps; /* 1: the counter maps are shared by all CPUs ([global] maps per core = no): every add atomic */
 	__u32 value_copies; /* copies per `processes` value the iterators sum: possible CPUs, or 1 for a shared map */
 	__u32 accepted_by_address; /* 1 in trampoline mode: accepted sockets wait in `accepted_sockets` */
+	__u32 release_seen; /* 1: a program sees every UDP (and MPTCP) socket go, so their counts may wait in
+	                     * the socket's state; 0 (tracepoint mode without cgroup v2): counted in the row */
+	__u32 reserved;
 };
 
 /* Written by user space before each read (the `reader` variable in .bss). */
@@ -141,14 +144,31 @@ struct connection_stats {
 	__u32 reserved;
 };
 
+/* What a socket counts for its owner's process row until it is folded into it (at each read, when the
+ * socket changes hands, when it goes): the send and receive events then touch the socket's state only. */
+enum socket_count {
+	SC_BYTES_SENT = 0,
+	SC_BYTES_RECEIVED = 1,
+	SC_SEND_CALLS = 2,       /* calls that moved bytes: also the connection's call counts */
+	SC_RECV_CALLS = 3,
+	SC_EMPTY_SEND_CALLS = 4, /* calls that moved none (0 bytes or an error): the process's call counts only */
+	SC_EMPTY_RECV_CALLS = 5,
+	SC_SEND_ERRORS = 6,
+	SC_RECV_ERRORS = 7,
+	SC_ACCEPTS = 8,          /* 1 once the process that accepted the socket claimed it (process row only) */
+	SC_COUNT = 9,
+};
+
 /* One socket's state, kept with the socket (socket storage) or in a table keyed by its address (probe
  * mode): who owns it, and its counters until it closes. */
 struct socket_state {
-	struct process_key owner; /* charged for the socket's softirq events; tgid 0: not known yet */
-	__u64 bytes_sent;
-	__u64 bytes_received;
-	__u64 send_calls;
-	__u64 recv_calls;
+	struct process_key owner; /* charged for the socket's events; tgid 0: not known yet */
+	/* The owner's group leader and cgroup set (task addresses, compared, never read) when it claimed the
+	 * socket: an event of the same process in the same cgroups needs no key and no row. 0: unclaimed. */
+	__u64 owner_leader;
+	__u64 owner_cgroups;
+	__u64 counts[SC_COUNT];   /* cumulative since the socket was first seen */
+	__u64 folded[SC_COUNT];   /* how much of counts is in a process row already */
 	__u64 retransmits;
 	__u64 first_seen_ns;
 	__u64 last_seen_ns;
@@ -163,6 +183,8 @@ struct socket_state {
 	__u16 remote_port;
 	__u16 family;         /* the family on the wire; 0 until the addresses are copied */
 	__u16 protocol;
+	__u32 counted_protocol; /* IPPROTO_TCP or IPPROTO_UDP: the process counters `counts` fold into */
+	__u32 reserved;
 };
 
 /* What the connection iterators emit and the closed-connection buffer holds: the key, padded to 8. */

@@ -70,6 +70,7 @@ public final class SocketCollector implements AutoCloseable {
     private final MemorySegment zeroKey;
     private final MemorySegment globalValues;
     private final MemorySegment readerState;
+    private final BpfIterator foldIterator;
     private final BpfIterator processIterator;
     private final BpfIterator connectionIterator;
     private final BpfRingBuffer closedConnections;
@@ -95,10 +96,11 @@ public final class SocketCollector implements AutoCloseable {
         object.load();
         this.globalValues = arena.allocate(globalMap.valueBufferSize(), 8);
         attach();
+        BpfMap sockets = object.map(options.attachMode() == AttachMode.PROBE ? "socket_table" : "sockets");
+        this.foldIterator = object.program(ProgramSet.foldIterator(options.attachMode())).attachIterator(sockets);
         this.processIterator = object.program(ProgramSet.PROCESS_ITERATOR).attachIterator(processMap);
         if (options.connections()) {
             String name = ProgramSet.connectionIterator(options.attachMode());
-            BpfMap sockets = object.map(options.attachMode() == AttachMode.PROBE ? "socket_table" : "sockets");
             this.connectionIterator = object.program(name).attachIterator(sockets);
             this.closedConnections = object.map("closed_connections").ringBuffer();
         } else {
@@ -147,7 +149,6 @@ public final class SocketCollector implements AutoCloseable {
         checkOpen();
         long nanos = System.nanoTime();
         Instant time = Instant.now();
-        long[] global = readGlobal();
         // Events stamp rows with the clock of the read before them. An event that took the previous
         // clock just before it changed may finish its adds after the previous read passed its row, so
         // rows stamped with the clock before that one are read once more.
@@ -155,6 +156,10 @@ public final class SocketCollector implements AutoCloseable {
         previousClock = clock;
         clock = nanos;
         writeReader(since, 0);
+        // Sends and receives count in their socket's state: fold those counts into the process rows and
+        // the global counters (stamped with this read's clock) before reading either.
+        foldIterator.read(Long.BYTES, (records, count) -> { });
+        long[] global = readGlobal();
         ProcessTableBuilder builder = new ProcessTableBuilder(lastProcesses, 64);
         processIterator.read(ProcessTableBuilder.RECORD_SIZE, builder);
         lastReadBytes = processIterator.lastReadBytes();
@@ -250,6 +255,8 @@ public final class SocketCollector implements AutoCloseable {
             setting(value, "shared_maps", options.mapsPerCore() ? 0 : 1);
             setting(value, "value_copies", options.mapsPerCore() ? PossibleCpus.count() : 1);
             setting(value, "accepted_by_address", options.attachMode() == AttachMode.TRAMPOLINE ? 1 : 0);
+            // the cgroup release hook, or (trampoline, probe) udp_destroy_sock, sees UDP sockets go
+            setting(value, "release_seen", options.attachMode() != AttachMode.TRACEPOINT || cgroupRoot != null ? 1 : 0);
             rodata.setInitialValue(0, value);
         }
     }
@@ -291,9 +298,10 @@ public final class SocketCollector implements AutoCloseable {
                     if (cgroupRoot != null) {
                         wanted.add(hook.program());
                     } else {
-                        skipped.add(hook.program() + ": no cgroup v2 hierarchy is mounted; UDP sockets' counters"
-                                + " after the last read before they close are not in the connection table (TCP's come"
-                                + " from their destruction)");
+                        skipped.add(hook.program() + ": no cgroup v2 hierarchy is mounted; UDP and MPTCP traffic is"
+                                + " counted in the process rows on every event (slower), and UDP sockets' counters after"
+                                + " the last read before they close are not in the connection table (TCP's come from"
+                                + " their destruction)");
                     }
                     continue;
                 }

@@ -223,6 +223,79 @@ class AttachModesKernelTest {
     }
 
     /** python3: the system's, else the first on PATH; null if none. */
+    /**
+     * One TCP socket owned in turn by a parent, its forked child, the parent again and the parent in another
+     * cgroup (hand_over.py), with no read of the collector in between: each owner's row gets exactly its
+     * own sends, which the socket counted until the next owner took it over.
+     */
+    @ParameterizedTest(name = "{0} / {1}")
+    @MethodSource("modes")
+    void aSocketHandedBetweenProcessesChargesEachOwnerItsOwnSends(AttachMode mode, LoadMode load) throws Exception {
+        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
+        skipUnlessTheKernelAllows(mode, options);
+        String python = python3();
+        if (python == null) {
+            String reason = "no python3 (the hand-over is a python3 script): install it (Debian: apt-get install python3)";
+            System.out.println("SKIPPED: " + reason);
+            Assumptions.abort(reason);
+        }
+        String script;
+        try (java.io.InputStream in = AttachModesKernelTest.class.getResourceAsStream("hand_over.py")) {
+            script = new String(java.util.Objects.requireNonNull(in, "hand_over.py").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        }
+        java.nio.file.Path root = io.ebpfnet.socket.groups.CgroupResolver.findMount(java.nio.file.Path.of("/proc")).orElse(null);
+        java.nio.file.Path cgroup = root == null ? null
+                : java.nio.file.Files.createDirectories(root.resolve("ebpfnet-hand-over-" + ProcessHandle.current().pid()));
+        try (SocketCollector collector = SocketCollector.start(options);
+             java.net.ServerSocket server = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            collector.snapshot();
+            Thread drain = new Thread(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    s.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (java.io.IOException ignored) {
+                    // the assertions below say what was missing
+                }
+            }, "drain");
+            drain.start();
+            Process p = new ProcessBuilder(python, "-c", script, String.valueOf(server.getLocalPort()),
+                    cgroup == null ? "-" : cgroup.resolve("cgroup.procs").toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "hand_over.py exits");
+            assertEquals(0, p.exitValue(), "hand_over.py: " + out);
+            drain.join(10_000);
+            String[] pids = out.split("\\s+");
+            assertEquals(2, pids.length, "\"parent child\", not: " + out);
+            int parent = Integer.parseInt(pids[0]);
+            int child = Integer.parseInt(pids[1]);
+
+            ProcessTable t = collector.snapshot().processes();
+            // The parent's rows: before the move (1,000 + 300 bytes in 13 calls) and after it (40 in 2).
+            java.util.List<long[]> parentRows = new java.util.ArrayList<>();
+            for (int r = 0; r < t.size(); r++) {
+                if (t.tgid(r) == parent) {
+                    parentRows.add(new long[] {t.get(r, ProcessCounter.TCP_BYTES_SENT), t.get(r, ProcessCounter.TCP_SEND_CALLS),
+                            t.cgroupId(r)});
+                }
+            }
+            parentRows.sort(java.util.Comparator.comparingLong(row -> -row[0]));
+            assertEquals(cgroup == null ? 1 : 2, parentRows.size(), "the parent's rows, one per cgroup");
+            assertEquals(1300, parentRows.get(0)[0], "the parent's bytes before the move");
+            assertEquals(13, parentRows.get(0)[1], "the parent's sends before the move");
+            if (cgroup != null) {
+                assertEquals(40, parentRows.get(1)[0], "the parent's bytes in the new cgroup");
+                assertEquals(2, parentRows.get(1)[1], "the parent's sends in the new cgroup");
+                assertTrue(parentRows.get(0)[2] != parentRows.get(1)[2], "two cgroups");
+            }
+            assertEquals(2000, t.sum(child, ProcessCounter.TCP_BYTES_SENT), "the child's bytes");
+            assertEquals(4, t.sum(child, ProcessCounter.TCP_SEND_CALLS), "the child's sends");
+        } finally {
+            if (cgroup != null) {
+                java.nio.file.Files.deleteIfExists(cgroup);
+            }
+        }
+    }
+
     private static String python3() {
         if (java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/python3"))) {
             return "/usr/bin/python3";

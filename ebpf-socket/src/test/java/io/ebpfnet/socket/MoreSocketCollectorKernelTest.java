@@ -65,6 +65,59 @@ class MoreSocketCollectorKernelTest {
         }
     }
 
+    /**
+     * Four threads send on one UDP socket while another thread reads the collector as fast as it can, so
+     * reads fold the socket's counts into the process row while sends add to them; then the socket closes
+     * (its last counts folded at its release). Nothing is counted twice or lost.
+     */
+    @Test
+    void oneSocketSharedByThreadsStaysExactWhileReadsFoldIt() throws Exception {
+        int threads = 4;
+        int sends = 20_000;
+        int size = 64;
+        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT));
+             DatagramSocket sink = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            SocketSnapshot before = collector.snapshot();
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+            Thread reader = new Thread(() -> {
+                while (!done.get()) {
+                    collector.snapshot();
+                    reads.incrementAndGet();
+                }
+            }, "reader");
+            reader.start();
+            try (DatagramSocket shared = new DatagramSocket()) {
+                shared.connect(sink.getLocalSocketAddress());
+                List<Thread> senders = new ArrayList<>();
+                for (int i = 0; i < threads; i++) {
+                    Thread t = new Thread(() -> {
+                        DatagramPacket packet = new DatagramPacket(new byte[size], size);
+                        try {
+                            for (int n = 0; n < sends; n++) {
+                                shared.send(packet);
+                            }
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                    t.start();
+                    senders.add(t);
+                }
+                for (Thread t : senders) {
+                    t.join();
+                }
+            } finally {
+                done.set(true);
+                reader.join();
+            }
+            SocketSnapshot after = collector.snapshot();
+            assertTrue(reads.get() > 2, "reads ran during the sends: " + reads.get());
+            assertEquals((long) threads * sends * size, delta(before, after, ProcessCounter.UDP_BYTES_SENT));
+            assertEquals((long) threads * sends, delta(before, after, ProcessCounter.UDP_SEND_CALLS));
+        }
+    }
+
     @Test
     void failedSendsAreCountedAsErrors() throws Exception {
         try (SocketCollector collector = SocketCollector.start(

@@ -49,6 +49,7 @@ class SocketLayoutsBtfTest {
             assertEquals(GlobalCounter.COUNT, c.get("GC_COUNT"));
             assertEquals(GlobalCounter.COUNT + 1, c.size(), "every C counter has a Java constant");
             assertEquals(GlobalCounter.COUNT * Long.BYTES, obj.map("global_counters").valueSize(), "one value of every counter");
+            assertEquals(SocketLayouts.SOCKET_COUNTS, btf.enumValues("socket_count").orElseThrow().get("SC_COUNT"), "SC_COUNT");
         }
     }
 }

@@ -46,6 +46,11 @@ public final class ProgramSet {
     /** The iterator that reads the process table. */
     public static final String PROCESS_ITERATOR = "read_processes";
 
+    /** The iterator that folds every socket's counts into its owner's process row, before each read, in {@code mode}. */
+    public static String foldIterator(AttachMode mode) {
+        return mode == AttachMode.PROBE ? "fold_socket_table" : "fold_sockets";
+    }
+
     /** The iterator that reads the open connections in {@code mode}. */
     public static String connectionIterator(AttachMode mode) {
         return mode == AttachMode.PROBE ? "read_socket_table" : "read_sockets";
@@ -127,9 +132,8 @@ public final class ProgramSet {
                 tp(hooks, retransmit + "_nested", "tcp_retransmit_skb");
                 tp(hooks, "tp_tcp_destroy_sock", "tcp_destroy_sock");
                 tp(hooks, "tp_tcp_destroy_sock_nested", "tcp_destroy_sock");
-                if (connections) {
-                    hooks.add(new Hook(SOCKET_RELEASE, "sock_release", Target.CGROUP)); // closed sockets' final counters
-                }
+                // released sockets' counts folded and final counters queued (UDP's only here)
+                hooks.add(new Hook(SOCKET_RELEASE, "sock_release", Target.CGROUP));
             }
             case LEGACY -> throw new BpfUnsupportedException("start the socket collector in legacy mode", 0,
                     "the legacy attach mode (kernels without BTF) is not implemented by the socket collector yet;"
@@ -137,10 +141,11 @@ public final class ProgramSet {
         }
         tp(hooks, "on_process_exit", "sched_process_exit");
         tp(hooks, "on_process_exec", "sched_process_exec");
+        String socketIterator = mode == AttachMode.PROBE ? "bpf_map_elem" : "bpf_sk_storage_map";
+        hooks.add(new Hook(foldIterator(mode), socketIterator, Target.ITERATOR));
         hooks.add(new Hook(PROCESS_ITERATOR, "bpf_map_elem", Target.ITERATOR));
         if (connections) {
-            hooks.add(new Hook(connectionIterator(mode), mode == AttachMode.PROBE ? "bpf_map_elem" : "bpf_sk_storage_map",
-                    Target.ITERATOR));
+            hooks.add(new Hook(connectionIterator(mode), socketIterator, Target.ITERATOR));
         }
         return List.copyOf(hooks);
     }

@@ -18,6 +18,9 @@ public final class SocketLayouts {
     private SocketLayouts() {
     }
 
+    /** SC_COUNT: the counters a socket keeps for its owner's row (enum socket_count; the BTF test checks it). */
+    public static final int SOCKET_COUNTS = 9;
+
     public static final StructLayout PROCESS_KEY = MemoryLayout.structLayout(
             JAVA_INT.withName("tgid"),
             JAVA_INT.withName("reserved"),
@@ -107,10 +110,10 @@ public final class SocketLayouts {
     /** Kept by the kernel only; here so its layout is checked with the rest. */
     public static final StructLayout SOCKET_STATE = MemoryLayout.structLayout(
             PROCESS_KEY.withName("owner"),
-            JAVA_LONG.withName("bytes_sent"),
-            JAVA_LONG.withName("bytes_received"),
-            JAVA_LONG.withName("send_calls"),
-            JAVA_LONG.withName("recv_calls"),
+            JAVA_LONG.withName("owner_leader"),
+            JAVA_LONG.withName("owner_cgroups"),
+            MemoryLayout.sequenceLayout(SOCKET_COUNTS, JAVA_LONG).withName("counts"),
+            MemoryLayout.sequenceLayout(SOCKET_COUNTS, JAVA_LONG).withName("folded"),
             JAVA_LONG.withName("retransmits"),
             JAVA_LONG.withName("first_seen_ns"),
             JAVA_LONG.withName("last_seen_ns"),
@@ -122,13 +125,17 @@ public final class SocketLayouts {
             JAVA_SHORT.withName("local_port"),
             JAVA_SHORT.withName("remote_port"),
             JAVA_SHORT.withName("family"),
-            JAVA_SHORT.withName("protocol")).withName("socket_state");
+            JAVA_SHORT.withName("protocol"),
+            JAVA_INT.withName("counted_protocol"),
+            JAVA_INT.withName("reserved")).withName("socket_state");
 
     public static final StructLayout SOCKET_SETTINGS = MemoryLayout.structLayout(
             JAVA_INT.withName("connections"),
             JAVA_INT.withName("shared_maps"),
             JAVA_INT.withName("value_copies"),
-            JAVA_INT.withName("accepted_by_address")).withName("socket_settings");
+            JAVA_INT.withName("accepted_by_address"),
+            JAVA_INT.withName("release_seen"),
+            JAVA_INT.withName("reserved")).withName("socket_settings");
 
     /** The programs' .bss: what the next iterator read wants. */
     public static final StructLayout READER_STATE = MemoryLayout.structLayout(
