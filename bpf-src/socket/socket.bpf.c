@@ -590,8 +590,11 @@ __noinline int fold_socket(struct socket_state *s)
 			}
 		}
 	}
-	if (any)
-		add_traffic(process_of_owner(&s->owner), s->counted_protocol != IPPROTO_UDP, d);
+	if (any) {
+		/* on the stack: before 6.x a helper takes no key in a global function's argument memory */
+		struct process_key owner = s->owner;
+		add_traffic(process_of_owner(&owner), s->counted_protocol != IPPROTO_UDP, d);
+	}
 	return 0;
 }
 
