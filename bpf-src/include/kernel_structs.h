@@ -18,6 +18,7 @@
 #define SOCK_DGRAM 2
 #define MSG_PEEK 0x2
 #define MSG_ERRQUEUE 0x2000
+#define MSG_MORE 0x8000
 
 enum {
 	TCP_ESTABLISHED = 1,
@@ -102,6 +103,10 @@ struct bpf_iter__bpf_sk_storage_map {
 typedef struct {
 	int counter;
 } atomic_t;
+
+struct msghdr {
+	unsigned int msg_flags;
+} __attribute__((preserve_access_index));
 
 struct kernfs_node {
 	__u64 id; /* the cgroup id of a cgroup's node (Linux 5.5+) */

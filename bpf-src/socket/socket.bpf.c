@@ -117,6 +117,8 @@ enum pending_function {
 	PENDING_UDP_RECVMSG = 4,
 	PENDING_TCP_V4_CONNECT = 5,
 	PENDING_TCP_V6_CONNECT = 6,
+	PENDING_TCP_SENDPAGE = 7,
+	PENDING_UDP_SENDPAGE = 8,
 };
 
 struct pending_key {
@@ -510,12 +512,13 @@ static __always_inline struct process_stats *process_of_socket(const struct sock
 }
 
 /* The calling task's group leader and cgroup set, as addresses: who it is, without a key. */
-static __always_inline void owner_identity(bool direct, __u64 *leader, __u64 *cgroups)
+static __always_inline struct task_struct *owner_identity(bool direct, __u64 *leader, __u64 *cgroups)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
 	*leader = (__u64)(direct ? task->group_leader : BPF_CORE_READ(task, group_leader));
 	*cgroups = (__u64)(direct ? task->cgroups : BPF_CORE_READ(task, cgroups));
+	return task;
 }
 
 /* Adds traffic counts d (indexed by enum socket_count) to row p and to the global counters. Atomic: a
@@ -562,34 +565,54 @@ static __always_inline void add_traffic(struct process_stats *p, bool tcp, const
 }
 
 /*
+ * One pass of a fold: for each counter, takes the range between the folded mark and the count by
+ * compare-and-swap on the mark, and adds it to d. Returns non-zero if another fold moved a mark first
+ * (that range is the other fold's; what came after it is left). Free of branches that give a counter's
+ * share a constant value: the verifier would then walk every combination of the nine counters.
+ */
+static __always_inline __u64 fold_pass(struct socket_state *s, __u64 *d)
+{
+	__u64 lost = 0;
+
+	for (int i = 0; i < SC_COUNT; i++) {
+		__u64 done = READ_ONCE(s->folded[i]);
+		__u64 now = READ_ONCE(s->counts[i]);
+		__u64 taken = now - done;
+
+		/* barrier_var: clang would otherwise know taken is 0 when they are equal, and turn the mask
+		 * below back into a comparison; both would be branches giving constants */
+		barrier_var(taken);
+		if (now != done) {
+			__u64 raced = __sync_val_compare_and_swap(&s->folded[i], done, now) ^ done;
+			__u64 moved = raced | -raced; /* top bit set if another fold moved the mark */
+
+			barrier_var(moved);
+			taken &= (moved >> 63) - 1; /* all of it, or nothing */
+			lost |= raced;
+		}
+		d[i] += taken;
+	}
+	return lost;
+}
+
+/*
  * Moves what s counted since its last fold into its owner's row and the global counters. Any context,
- * and possibly on two CPUs at once for one socket (a read, a close, a new owner): each fold takes the
- * range up to the count it saw by compare-and-swap on the folded mark, so no count moves twice; a range
- * lost to a concurrent fold is that fold's, and one still left after three tries waits for the next.
- * A global function: the verifier checks it once, not at each of its callers' many paths.
+ * and possibly on two CPUs at once for one socket (a read, a close, a new owner): each fold takes its
+ * ranges by compare-and-swap, so no count moves twice; a pass that lost a race is run again (up to
+ * three), so a socket's last fold leaves nothing behind. A global function: the verifier checks it
+ * once, not at each of its callers' many paths.
  */
 __noinline int fold_socket(struct socket_state *s)
 {
-	__u64 d[SC_COUNT];
-	bool any = false;
+	__u64 d[SC_COUNT] = {};
+	__u64 any = 0;
 
 	if (!s)
 		return 0;
-
-	for (int i = 0; i < SC_COUNT; i++) {
-		d[i] = 0;
-		for (int attempt = 0; attempt < 3; attempt++) {
-			__u64 done = READ_ONCE(s->folded[i]);
-			__u64 now = READ_ONCE(s->counts[i]);
-			if (now == done)
-				break;
-			if (__sync_bool_compare_and_swap(&s->folded[i], done, now)) {
-				d[i] = now - done;
-				any = true;
-				break;
-			}
-		}
-	}
+	if (fold_pass(s, d) && fold_pass(s, d))
+		fold_pass(s, d);
+	for (int i = 0; i < SC_COUNT; i++)
+		any |= d[i];
 	if (any) {
 		/* on the stack: before 6.x a helper takes no key in a global function's argument memory */
 		struct process_key owner = s->owner;
@@ -690,6 +713,7 @@ static __always_inline void remember_addresses(struct sock *sk, bool direct, str
 static __always_inline struct socket_state *owned_socket(struct sock *sk, bool direct, bool storage, __u16 protocol)
 {
 	struct process_key key;
+	struct task_struct *task;
 	struct socket_state *s;
 	__u64 leader, cgroups;
 
@@ -699,8 +723,10 @@ static __always_inline struct socket_state *owned_socket(struct sock *sk, bool d
 	s = socket_state(sk, storage, true);
 	if (!s)
 		return 0;
-	owner_identity(direct, &leader, &cgroups);
-	if (s->owner_leader == leader && s->owner_cgroups == cgroups)
+	task = owner_identity(direct, &leader, &cgroups);
+	/* the TGID too: a task address freed and reused by a process that got the socket is not the owner */
+	if (s->owner_leader == leader && s->owner_cgroups == cgroups &&
+	    s->owner.tgid == (direct ? task->tgid : BPF_CORE_READ(task, tgid)))
 		return s;
 	if (!claimed_key(&key, direct))
 		return 0; /* the process table is full (counted as refused): the caller counts the totals */
@@ -1100,20 +1126,59 @@ int BPF_PROG(tramp_tcp_retransmit_skb, struct sock *sk)
 	return 0;
 }
 
+/*
+ * Before Linux 6.5, udp_sendpage (sendfile, splice) first calls udp_sendmsg with no data and MSG_MORE to
+ * set the destination: that call is udp_sendpage's, counted there, not one of its own.
+ */
+static __always_inline bool sendpage_cork(struct msghdr *msg, size_t len, bool direct)
+{
+	return len == 0 && ((direct ? msg->msg_flags : BPF_CORE_READ(msg, msg_flags)) & MSG_MORE);
+}
+
 /* udpv6_sendmsg hands IPv4-mapped destinations to udp_sendmsg: count each call once, by family. */
 SEC("?fentry/udp_sendmsg")
-int BPF_PROG(tramp_udp_sendmsg_entry, struct sock *sk, void *msg, size_t len)
+int BPF_PROG(tramp_udp_sendmsg_entry, struct sock *sk, struct msghdr *msg, size_t len)
 {
-	if (sk_family(sk, true) == AF_INET)
+	if (sk_family(sk, true) == AF_INET && !sendpage_cork(msg, len, true))
 		on_send(sk, true, true, IPPROTO_UDP, len, false);
 	return 0;
 }
 
 SEC("?fexit/udp_sendmsg")
-int BPF_PROG(tramp_udp_sendmsg_return, struct sock *sk, void *msg, size_t len, int ret)
+int BPF_PROG(tramp_udp_sendmsg_return, struct sock *sk, struct msghdr *msg, size_t len, int ret)
 {
-	if (sk_family(sk, true) == AF_INET)
+	if (sk_family(sk, true) == AF_INET && !sendpage_cork(msg, len, true))
 		on_send(sk, true, true, IPPROTO_UDP, ret, true);
+	return 0;
+}
+
+/* Before Linux 6.5 sendfile() and splice() to a socket go through sendpage, not sendmsg (optional hooks:
+ * later kernels have neither function, and count those through sendmsg). */
+SEC("?fentry/tcp_sendpage")
+int BPF_PROG(tramp_tcp_sendpage_entry, struct sock *sk, void *page, int offset, size_t size)
+{
+	on_send(sk, true, true, IPPROTO_TCP, size, false);
+	return 0;
+}
+
+SEC("?fexit/tcp_sendpage")
+int BPF_PROG(tramp_tcp_sendpage_return, struct sock *sk, void *page, int offset, size_t size, int flags, int ret)
+{
+	on_send(sk, true, true, IPPROTO_TCP, ret, true);
+	return 0;
+}
+
+SEC("?fentry/udp_sendpage")
+int BPF_PROG(tramp_udp_sendpage_entry, struct sock *sk, void *page, int offset, size_t size)
+{
+	on_send(sk, true, true, IPPROTO_UDP, size, false);
+	return 0;
+}
+
+SEC("?fexit/udp_sendpage")
+int BPF_PROG(tramp_udp_sendpage_return, struct sock *sk, void *page, int offset, size_t size, int flags, int ret)
+{
+	on_send(sk, true, true, IPPROTO_UDP, ret, true);
 	return 0;
 }
 
@@ -1286,18 +1351,67 @@ int BPF_KPROBE(probe_tcp_retransmit_skb, struct sock *sk)
 }
 
 SEC("?kprobe/udp_sendmsg")
-int BPF_KPROBE(probe_udp_sendmsg_entry, struct sock *sk, void *msg, size_t len)
+int BPF_KPROBE(probe_udp_sendmsg_entry, struct sock *sk, struct msghdr *msg, size_t len)
 {
-	if (sk_family(sk, false) == AF_INET)
+	if (sk_family(sk, false) == AF_INET && !sendpage_cork(msg, len, false))
 		on_send(sk, false, false, IPPROTO_UDP, len, false);
 	return 0;
 }
 
 SEC("?kprobe/udp_sendmsg")
-int BPF_KPROBE(probe_udp_sendmsg_remember, struct sock *sk, void *msg, size_t len)
+int BPF_KPROBE(probe_udp_sendmsg_remember, struct sock *sk, struct msghdr *msg, size_t len)
 {
-	if (sk_family(sk, false) == AF_INET)
+	if (sk_family(sk, false) == AF_INET && !sendpage_cork(msg, len, false))
 		remember_call(PENDING_UDP_SENDMSG, sk, len);
+	return 0;
+}
+
+/* sendfile() and splice() to a socket before Linux 6.5 (see the trampoline's sendpage hooks). */
+SEC("?kprobe/tcp_sendpage")
+int BPF_KPROBE(probe_tcp_sendpage_entry, struct sock *sk, void *page, int offset, size_t size)
+{
+	on_send(sk, false, false, IPPROTO_TCP, size, false);
+	return 0;
+}
+
+SEC("?kprobe/tcp_sendpage")
+int BPF_KPROBE(probe_tcp_sendpage_remember, struct sock *sk, void *page, int offset, size_t size)
+{
+	remember_call(PENDING_TCP_SENDPAGE, sk, size);
+	return 0;
+}
+
+SEC("?kretprobe/tcp_sendpage")
+int BPF_KRETPROBE(probe_tcp_sendpage_return, int ret)
+{
+	struct pending_call call = recall_call(PENDING_TCP_SENDPAGE);
+
+	if (call.sk)
+		on_send((struct sock *)call.sk, false, false, IPPROTO_TCP, ret, true);
+	return 0;
+}
+
+SEC("?kprobe/udp_sendpage")
+int BPF_KPROBE(probe_udp_sendpage_entry, struct sock *sk, void *page, int offset, size_t size)
+{
+	on_send(sk, false, false, IPPROTO_UDP, size, false);
+	return 0;
+}
+
+SEC("?kprobe/udp_sendpage")
+int BPF_KPROBE(probe_udp_sendpage_remember, struct sock *sk, void *page, int offset, size_t size)
+{
+	remember_call(PENDING_UDP_SENDPAGE, sk, size);
+	return 0;
+}
+
+SEC("?kretprobe/udp_sendpage")
+int BPF_KRETPROBE(probe_udp_sendpage_return, int ret)
+{
+	struct pending_call call = recall_call(PENDING_UDP_SENDPAGE);
+
+	if (call.sk)
+		on_send((struct sock *)call.sk, false, false, IPPROTO_UDP, ret, true);
 	return 0;
 }
 

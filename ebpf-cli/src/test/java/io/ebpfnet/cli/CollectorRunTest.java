@@ -15,10 +15,12 @@ class CollectorRunTest {
     @Test
     void printsTheGlobalChartsEveryIntervalAndStops() throws Exception {
         KernelTests.requireBpf();
+        // Traffic for as long as the CLI runs, however long it takes to start on a busy host.
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         Thread traffic = new Thread(() -> {
             try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
                 byte[] payload = new byte[1000];
-                for (int i = 0; i < 200; i++) {
+                while (!done.get()) {
                     s.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), s.getLocalPort()));
                     s.receive(new DatagramPacket(new byte[2000], 2000));
                     Thread.sleep(10);
@@ -29,6 +31,7 @@ class CollectorRunTest {
         });
         traffic.start();
         CliRun run = CliRun.of("--interval", "1", "--count", "2", "--load-mode", "return");
+        done.set(true);
         traffic.join();
         assertEquals(0, run.exitCode(), run.err());
         assertEquals(2, run.out().lines().filter(l -> l.contains("interval")).count(), run.out());

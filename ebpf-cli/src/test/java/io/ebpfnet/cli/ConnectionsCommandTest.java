@@ -20,9 +20,10 @@ class ConnectionsCommandTest {
         KernelTests.requireBpf();
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         int[] port = new int[1];
+        long links = CliRun.bpfLinks();
         Thread traffic = new Thread(() -> {
             try {
-                Thread.sleep(1500); // let the collector attach first
+                CliRun.awaitAttached(links); // the connection is made while the collector watches
                 try (ServerSocket server = new ServerSocket()) {
                     server.bind(new InetSocketAddress(lo, 0));
                     port[0] = server.getLocalPort();

@@ -311,7 +311,7 @@ public final class SocketCollector implements AutoCloseable {
                 if (present) {
                     wanted.add(hook.program());
                 } else if (hook.optional()) {
-                    skipped.add(hook.program() + ": this kernel has no " + what);
+                    skipped.add(hook.program() + ": this kernel has no " + what + hook.whenAbsent());
                 } else {
                     missing.add(what);
                 }

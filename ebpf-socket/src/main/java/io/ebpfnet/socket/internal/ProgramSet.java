@@ -27,11 +27,18 @@ public final class ProgramSet {
 
     /**
      * A program and its hook. Optional hooks may be missing (IPv6 built as a module that is not
-     * loaded); the others may not.
+     * loaded; sendpage, gone in Linux 6.5); the others may not.
      */
     public record Hook(String program, String target, Target kind) {
         public boolean optional() {
-            return target.startsWith("tcp_v6_") || target.startsWith("udpv6_");
+            return target.startsWith("tcp_v6_") || target.startsWith("udpv6_") || target.endsWith("_sendpage");
+        }
+
+        /** What an optional hook's absence means, for the skipped-program message. */
+        public String whenAbsent() {
+            return target.endsWith("_sendpage")
+                    ? " (Linux 6.5+: sendfile() and splice() to a socket go through sendmsg, counted there)"
+                    : " (IPv6 is not loaded: no IPv6 traffic to count)";
         }
 
         /** The name the kernel's BTF has for the target. */
@@ -70,6 +77,8 @@ public final class ProgramSet {
         switch (mode) {
             case TRAMPOLINE -> {
                 fn(hooks, ret ? "tramp_tcp_sendmsg_return" : "tramp_tcp_sendmsg_entry", "tcp_sendmsg");
+                fn(hooks, ret ? "tramp_tcp_sendpage_return" : "tramp_tcp_sendpage_entry", "tcp_sendpage");
+                fn(hooks, ret ? "tramp_udp_sendpage_return" : "tramp_udp_sendpage_entry", "udp_sendpage");
                 fn(hooks, "tramp_tcp_cleanup_rbuf", "tcp_cleanup_rbuf");
                 if (ret) {
                     fn(hooks, "tramp_tcp_recvmsg_return", "tcp_recvmsg");
@@ -92,6 +101,10 @@ public final class ProgramSet {
                 if (ret) {
                     fn(hooks, "probe_tcp_sendmsg_remember", "tcp_sendmsg");
                     fn(hooks, "probe_tcp_sendmsg_return", "tcp_sendmsg");
+                    fn(hooks, "probe_tcp_sendpage_remember", "tcp_sendpage");
+                    fn(hooks, "probe_tcp_sendpage_return", "tcp_sendpage");
+                    fn(hooks, "probe_udp_sendpage_remember", "udp_sendpage");
+                    fn(hooks, "probe_udp_sendpage_return", "udp_sendpage");
                     fn(hooks, "probe_tcp_recvmsg_remember", "tcp_recvmsg");
                     fn(hooks, "probe_tcp_recvmsg_return", "tcp_recvmsg");
                     fn(hooks, "probe_udp_sendmsg_remember", "udp_sendmsg");
@@ -104,6 +117,8 @@ public final class ProgramSet {
                     fn(hooks, "probe_tcp_v6_connect_return", "tcp_v6_connect");
                 } else {
                     fn(hooks, "probe_tcp_sendmsg_entry", "tcp_sendmsg");
+                    fn(hooks, "probe_tcp_sendpage_entry", "tcp_sendpage");
+                    fn(hooks, "probe_udp_sendpage_entry", "udp_sendpage");
                     fn(hooks, "probe_udp_sendmsg_entry", "udp_sendmsg");
                     fn(hooks, "probe_udpv6_sendmsg_entry", "udpv6_sendmsg");
                     fn(hooks, "probe_tcp_v4_connect_entry", "tcp_v4_connect");

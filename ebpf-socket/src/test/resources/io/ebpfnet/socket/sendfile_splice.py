@@ -1,0 +1,77 @@
+# sendfile() and splice() over loopback, in one process, for AttachModesKernelTest. argv: N M
+# 1. TCP: sends an N-byte file with sendfile(); a thread receives it with recv().
+# 2. UDP: sends the file's first M bytes (one datagram) with sendfile() on a connected socket; recv()s it.
+# 3. TCP: a thread sends N bytes with send(); they are received with splice() (socket -> pipe), then
+#    read from the pipe (a pipe, not a socket: not socket traffic).
+# Prints "pid": the process sent 2N TCP bytes and M UDP bytes, and received N TCP bytes by recv(), N by
+# splice() and M UDP bytes.
+import os, socket, sys, tempfile, threading
+
+n, m = int(sys.argv[1]), int(sys.argv[2])
+
+
+def tcp_pair():
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    client = socket.create_connection(server.getsockname())
+    accepted, _ = server.accept()
+    server.close()
+    return client, accepted
+
+
+def receive_all(sock, total):
+    got = 0
+    while got < total:
+        data = sock.recv(65536)
+        if not data:
+            break
+        got += len(data)
+    if got != total:
+        sys.exit(f"received {got} of {total}")
+
+
+with tempfile.TemporaryFile() as f:
+    f.write(os.urandom(n))
+    f.flush()
+
+    client, accepted = tcp_pair()
+    t = threading.Thread(target=receive_all, args=(accepted, n))
+    t.start()
+    offset = 0
+    while offset < n:
+        offset += os.sendfile(client.fileno(), f.fileno(), offset, n - offset)
+    t.join()
+    client.close()
+    accepted.close()
+
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind(("127.0.0.1", 0))
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sender.connect(receiver.getsockname())
+    if os.sendfile(sender.fileno(), f.fileno(), 0, m) != m:
+        sys.exit("a short UDP sendfile")
+    if len(receiver.recv(65536)) != m:
+        sys.exit("a short UDP datagram")
+    sender.close()
+    receiver.close()
+
+client, accepted = tcp_pair()
+t = threading.Thread(target=lambda: client.sendall(b"s" * n))
+t.start()
+r, w = os.pipe()
+got = 0
+while got < n:
+    moved = os.splice(accepted.fileno(), w, 65536)
+    if moved == 0:
+        break
+    got += moved
+    left = moved
+    while left:
+        left -= len(os.read(r, left))
+t.join()
+if got != n:
+    sys.exit(f"spliced {got} of {n}")
+client.close()
+accepted.close()
+print(os.getpid(), flush=True)
