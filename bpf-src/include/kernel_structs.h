@@ -104,6 +104,11 @@ typedef struct {
 	int counter;
 } atomic_t;
 
+/* Only where the kernel has MPTCP (bpf_core_field_exists guards the read). */
+struct tcp_sock {
+	__u8 is_mptcp; /* a bool: this TCP socket is a subflow of an MPTCP socket */
+} __attribute__((preserve_access_index));
+
 struct msghdr {
 	unsigned int msg_flags;
 } __attribute__((preserve_access_index));

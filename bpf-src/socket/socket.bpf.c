@@ -119,6 +119,8 @@ enum pending_function {
 	PENDING_TCP_V6_CONNECT = 6,
 	PENDING_TCP_SENDPAGE = 7,
 	PENDING_UDP_SENDPAGE = 8,
+	PENDING_MPTCP_SENDMSG = 9,
+	PENDING_MPTCP_RECVMSG = 10,
 };
 
 struct pending_key {
@@ -1092,10 +1094,21 @@ int BPF_PROG(tramp_tcp_sendmsg_return, struct sock *sk, void *msg, size_t size, 
 	return 0;
 }
 
+/* A TCP socket that is an MPTCP subflow: its data is the MPTCP socket's, counted there (MPTCP also calls
+ * tcp_cleanup_rbuf on its subflows to send ACKs, with a `copied` that is no read). */
+static __always_inline bool mptcp_subflow(struct sock *sk)
+{
+	struct tcp_sock *tp = (void *)sk;
+
+	if (!bpf_core_field_exists(tp->is_mptcp))
+		return false;
+	return BPF_CORE_READ(tp, is_mptcp);
+}
+
 SEC("?fentry/tcp_cleanup_rbuf")
 int BPF_PROG(tramp_tcp_cleanup_rbuf, struct sock *sk, int copied)
 {
-	if (copied > 0)
+	if (copied > 0 && !mptcp_subflow(sk))
 		on_receive(sk, true, true, IPPROTO_TCP, copied, 1);
 	return 0;
 }
@@ -1165,6 +1178,42 @@ SEC("?fexit/tcp_sendpage")
 int BPF_PROG(tramp_tcp_sendpage_return, struct sock *sk, void *page, int offset, size_t size, int flags, int ret)
 {
 	on_send(sk, true, true, IPPROTO_TCP, ret, true);
+	return 0;
+}
+
+/*
+ * MPTCP: the process sends and receives on its MPTCP socket, counted as TCP (its subflows are TCP sockets
+ * the kernel drives, through functions these hooks do not see). mptcp_close is its close(): the end of
+ * its state here (optional hooks: a kernel without MPTCP has none of these functions).
+ */
+SEC("?fentry/mptcp_sendmsg")
+int BPF_PROG(tramp_mptcp_sendmsg_entry, struct sock *sk, struct msghdr *msg, size_t len)
+{
+	on_send(sk, true, true, IPPROTO_TCP, len, false);
+	return 0;
+}
+
+SEC("?fexit/mptcp_sendmsg")
+int BPF_PROG(tramp_mptcp_sendmsg_return, struct sock *sk, struct msghdr *msg, size_t len, int ret)
+{
+	on_send(sk, true, true, IPPROTO_TCP, ret, true);
+	return 0;
+}
+
+SEC("?fexit/mptcp_recvmsg")
+int BPF_PROG(tramp_mptcp_recvmsg_return, struct sock *sk)
+{
+	__u64 ret = 0;
+
+	bpf_get_func_ret(ctx, &ret); /* the argument list changed in 5.19: the return value, not an argument */
+	on_receive(sk, true, true, IPPROTO_TCP, (long)ret, 1);
+	return 0;
+}
+
+SEC("?fentry/mptcp_close")
+int BPF_PROG(tramp_mptcp_close, struct sock *sk)
+{
+	on_socket_gone(sk, true, true);
 	return 0;
 }
 
@@ -1314,7 +1363,7 @@ int BPF_KRETPROBE(probe_tcp_sendmsg_return, int ret)
 SEC("?kprobe/tcp_cleanup_rbuf")
 int BPF_KPROBE(probe_tcp_cleanup_rbuf, struct sock *sk, int copied)
 {
-	if (copied > 0)
+	if (copied > 0 && !mptcp_subflow(sk))
 		on_receive(sk, false, false, IPPROTO_TCP, copied, 1);
 	return 0;
 }
@@ -1388,6 +1437,54 @@ int BPF_KRETPROBE(probe_tcp_sendpage_return, int ret)
 
 	if (call.sk)
 		on_send((struct sock *)call.sk, false, false, IPPROTO_TCP, ret, true);
+	return 0;
+}
+
+SEC("?kprobe/mptcp_sendmsg")
+int BPF_KPROBE(probe_mptcp_sendmsg_entry, struct sock *sk, struct msghdr *msg, size_t len)
+{
+	on_send(sk, false, false, IPPROTO_TCP, len, false);
+	return 0;
+}
+
+SEC("?kprobe/mptcp_sendmsg")
+int BPF_KPROBE(probe_mptcp_sendmsg_remember, struct sock *sk, struct msghdr *msg, size_t len)
+{
+	remember_call(PENDING_MPTCP_SENDMSG, sk, len);
+	return 0;
+}
+
+SEC("?kretprobe/mptcp_sendmsg")
+int BPF_KRETPROBE(probe_mptcp_sendmsg_return, int ret)
+{
+	struct pending_call call = recall_call(PENDING_MPTCP_SENDMSG);
+
+	if (call.sk)
+		on_send((struct sock *)call.sk, false, false, IPPROTO_TCP, ret, true);
+	return 0;
+}
+
+SEC("?kprobe/mptcp_recvmsg")
+int BPF_KPROBE(probe_mptcp_recvmsg_remember, struct sock *sk)
+{
+	remember_call(PENDING_MPTCP_RECVMSG, sk, 0);
+	return 0;
+}
+
+SEC("?kretprobe/mptcp_recvmsg")
+int BPF_KRETPROBE(probe_mptcp_recvmsg_return, int ret)
+{
+	struct pending_call call = recall_call(PENDING_MPTCP_RECVMSG);
+
+	if (call.sk)
+		on_receive((struct sock *)call.sk, false, false, IPPROTO_TCP, ret, 1);
+	return 0;
+}
+
+SEC("?kprobe/mptcp_close")
+int BPF_KPROBE(probe_mptcp_close, struct sock *sk)
+{
+	on_socket_gone(sk, false, false);
 	return 0;
 }
 

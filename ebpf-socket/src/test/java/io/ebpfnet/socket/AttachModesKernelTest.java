@@ -312,6 +312,59 @@ class AttachModesKernelTest {
         }
     }
 
+    /**
+     * MPTCP (mptcp_pair.py: 50,007 bytes each way over one MPTCP connection) is TCP traffic in every mode:
+     * the tracepoints see the MPTCP socket's sends and receives, the trampoline and probe modes hook
+     * mptcp_sendmsg/mptcp_recvmsg, and the subflows' own tcp_cleanup_rbuf calls are not reads.
+     */
+    @ParameterizedTest(name = "{0} / {1}")
+    @MethodSource("modes")
+    void mptcpIsTcpTrafficInEveryMode(AttachMode mode, LoadMode load) throws Exception {
+        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
+        skipUnlessTheKernelAllows(mode, options);
+        String python = python3();
+        String script = pythonScript(python, "mptcp_pair.py");
+        try (SocketCollector collector = SocketCollector.start(options)) {
+            collector.snapshot();
+            Process p = new ProcessBuilder(python, "-c", script, "50000").redirectErrorStream(true).start();
+            String line = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "mptcp_pair.py exits");
+            if (line.startsWith("unsupported")) {
+                KernelTests.skipOrFail("this kernel has no MPTCP: " + line);
+            }
+            assertEquals(0, p.exitValue(), line);
+            String[] result = line.split(" ");
+            assertEquals("50007 50007", result[1] + " " + result[2], "what the script sent and received: " + line);
+            int pid = Integer.parseInt(result[0]);
+            ProcessTable t = collector.snapshot().processes();
+            assertEquals(50_007, t.sum(pid, ProcessCounter.TCP_BYTES_SENT), "MPTCP bytes sent");
+            assertEquals(50_007, t.sum(pid, ProcessCounter.TCP_BYTES_RECEIVED), "MPTCP bytes received");
+        }
+    }
+
+    /**
+     * A TCP connect to a multicast address fails in tcp_v4_connect with ENETUNREACH before any SYN: the
+     * trampoline and probe modes see the call (an attempt, and in return mode its error); the tracepoint
+     * mode, which counts sockets entering SYN_SENT, sees nothing, as docs/metrics.md says.
+     */
+    @ParameterizedTest(name = "{0} / {1}")
+    @MethodSource("modes")
+    void aConnectFailingBeforeAnySynIsCountedWhereTheCallIsSeen(AttachMode mode, LoadMode load) throws Exception {
+        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
+        skipUnlessTheKernelAllows(mode, options);
+        try (SocketCollector collector = SocketCollector.start(options)) {
+            SocketSnapshot before = collector.snapshot();
+            java.io.IOException e = assertThrows(java.io.IOException.class,
+                    () -> new java.net.Socket().connect(new java.net.InetSocketAddress(InetAddress.getByName("224.0.0.1"), 9)));
+            assertTrue(String.valueOf(e.getMessage()).contains("unreachable"), "ENETUNREACH, not: " + e);
+            SocketSnapshot after = collector.snapshot();
+            boolean callSeen = mode != AttachMode.TRACEPOINT;
+            assertEquals(callSeen ? 1 : 0, delta(before, after, ProcessCounter.TCP_V4_CONNECTS), "connect attempts");
+            assertEquals(callSeen && load == LoadMode.RETURN ? 1 : 0, delta(before, after, ProcessCounter.TCP_CONNECT_ERRORS),
+                    "connect errors");
+        }
+    }
+
     /* The source of a python3 script among the test resources; aborts the test, saying why, without python3. */
     private static String pythonScript(String python, String name) throws java.io.IOException {
         if (python == null) {

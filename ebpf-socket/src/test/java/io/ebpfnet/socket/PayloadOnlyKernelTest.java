@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Only TCP and UDP payload counts (tracepoint mode): a raw socket sniffing TCP and the error queue of a UDP
- * socket are not traffic, and MPTCP (its process's socket is MPTCP, its subflows TCP) is TCP traffic.
- * The scripts are python3 (Java opens neither raw nor MPTCP sockets); scripts/setup.sh installs it.
+ * socket are not traffic (MPTCP, TCP traffic in every mode: AttachModesKernelTest). The script is python3
+ * (Java opens no raw socket); scripts/setup.sh installs it.
  */
 class PayloadOnlyKernelTest {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
@@ -61,26 +61,6 @@ class PayloadOnlyKernelTest {
             assertEquals(0, t.sum(pid, ProcessCounter.UDP_BYTES_RECEIVED), "the error queue is not received data");
             assertEquals(0, t.sum(pid, ProcessCounter.UDP_RECV_CALLS));
             assertEquals(2000, t.sum(pid, ProcessCounter.UDP_BYTES_SENT), "its real UDP payload");
-        }
-    }
-
-    @Test
-    void mptcpIsTcpTraffic() throws Exception {
-        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
-            Process p = python("mptcp_pair.py", "50000");
-            String line = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            if (line.startsWith("unsupported")) {
-                KernelTests.skipOrFail("this kernel has no MPTCP: " + line);
-            }
-            String[] result = line.split(" ");
-            assertEquals(0, p.exitValue(), line);
-            int pid = Integer.parseInt(result[0]);
-            assertEquals(50_007, Long.parseLong(result[1]));
-            assertEquals(50_007, Long.parseLong(result[2]), line);
-            ProcessTable t = collector.snapshot().processes();
-            assertEquals(50_007, t.sum(pid, ProcessCounter.TCP_BYTES_SENT), "MPTCP bytes sent");
-            assertEquals(50_007, t.sum(pid, ProcessCounter.TCP_BYTES_RECEIVED), "MPTCP bytes received");
         }
     }
 

@@ -31,13 +31,16 @@ public final class ProgramSet {
      */
     public record Hook(String program, String target, Target kind) {
         public boolean optional() {
-            return target.startsWith("tcp_v6_") || target.startsWith("udpv6_") || target.endsWith("_sendpage");
+            return target.startsWith("tcp_v6_") || target.startsWith("udpv6_") || target.endsWith("_sendpage")
+                    || target.startsWith("mptcp_");
         }
 
         /** What an optional hook's absence means, for the skipped-program message. */
         public String whenAbsent() {
-            return target.endsWith("_sendpage")
-                    ? " (Linux 6.5+: sendfile() and splice() to a socket go through sendmsg, counted there)"
+            if (target.endsWith("_sendpage")) {
+                return " (Linux 6.5+: sendfile() and splice() to a socket go through sendmsg, counted there)";
+            }
+            return target.startsWith("mptcp_") ? " (no MPTCP in this kernel: no MPTCP traffic to count)"
                     : " (IPv6 is not loaded: no IPv6 traffic to count)";
         }
 
@@ -79,6 +82,9 @@ public final class ProgramSet {
                 fn(hooks, ret ? "tramp_tcp_sendmsg_return" : "tramp_tcp_sendmsg_entry", "tcp_sendmsg");
                 fn(hooks, ret ? "tramp_tcp_sendpage_return" : "tramp_tcp_sendpage_entry", "tcp_sendpage");
                 fn(hooks, ret ? "tramp_udp_sendpage_return" : "tramp_udp_sendpage_entry", "udp_sendpage");
+                fn(hooks, ret ? "tramp_mptcp_sendmsg_return" : "tramp_mptcp_sendmsg_entry", "mptcp_sendmsg");
+                fn(hooks, "tramp_mptcp_recvmsg_return", "mptcp_recvmsg");
+                fn(hooks, "tramp_mptcp_close", "mptcp_close");
                 fn(hooks, "tramp_tcp_cleanup_rbuf", "tcp_cleanup_rbuf");
                 if (ret) {
                     fn(hooks, "tramp_tcp_recvmsg_return", "tcp_recvmsg");
@@ -105,6 +111,8 @@ public final class ProgramSet {
                     fn(hooks, "probe_tcp_sendpage_return", "tcp_sendpage");
                     fn(hooks, "probe_udp_sendpage_remember", "udp_sendpage");
                     fn(hooks, "probe_udp_sendpage_return", "udp_sendpage");
+                    fn(hooks, "probe_mptcp_sendmsg_remember", "mptcp_sendmsg");
+                    fn(hooks, "probe_mptcp_sendmsg_return", "mptcp_sendmsg");
                     fn(hooks, "probe_tcp_recvmsg_remember", "tcp_recvmsg");
                     fn(hooks, "probe_tcp_recvmsg_return", "tcp_recvmsg");
                     fn(hooks, "probe_udp_sendmsg_remember", "udp_sendmsg");
@@ -119,12 +127,16 @@ public final class ProgramSet {
                     fn(hooks, "probe_tcp_sendmsg_entry", "tcp_sendmsg");
                     fn(hooks, "probe_tcp_sendpage_entry", "tcp_sendpage");
                     fn(hooks, "probe_udp_sendpage_entry", "udp_sendpage");
+                    fn(hooks, "probe_mptcp_sendmsg_entry", "mptcp_sendmsg");
                     fn(hooks, "probe_udp_sendmsg_entry", "udp_sendmsg");
                     fn(hooks, "probe_udpv6_sendmsg_entry", "udpv6_sendmsg");
                     fn(hooks, "probe_tcp_v4_connect_entry", "tcp_v4_connect");
                     fn(hooks, "probe_tcp_v6_connect_entry", "tcp_v6_connect");
                 }
                 fn(hooks, "probe_tcp_cleanup_rbuf", "tcp_cleanup_rbuf");
+                fn(hooks, "probe_mptcp_recvmsg_remember", "mptcp_recvmsg");
+                fn(hooks, "probe_mptcp_recvmsg_return", "mptcp_recvmsg");
+                fn(hooks, "probe_mptcp_close", "mptcp_close");
                 fn(hooks, "probe_tcp_close", "tcp_close");
                 fn(hooks, "probe_tcp_retransmit_skb", "tcp_retransmit_skb");
                 fn(hooks, "probe_udp_recvmsg_remember", "udp_recvmsg");
