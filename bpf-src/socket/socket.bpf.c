@@ -143,6 +143,14 @@ struct {
 	__type(value, struct pending_call);
 } pending_calls SEC(".maps");
 
+/* How many udp_sendpage calls are running (all CPUs): while none is, a UDP send need not look for one. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} udp_sendpages SEC(".maps");
+
 /* A zeroed template for new process rows: building one on the 512-byte BPF stack would not fit. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -1140,19 +1148,49 @@ int BPF_PROG(tramp_tcp_retransmit_skb, struct sock *sk)
 }
 
 /*
- * Before Linux 6.5, udp_sendpage (sendfile, splice) first calls udp_sendmsg with no data and MSG_MORE to
- * set the destination: that call is udp_sendpage's, counted there, not one of its own.
+ * Before Linux 6.5, udp_sendpage (sendfile, splice) calls udp_sendmsg itself: with no data to set the
+ * destination, and with the data when it falls back to sock_no_sendpage. Those sends are udp_sendpage's,
+ * counted there: udp_sendpage's hooks note the thread in `pending_calls`, and a UDP send looks for the
+ * note only while some udp_sendpage runs.
  */
-static __always_inline bool sendpage_cork(struct msghdr *msg, size_t len, bool direct)
+static __always_inline bool inside_udp_sendpage(void)
 {
-	return len == 0 && ((direct ? msg->msg_flags : BPF_CORE_READ(msg, msg_flags)) & MSG_MORE);
+	__u32 zero = 0;
+	__u64 *running = bpf_map_lookup_elem(&udp_sendpages, &zero);
+	struct pending_key key = { .pid_tgid = bpf_get_current_pid_tgid(), .function = PENDING_UDP_SENDPAGE };
+
+	if (!running || !*running)
+		return false;
+	return bpf_map_lookup_elem(&pending_calls, &key) != 0;
+}
+
+static __always_inline void udp_sendpage_begins(struct sock *sk, size_t size)
+{
+	__u32 zero = 0;
+	__u64 *running = bpf_map_lookup_elem(&udp_sendpages, &zero);
+
+	if (running)
+		__sync_fetch_and_add(running, 1);
+	remember_call(PENDING_UDP_SENDPAGE, sk, size);
+}
+
+/* The end of a udp_sendpage udp_sendpage_begins saw: its socket (0 if unseen). */
+static __always_inline struct sock *udp_sendpage_ends(void)
+{
+	__u32 zero = 0;
+	struct pending_call call = recall_call(PENDING_UDP_SENDPAGE);
+	__u64 *running = bpf_map_lookup_elem(&udp_sendpages, &zero);
+
+	if (call.sk && running)
+		__sync_fetch_and_add(running, -1);
+	return (struct sock *)call.sk;
 }
 
 /* udpv6_sendmsg hands IPv4-mapped destinations to udp_sendmsg: count each call once, by family. */
 SEC("?fentry/udp_sendmsg")
 int BPF_PROG(tramp_udp_sendmsg_entry, struct sock *sk, struct msghdr *msg, size_t len)
 {
-	if (sk_family(sk, true) == AF_INET && !sendpage_cork(msg, len, true))
+	if (sk_family(sk, true) == AF_INET && !inside_udp_sendpage())
 		on_send(sk, true, true, IPPROTO_UDP, len, false);
 	return 0;
 }
@@ -1160,7 +1198,7 @@ int BPF_PROG(tramp_udp_sendmsg_entry, struct sock *sk, struct msghdr *msg, size_
 SEC("?fexit/udp_sendmsg")
 int BPF_PROG(tramp_udp_sendmsg_return, struct sock *sk, struct msghdr *msg, size_t len, int ret)
 {
-	if (sk_family(sk, true) == AF_INET && !sendpage_cork(msg, len, true))
+	if (sk_family(sk, true) == AF_INET && !inside_udp_sendpage())
 		on_send(sk, true, true, IPPROTO_UDP, ret, true);
 	return 0;
 }
@@ -1217,17 +1255,34 @@ int BPF_PROG(tramp_mptcp_close, struct sock *sk)
 	return 0;
 }
 
+/* udp_sendpage: entry mode counts at entry (and marks), return mode marks at entry and counts at return. */
 SEC("?fentry/udp_sendpage")
 int BPF_PROG(tramp_udp_sendpage_entry, struct sock *sk, void *page, int offset, size_t size)
 {
+	udp_sendpage_begins(sk, size);
 	on_send(sk, true, true, IPPROTO_UDP, size, false);
+	return 0;
+}
+
+SEC("?fentry/udp_sendpage")
+int BPF_PROG(tramp_udp_sendpage_mark, struct sock *sk, void *page, int offset, size_t size)
+{
+	udp_sendpage_begins(sk, size);
 	return 0;
 }
 
 SEC("?fexit/udp_sendpage")
 int BPF_PROG(tramp_udp_sendpage_return, struct sock *sk, void *page, int offset, size_t size, int flags, int ret)
 {
-	on_send(sk, true, true, IPPROTO_UDP, ret, true);
+	if (udp_sendpage_ends())
+		on_send(sk, true, true, IPPROTO_UDP, ret, true);
+	return 0;
+}
+
+SEC("?fexit/udp_sendpage")
+int BPF_PROG(tramp_udp_sendpage_unmark, struct sock *sk)
+{
+	udp_sendpage_ends();
 	return 0;
 }
 
@@ -1402,7 +1457,7 @@ int BPF_KPROBE(probe_tcp_retransmit_skb, struct sock *sk)
 SEC("?kprobe/udp_sendmsg")
 int BPF_KPROBE(probe_udp_sendmsg_entry, struct sock *sk, struct msghdr *msg, size_t len)
 {
-	if (sk_family(sk, false) == AF_INET && !sendpage_cork(msg, len, false))
+	if (sk_family(sk, false) == AF_INET && !inside_udp_sendpage())
 		on_send(sk, false, false, IPPROTO_UDP, len, false);
 	return 0;
 }
@@ -1410,7 +1465,7 @@ int BPF_KPROBE(probe_udp_sendmsg_entry, struct sock *sk, struct msghdr *msg, siz
 SEC("?kprobe/udp_sendmsg")
 int BPF_KPROBE(probe_udp_sendmsg_remember, struct sock *sk, struct msghdr *msg, size_t len)
 {
-	if (sk_family(sk, false) == AF_INET && !sendpage_cork(msg, len, false))
+	if (sk_family(sk, false) == AF_INET && !inside_udp_sendpage())
 		remember_call(PENDING_UDP_SENDMSG, sk, len);
 	return 0;
 }
@@ -1491,6 +1546,7 @@ int BPF_KPROBE(probe_mptcp_close, struct sock *sk)
 SEC("?kprobe/udp_sendpage")
 int BPF_KPROBE(probe_udp_sendpage_entry, struct sock *sk, void *page, int offset, size_t size)
 {
+	udp_sendpage_begins(sk, size);
 	on_send(sk, false, false, IPPROTO_UDP, size, false);
 	return 0;
 }
@@ -1498,17 +1554,24 @@ int BPF_KPROBE(probe_udp_sendpage_entry, struct sock *sk, void *page, int offset
 SEC("?kprobe/udp_sendpage")
 int BPF_KPROBE(probe_udp_sendpage_remember, struct sock *sk, void *page, int offset, size_t size)
 {
-	remember_call(PENDING_UDP_SENDPAGE, sk, size);
+	udp_sendpage_begins(sk, size);
 	return 0;
 }
 
 SEC("?kretprobe/udp_sendpage")
 int BPF_KRETPROBE(probe_udp_sendpage_return, int ret)
 {
-	struct pending_call call = recall_call(PENDING_UDP_SENDPAGE);
+	struct sock *sk = udp_sendpage_ends();
 
-	if (call.sk)
-		on_send((struct sock *)call.sk, false, false, IPPROTO_UDP, ret, true);
+	if (sk)
+		on_send(sk, false, false, IPPROTO_UDP, ret, true);
+	return 0;
+}
+
+SEC("?kretprobe/udp_sendpage")
+int BPF_KRETPROBE(probe_udp_sendpage_done)
+{
+	udp_sendpage_ends();
 	return 0;
 }
 

@@ -81,7 +81,9 @@ public final class ProgramSet {
             case TRAMPOLINE -> {
                 fn(hooks, ret ? "tramp_tcp_sendmsg_return" : "tramp_tcp_sendmsg_entry", "tcp_sendmsg");
                 fn(hooks, ret ? "tramp_tcp_sendpage_return" : "tramp_tcp_sendpage_entry", "tcp_sendpage");
-                fn(hooks, ret ? "tramp_udp_sendpage_return" : "tramp_udp_sendpage_entry", "udp_sendpage");
+                // udp_sendpage marks its thread at entry and counts in its load mode's program (see socket.bpf.c)
+                fn(hooks, ret ? "tramp_udp_sendpage_mark" : "tramp_udp_sendpage_entry", "udp_sendpage");
+                fn(hooks, ret ? "tramp_udp_sendpage_return" : "tramp_udp_sendpage_unmark", "udp_sendpage");
                 fn(hooks, ret ? "tramp_mptcp_sendmsg_return" : "tramp_mptcp_sendmsg_entry", "mptcp_sendmsg");
                 fn(hooks, "tramp_mptcp_recvmsg_return", "mptcp_recvmsg");
                 fn(hooks, "tramp_mptcp_close", "mptcp_close");
@@ -127,6 +129,7 @@ public final class ProgramSet {
                     fn(hooks, "probe_tcp_sendmsg_entry", "tcp_sendmsg");
                     fn(hooks, "probe_tcp_sendpage_entry", "tcp_sendpage");
                     fn(hooks, "probe_udp_sendpage_entry", "udp_sendpage");
+                    fn(hooks, "probe_udp_sendpage_done", "udp_sendpage");
                     fn(hooks, "probe_mptcp_sendmsg_entry", "mptcp_sendmsg");
                     fn(hooks, "probe_udp_sendmsg_entry", "udp_sendmsg");
                     fn(hooks, "probe_udpv6_sendmsg_entry", "udpv6_sendmsg");
