@@ -1088,6 +1088,16 @@ static __always_inline __u32 listener_key(__u16 port, __u16 protocol)
 
 /* ---------------------------------------------------------------- trampoline: fentry / fexit */
 
+/*
+ * A receive that read the socket's error queue (transmit timestamps, ICMP errors): no data. The kernel
+ * marks the message so when it read the queue (ip_recv_error, ipv6_recv_error), which spares reading
+ * the flags argument, whose position changed in 5.19. An empty error queue (EAGAIN) is not marked.
+ */
+static __always_inline bool read_error_queue(struct msghdr *msg, bool direct)
+{
+	return (direct ? msg->msg_flags : BPF_CORE_READ(msg, msg_flags)) & MSG_ERRQUEUE;
+}
+
 SEC("?fentry/tcp_sendmsg")
 int BPF_PROG(tramp_tcp_sendmsg_entry, struct sock *sk, void *msg, size_t size)
 {
@@ -1302,22 +1312,24 @@ int BPF_PROG(tramp_udpv6_sendmsg_return, struct sock *sk, void *msg, size_t len,
 
 /* Received bytes are only known at return (the length argument is the buffer size), in both modes. */
 SEC("?fexit/udp_recvmsg")
-int BPF_PROG(tramp_udp_recvmsg_return, struct sock *sk)
+int BPF_PROG(tramp_udp_recvmsg_return, struct sock *sk, struct msghdr *msg)
 {
 	__u64 ret = 0;
 
 	bpf_get_func_ret(ctx, &ret);
-	on_receive(sk, true, true, IPPROTO_UDP, (long)ret, 1);
+	if (!read_error_queue(msg, true))
+		on_receive(sk, true, true, IPPROTO_UDP, (long)ret, 1);
 	return 0;
 }
 
 SEC("?fexit/udpv6_recvmsg")
-int BPF_PROG(tramp_udpv6_recvmsg_return, struct sock *sk)
+int BPF_PROG(tramp_udpv6_recvmsg_return, struct sock *sk, struct msghdr *msg)
 {
 	__u64 ret = 0;
 
 	bpf_get_func_ret(ctx, &ret);
-	on_receive(sk, true, true, IPPROTO_UDP, (long)ret, 1);
+	if (!read_error_queue(msg, true))
+		on_receive(sk, true, true, IPPROTO_UDP, (long)ret, 1);
 	return 0;
 }
 
@@ -1612,9 +1624,9 @@ int BPF_KRETPROBE(probe_udpv6_sendmsg_return, int ret)
 }
 
 SEC("?kprobe/udp_recvmsg")
-int BPF_KPROBE(probe_udp_recvmsg_remember, struct sock *sk)
+int BPF_KPROBE(probe_udp_recvmsg_remember, struct sock *sk, struct msghdr *msg)
 {
-	remember_call(PENDING_UDP_RECVMSG, sk, 0);
+	remember_call(PENDING_UDP_RECVMSG, sk, (__u64)msg); /* the message, for its flags at return */
 	return 0;
 }
 
@@ -1623,15 +1635,15 @@ int BPF_KRETPROBE(probe_udp_recvmsg_return, int ret)
 {
 	struct pending_call call = recall_call(PENDING_UDP_RECVMSG);
 
-	if (call.sk)
+	if (call.sk && !read_error_queue((struct msghdr *)call.size, false))
 		on_receive((struct sock *)call.sk, false, false, IPPROTO_UDP, ret, 1);
 	return 0;
 }
 
 SEC("?kprobe/udpv6_recvmsg")
-int BPF_KPROBE(probe_udpv6_recvmsg_remember, struct sock *sk)
+int BPF_KPROBE(probe_udpv6_recvmsg_remember, struct sock *sk, struct msghdr *msg)
 {
-	remember_call(PENDING_UDP_RECVMSG, sk, 0);
+	remember_call(PENDING_UDP_RECVMSG, sk, (__u64)msg); /* the message, for its flags at return */
 	return 0;
 }
 
@@ -1640,7 +1652,7 @@ int BPF_KRETPROBE(probe_udpv6_recvmsg_return, int ret)
 {
 	struct pending_call call = recall_call(PENDING_UDP_RECVMSG);
 
-	if (call.sk)
+	if (call.sk && !read_error_queue((struct msghdr *)call.size, false))
 		on_receive((struct sock *)call.sk, false, false, IPPROTO_UDP, ret, 1);
 	return 0;
 }

@@ -368,6 +368,46 @@ class AttachModesKernelTest {
         }
     }
 
+    /**
+     * Only TCP and UDP payload counts (not_payload.py): a raw socket sniffing loopback TCP while this test
+     * makes TCP traffic, and a UDP socket reading transmit timestamps from its error queue, are no traffic
+     * in any mode. An empty error-queue read (EAGAIN) is still a failed receive in trampoline and probe
+     * modes, which see the call but not its flags (docs/metrics.md).
+     */
+    @ParameterizedTest(name = "{0} / {1}")
+    @MethodSource("modes")
+    void rawSocketsAndTheErrorQueueAreNotTraffic(AttachMode mode, LoadMode load) throws Exception {
+        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
+        skipUnlessTheKernelAllows(mode, options);
+        String python = python3();
+        String script = pythonScript(python, "not_payload.py");
+        try (SocketCollector collector = SocketCollector.start(options)) {
+            Process p = new ProcessBuilder(python, "-c", script, "1.5").redirectErrorStream(true).start();
+            java.io.BufferedReader out = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals("ready", out.readLine());
+            // TCP traffic on loopback for the sniffer to see while it listens
+            long end = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1200);
+            while (System.nanoTime() < end) {
+                LoopbackTraffic.tcp(InetAddress.getByName("127.0.0.1"), 20, 1000, 100);
+            }
+            String[] result = java.util.Objects.requireNonNull(out.readLine(), "no result line").split(" ");
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), String.join(" ", result));
+            int pid = Integer.parseInt(result[0]);
+            assertTrue(Long.parseLong(result[1]) > 10_000, "the sniffer saw the TCP traffic: " + result[1]);
+            assertTrue(Long.parseLong(result[2]) > 0, "the error queue held the timestamped datagrams: " + result[2]);
+
+            ProcessTable t = collector.snapshot().processes();
+            assertEquals(0, t.sum(pid, ProcessCounter.TCP_BYTES_RECEIVED), "raw TCP packets are not TCP payload");
+            assertEquals(0, t.sum(pid, ProcessCounter.TCP_RECV_CALLS));
+            assertEquals(0, t.sum(pid, ProcessCounter.UDP_BYTES_RECEIVED), "the error queue is not received data");
+            long emptyReads = mode == AttachMode.TRACEPOINT ? 0 : t.sum(pid, ProcessCounter.UDP_RECV_ERRORS);
+            assertEquals(emptyReads, t.sum(pid, ProcessCounter.UDP_RECV_CALLS), "receive calls: only failed empty reads");
+            assertEquals(2000, t.sum(pid, ProcessCounter.UDP_BYTES_SENT), "its real UDP payload");
+        }
+    }
+
     /* The source of a python3 script among the test resources; aborts the test, saying why, without python3. */
     private static String pythonScript(String python, String name) throws java.io.IOException {
         if (python == null) {
