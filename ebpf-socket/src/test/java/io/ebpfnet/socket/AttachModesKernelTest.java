@@ -408,6 +408,37 @@ class AttachModesKernelTest {
         }
     }
 
+    /**
+     * Bytes and calls through many system calls (syscalls.py): TCP send, write, writev, sendmsg and recv,
+     * read, readv, recvmsg, recv_into; UDP sendto, send, write, writev, sendmsg and recvfrom, recv, read,
+     * readv, recvmsg. Each is one call with its exact bytes, in every mode.
+     */
+    @ParameterizedTest(name = "{0} / {1}")
+    @MethodSource("modes")
+    void everySendAndReceiveCallIsOneCallWithItsBytes(AttachMode mode, LoadMode load) throws Exception {
+        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
+        skipUnlessTheKernelAllows(mode, options);
+        String python = python3();
+        String script = pythonScript(python, "syscalls.py");
+        try (SocketCollector collector = SocketCollector.start(options)) {
+            collector.snapshot();
+            Process p = new ProcessBuilder(python, "-c", script).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "syscalls.py exits");
+            assertEquals(0, p.exitValue(), "syscalls.py: " + out);
+            int pid = Integer.parseInt(out);
+            ProcessTable t = collector.snapshot().processes();
+            assertEquals(2100, t.sum(pid, ProcessCounter.TCP_BYTES_SENT), "TCP bytes sent");
+            assertEquals(4, t.sum(pid, ProcessCounter.TCP_SEND_CALLS), "TCP send calls");
+            assertEquals(2100, t.sum(pid, ProcessCounter.TCP_BYTES_RECEIVED), "TCP bytes received");
+            assertEquals(5, t.sum(pid, ProcessCounter.TCP_RECV_CALLS), "TCP receive calls");
+            assertEquals(231, t.sum(pid, ProcessCounter.UDP_BYTES_SENT), "UDP bytes sent");
+            assertEquals(5, t.sum(pid, ProcessCounter.UDP_SEND_CALLS), "UDP send calls");
+            assertEquals(231, t.sum(pid, ProcessCounter.UDP_BYTES_RECEIVED), "UDP bytes received");
+            assertEquals(5, t.sum(pid, ProcessCounter.UDP_RECV_CALLS), "UDP receive calls");
+        }
+    }
+
     /* The source of a python3 script among the test resources; aborts the test, saying why, without python3. */
     private static String pythonScript(String python, String name) throws java.io.IOException {
         if (python == null) {
