@@ -1137,9 +1137,9 @@ int BPF_PROG(tramp_tcp_recvmsg_return, struct sock *sk)
 {
 	__u64 ret = 0;
 
-	bpf_get_func_ret(ctx, &ret);
-	if ((long)ret < 0)
-		on_receive(sk, true, true, IPPROTO_TCP, (long)ret, 0);
+	bpf_get_func_ret(ctx, &ret); /* an int in a 64-bit register: its upper half is not the sign */
+	if ((int)ret < 0)
+		on_receive(sk, true, true, IPPROTO_TCP, (int)ret, 0);
 	return 0;
 }
 
@@ -1254,7 +1254,7 @@ int BPF_PROG(tramp_mptcp_recvmsg_return, struct sock *sk)
 	__u64 ret = 0;
 
 	bpf_get_func_ret(ctx, &ret); /* the argument list changed in 5.19: the return value, not an argument */
-	on_receive(sk, true, true, IPPROTO_TCP, (long)ret, 1);
+	on_receive(sk, true, true, IPPROTO_TCP, (int)ret, 1);
 	return 0;
 }
 
@@ -1318,7 +1318,7 @@ int BPF_PROG(tramp_udp_recvmsg_return, struct sock *sk, struct msghdr *msg)
 
 	bpf_get_func_ret(ctx, &ret);
 	if (!read_error_queue(msg, true))
-		on_receive(sk, true, true, IPPROTO_UDP, (long)ret, 1);
+		on_receive(sk, true, true, IPPROTO_UDP, (int)ret, 1);
 	return 0;
 }
 
@@ -1329,7 +1329,7 @@ int BPF_PROG(tramp_udpv6_recvmsg_return, struct sock *sk, struct msghdr *msg)
 
 	bpf_get_func_ret(ctx, &ret);
 	if (!read_error_queue(msg, true))
-		on_receive(sk, true, true, IPPROTO_UDP, (long)ret, 1);
+		on_receive(sk, true, true, IPPROTO_UDP, (int)ret, 1);
 	return 0;
 }
 
