@@ -439,6 +439,38 @@ class AttachModesKernelTest {
         }
     }
 
+    /**
+     * A non-blocking TCP read and UDP receive with nothing to read fail with EAGAIN: a receive error where
+     * the mode sees the call's result (tracepoint; trampoline and probe in return mode for TCP, whose entry
+     * mode hooks only tcp_cleanup_rbuf; UDP's receive hooks always see the return), and never bytes.
+     */
+    @ParameterizedTest(name = "{0} / {1}")
+    @MethodSource("modes")
+    void emptyNonBlockingReceivesAreErrorsWithoutBytes(AttachMode mode, LoadMode load) throws Exception {
+        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
+        skipUnlessTheKernelAllows(mode, options);
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (SocketCollector collector = SocketCollector.start(options);
+             java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()
+                     .bind(new java.net.InetSocketAddress(lo, 0));
+             java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open(server.getLocalAddress());
+             java.nio.channels.SocketChannel accepted = server.accept();
+             java.nio.channels.DatagramChannel udp = java.nio.channels.DatagramChannel.open()
+                     .bind(new java.net.InetSocketAddress(lo, 0))) {
+            client.configureBlocking(false);
+            udp.configureBlocking(false);
+            SocketSnapshot before = collector.snapshot();
+            assertEquals(0, client.read(java.nio.ByteBuffer.allocate(100)), "nothing to read: EAGAIN");
+            assertEquals(null, udp.receive(java.nio.ByteBuffer.allocate(100)), "nothing to receive: EAGAIN");
+            SocketSnapshot after = collector.snapshot();
+            boolean tcpSeen = mode == AttachMode.TRACEPOINT || load == LoadMode.RETURN;
+            assertEquals(tcpSeen ? 1 : 0, delta(before, after, ProcessCounter.TCP_RECV_ERRORS), "TCP receive errors");
+            assertEquals(1, delta(before, after, ProcessCounter.UDP_RECV_ERRORS), "UDP receive errors");
+            assertEquals(0, delta(before, after, ProcessCounter.TCP_BYTES_RECEIVED), "TCP bytes");
+            assertEquals(0, delta(before, after, ProcessCounter.UDP_BYTES_RECEIVED), "UDP bytes");
+        }
+    }
+
     /* The source of a python3 script among the test resources; aborts the test, saying why, without python3. */
     private static String pythonScript(String python, String name) throws java.io.IOException {
         if (python == null) {
