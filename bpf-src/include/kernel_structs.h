@@ -106,7 +106,10 @@ typedef struct {
 
 /* Only where the kernel has MPTCP (bpf_core_field_exists guards the read). */
 struct tcp_sock {
-	__u8 is_mptcp; /* a bool: this TCP socket is a subflow of an MPTCP socket */
+	__u32 copied_seq;     /* the head of yet unread data: advances with what readers consume */
+	__u32 rcv_nxt;        /* the next sequence number expected */
+	__u64 bytes_received; /* everything received in order (rcv_nxt's advance since the start) */
+	__u8 is_mptcp;    /* a bool: this TCP socket is a subflow of an MPTCP socket (guarded: CONFIG_MPTCP) */
 } __attribute__((preserve_access_index));
 
 struct msghdr {

@@ -927,6 +927,43 @@ static __always_inline void on_receive(struct sock *sk, bool direct, bool storag
 	count_call(sk, direct, storage, protocol, 1, ret, calls, ret < 0);
 }
 
+/*
+ * Trampoline and probe modes: tcp_cleanup_rbuf after a read of `copied` bytes. What the read consumed is
+ * the advance of the socket's copied_seq since its last read: a MSG_PEEK advances nothing (a call
+ * without bytes), a splice or a kTLS read advances it too. At a socket's first read here, what the
+ * socket ever consumed (copied_seq - rcv_nxt + bytes_received: copied_seq's advance since the
+ * handshake), but no more than `copied` (a socket older than the collector).
+ */
+static __always_inline void on_tcp_read(struct sock *sk, bool direct, bool storage, int copied)
+{
+	struct tcp_sock *tp = (struct tcp_sock *)sk;
+	__u32 seq = BPF_CORE_READ(tp, copied_seq);
+	struct socket_state *s = owned_socket(sk, direct, storage, IPPROTO_TCP);
+	__u32 consumed;
+
+	if (!s) {
+		count_call(sk, direct, storage, IPPROTO_TCP, 1, copied, 1, false); /* no state: the row, as before */
+		return;
+	}
+	if (s->read_seq_known) {
+		consumed = seq - s->read_seq;
+	} else {
+		__u32 ever = seq - BPF_CORE_READ(tp, rcv_nxt) + (__u32)BPF_CORE_READ(tp, bytes_received);
+		consumed = ever < (__u32)copied ? ever : (__u32)copied;
+	}
+	s->read_seq = seq;
+	s->read_seq_known = 1;
+	if (consumed) {
+		ADD_SHARED(s->counts[SC_BYTES_RECEIVED], consumed);
+		ADD_SHARED(s->counts[SC_RECV_CALLS], 1);
+	} else {
+		ADD_SHARED(s->counts[SC_EMPTY_RECV_CALLS], 1);
+	}
+	s->last_seen_ns = reader.clock_ns;
+	if (settings.connections && !s->family)
+		remember_addresses(sk, direct, s);
+}
+
 /* An outbound TCP connect by the current process; ret < 0 (when known) is a failure. */
 static __always_inline void on_connect(struct sock *sk, bool direct, bool storage, __u16 family, long ret)
 {
@@ -1127,7 +1164,7 @@ SEC("?fentry/tcp_cleanup_rbuf")
 int BPF_PROG(tramp_tcp_cleanup_rbuf, struct sock *sk, int copied)
 {
 	if (copied > 0 && !mptcp_subflow(sk))
-		on_receive(sk, true, true, IPPROTO_TCP, copied, 1);
+		on_tcp_read(sk, true, true, copied);
 	return 0;
 }
 
@@ -1431,7 +1468,7 @@ SEC("?kprobe/tcp_cleanup_rbuf")
 int BPF_KPROBE(probe_tcp_cleanup_rbuf, struct sock *sk, int copied)
 {
 	if (copied > 0 && !mptcp_subflow(sk))
-		on_receive(sk, false, false, IPPROTO_TCP, copied, 1);
+		on_tcp_read(sk, false, false, copied);
 	return 0;
 }
 

@@ -184,6 +184,10 @@ struct socket_state {
 	__u16 family;         /* the family on the wire; 0 until the addresses are copied */
 	__u16 protocol;
 	__u32 counted_protocol; /* IPPROTO_TCP or IPPROTO_UDP: the process counters `counts` fold into */
+	/* Trampoline and probe modes: the TCP socket's copied_seq at its last read, so that a read counts what
+	 * it consumed (a MSG_PEEK consumes nothing; tcp_cleanup_rbuf's `copied` counts peeked bytes too). */
+	__u32 read_seq;
+	__u32 read_seq_known;
 	__u32 reserved;
 };
 

@@ -1,6 +1,7 @@
 # One process moving known bytes through many system calls, for AttachModesKernelTest. Prints "pid".
-# TCP (a connected pair): send 100, write 200, writev 300+400, sendmsg 500+600 (2,100 bytes), received
-# with recv, read, readv, recvmsg and recv_into until all 2,100 are in. UDP (a connected pair): sendto 11,
+# TCP (a connected pair): send 100, write 200, writev 300+400, sendmsg 500+600 (2,100 bytes), peeked at
+# (recv with MSG_PEEK, 50 bytes: a call that consumes nothing), then received with recv, read, readv,
+# recvmsg and recv_into until all 2,100 are in. UDP (a connected pair): sendto 11,
 # send 22, write 33, writev 44+55, sendmsg 66 (231 bytes, 5 datagrams), received with recvfrom, recv,
 # read, readv and recvmsg (one each).
 import os, socket, sys
@@ -21,6 +22,8 @@ got = 0
 readers = [lambda: len(peer.recv(150)), lambda: len(os.read(peer.fileno(), 250)),
            lambda: os.readv(peer.fileno(), [bytearray(100), bytearray(200)]), lambda: len(peer.recvmsg(400)[0])]
 buffer = bytearray(4096)
+if len(peer.recv(50, socket.MSG_PEEK)) != 50:  # a call that reads nothing: the data stays queued
+    sys.exit("a short peek")
 i = 0
 while got < 2100:
     got += readers[i]() if i < len(readers) else peer.recv_into(buffer, min(len(buffer), 2100 - got))

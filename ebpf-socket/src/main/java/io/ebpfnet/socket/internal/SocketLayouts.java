@@ -127,6 +127,8 @@ public final class SocketLayouts {
             JAVA_SHORT.withName("family"),
             JAVA_SHORT.withName("protocol"),
             JAVA_INT.withName("counted_protocol"),
+            JAVA_INT.withName("read_seq"),
+            JAVA_INT.withName("read_seq_known"),
             JAVA_INT.withName("reserved")).withName("socket_state");
 
     public static final StructLayout SOCKET_SETTINGS = MemoryLayout.structLayout(
