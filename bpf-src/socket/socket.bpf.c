@@ -1980,7 +1980,9 @@ int BPF_PROG(on_process_exit, struct task_struct *task)
 	current_process(&key, true);
 	p = bpf_map_lookup_elem(&processes, &key);
 	if (p) {
-		p->exited = 1;
+		/* the read clock, + 1 so that it is never 0: read_processes reports the row exited one read
+		 * later, once the process's sockets, released after this tracepoint, have been folded in */
+		p->exited = reader.clock_ns + 1;
 		p->last_seen_ns = reader.clock_ns;
 	}
 	return 0;
@@ -2065,18 +2067,22 @@ int read_processes(struct bpf_iter__bpf_map_elem *ctx)
 	if (!key || !values)
 		return 0;
 	/* First whether the row changed: on a many-CPU host most rows have not, and summing is the dear part. */
-	__u64 last_seen = 0, exited = 0;
+	__u64 last_seen = 0, exited_at = 0;
 	for (__u32 c = 0; c < settings.value_copies && c < MAX_VALUE_COPIES; c++) {
 		struct process_stats *v = (void *)(values + c * sizeof(struct process_stats));
 		if (v->last_seen_ns > last_seen)
 			last_seen = v->last_seen_ns;
-		exited |= v->exited;
+		if (v->exited > exited_at)
+			exited_at = v->exited;
 	}
-	if (last_seen < reader.changed_since_ns && !exited)
+	if (last_seen < reader.changed_since_ns && !exited_at)
 		return 0;
 	row.key = *key;
 	row.stats.last_seen_ns = last_seen;
-	row.stats.exited = exited ? 1 : 0;
+	/* Exited once a whole read passed since the mark: a process's sockets are released (and their
+	 * counts folded in) just after the exit tracepoint, and a read between the two must not report
+	 * the row's last counts and drop it. Until then the row is written as live. */
+	row.stats.exited = exited_at && exited_at - 1 <= reader.changed_since_ns ? 1 : 0;
 	for (__u32 c = 0; c < settings.value_copies && c < MAX_VALUE_COPIES; c++) {
 		struct process_stats *v = (void *)(values + c * sizeof(struct process_stats));
 		row.stats.tcp_bytes_sent += v->tcp_bytes_sent;

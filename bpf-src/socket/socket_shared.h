@@ -98,7 +98,8 @@ struct process_stats {
 	__u64 tcp_accepts;
 	__u64 first_seen_ns;
 	__u64 last_seen_ns;
-	__u64 exited;    /* non-zero once the whole process has exited */
+	__u64 exited;    /* the kernel's: the read clock + 1 when the whole process exited; the iterator's
+	                  * row: 1 once a read passed since then (its sockets' last counts are in) */
 	__u64 comm_ns;   /* when comm was written (insert or exec): of several CPUs' copies, the latest name wins */
 	char comm[16];
 };
