@@ -1840,6 +1840,66 @@ int BPF_PROG(tp_sock_recv_length, struct sock *sk, int ret, int flags)
 	return 0;
 }
 
+/* A classic tracepoint's record at a system call's exit (include/trace/events/syscalls.h): the common
+ * 8-byte header, the call's number, its return value. */
+struct syscall_exit {
+	__u64 header;
+	long id;
+	long ret;
+};
+
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+
+/* The socket behind the current process's file descriptor fd, or 0. */
+static __always_inline struct sock *socket_of_fd(struct task_struct *task, int fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file *file;
+	struct file **fds;
+
+	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return 0;
+	if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return 0;
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+
+	return BPF_CORE_READ(sock, sk);
+}
+
+/*
+ * Tracepoint mode: splice() from a TCP socket (HAProxy's splicing, os.splice) reads it with tcp_read_sock,
+ * which no tracepoint of the socket layer shows; the system call's exit does. Its bytes and the call are
+ * the process's, counted in its row (the socket's own counters, and so the connection table, miss them).
+ * A syscall tracepoint costs nothing to other calls; the descriptor is the call's first argument.
+ */
+SEC("?tracepoint/syscalls/sys_exit_splice")
+int tp_splice_exit(struct syscall_exit *ctx)
+{
+	long ret = ctx->ret;
+	struct task_struct *task;
+	struct pt_regs *regs;
+	struct process_key key;
+	struct sock *sk;
+
+	if (ret <= 0)
+		return 0;
+	task = bpf_get_current_task_btf();
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	sk = socket_of_fd(task, (int)PT_REGS_PARM1_SYSCALL(regs));
+	if (!sk || (sk_family(sk, false) != AF_INET && sk_family(sk, false) != AF_INET6) ||
+	    BPF_CORE_READ(sk, sk_type) != SOCK_STREAM || sk_protocol(sk, false) != IPPROTO_TCP)
+		return 0;
+	__u64 d[SC_COUNT] = {};
+	d[SC_BYTES_RECEIVED] = ret;
+	d[SC_RECV_CALLS] = 1;
+	add_traffic(process_of_current(&key, true), true, d);
+	return 0;
+}
+
 static __always_inline void on_state_change(struct sock *sk, int oldstate, int newstate)
 {
 	struct process_key key;

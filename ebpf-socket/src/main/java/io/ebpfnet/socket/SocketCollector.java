@@ -11,6 +11,7 @@ import io.ebpfnet.core.Btf;
 import io.ebpfnet.core.MapType;
 import io.ebpfnet.core.PossibleCpus;
 import io.ebpfnet.core.ProgramKind;
+import io.ebpfnet.core.Tracefs;
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.socket.groups.CgroupResolver;
 import io.ebpfnet.socket.internal.ProgramSet;
@@ -305,8 +306,11 @@ public final class SocketCollector implements AutoCloseable {
                     }
                     continue;
                 }
-                boolean present = hook.kind() == ProgramSet.Target.TRACEPOINT ? kernel.hasRawTracepoint(hook.btfName())
-                        : kernel.hasFunction(hook.btfName());
+                boolean present = switch (hook.kind()) {
+                    case TRACEPOINT -> kernel.hasRawTracepoint(hook.btfName());
+                    case SYSCALL -> Tracefs.hasEvent("syscalls", hook.target());
+                    default -> kernel.hasFunction(hook.btfName());
+                };
                 String what = hook.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + hook.target();
                 if (present) {
                     wanted.add(hook.program());

@@ -19,6 +19,8 @@ public final class ProgramSet {
         FUNCTION,
         /** a raw tracepoint (tp_btf) */
         TRACEPOINT,
+        /** a system call's classic tracepoint ({@code syscalls/sys_exit_*}) */
+        SYSCALL,
         /** an iterator target (iter/): the kernel has a {@code bpf_iter_<target>} function for it */
         ITERATOR,
         /** a cgroup program, attached to the root of the cgroup v2 hierarchy */
@@ -31,12 +33,16 @@ public final class ProgramSet {
      */
     public record Hook(String program, String target, Target kind) {
         public boolean optional() {
-            return target.startsWith("tcp_v6_") || target.startsWith("udpv6_") || target.endsWith("_sendpage")
-                    || target.startsWith("mptcp_");
+            return kind == Target.SYSCALL || target.startsWith("tcp_v6_") || target.startsWith("udpv6_")
+                    || target.endsWith("_sendpage") || target.startsWith("mptcp_");
         }
 
         /** What an optional hook's absence means, for the skipped-program message. */
         public String whenAbsent() {
+            if (kind == Target.SYSCALL) {
+                return " (no system call tracepoints: CONFIG_FTRACE_SYSCALLS off, or tracefs not mounted;"
+                        + " splice() reads from TCP sockets are not counted)";
+            }
             if (target.endsWith("_sendpage")) {
                 return " (Linux 6.5+: sendfile() and splice() to a socket go through sendmsg, counted there)";
             }
@@ -162,6 +168,8 @@ public final class ProgramSet {
                 tp(hooks, retransmit + "_nested", "tcp_retransmit_skb");
                 tp(hooks, "tp_tcp_destroy_sock", "tcp_destroy_sock");
                 tp(hooks, "tp_tcp_destroy_sock_nested", "tcp_destroy_sock");
+                // splice() reads from TCP sockets, which no socket tracepoint shows
+                hooks.add(new Hook("tp_splice_exit", "sys_exit_splice", Target.SYSCALL));
                 // released sockets' counts folded and final counters queued (UDP's only here)
                 hooks.add(new Hook(SOCKET_RELEASE, "sock_release", Target.CGROUP));
             }

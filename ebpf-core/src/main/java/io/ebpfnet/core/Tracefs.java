@@ -1,0 +1,30 @@
+package io.ebpfnet.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The kernel's trace events as libbpf finds them when it attaches a classic tracepoint program
+ * ({@code SEC("tracepoint/SYSTEM/EVENT")}): under tracefs, mounted at {@code /sys/kernel/tracing} or, on
+ * older systems, {@code /sys/kernel/debug/tracing}.
+ */
+public final class Tracefs {
+    private static final List<Path> ROOTS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
+
+    private Tracefs() {
+    }
+
+    /**
+     * Whether the trace event {@code system/event} exists (for {@code syscalls/sys_exit_*}: the kernel has
+     * CONFIG_FTRACE_SYSCALLS and tracefs is mounted).
+     */
+    public static boolean hasEvent(String system, String event) {
+        for (Path root : ROOTS) {
+            if (Files.isDirectory(root.resolve("events").resolve(system).resolve(event))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
