@@ -1347,6 +1347,24 @@ int BPF_PROG(tramp_udpv6_sendmsg_return, struct sock *sk, void *msg, size_t len,
 	return 0;
 }
 
+/* A UDP receive's return value as counted: a MSG_PEEK leaves the datagram queued (a call without bytes). */
+static __always_inline int udp_received(int ret, __u64 flags)
+{
+	return (flags & MSG_PEEK) && ret > 0 ? 0 : ret;
+}
+
+/* udp_recvmsg's and udpv6_recvmsg's flags (see settings.udp_flags_arg); both indexes are arguments in
+ * both signatures, and the verifier keeps only the one the setting names. */
+static __always_inline __u64 udp_recv_flags(unsigned long long *ctx)
+{
+	__u64 third = ctx[3], fourth = ctx[4];
+
+	/* both loaded at fixed offsets: a computed offset into the context is refused */
+	barrier_var(third);
+	barrier_var(fourth);
+	return settings.udp_flags_arg == 4 ? fourth : third;
+}
+
 /* Received bytes are only known at return (the length argument is the buffer size), in both modes. */
 SEC("?fexit/udp_recvmsg")
 int BPF_PROG(tramp_udp_recvmsg_return, struct sock *sk, struct msghdr *msg)
@@ -1355,7 +1373,7 @@ int BPF_PROG(tramp_udp_recvmsg_return, struct sock *sk, struct msghdr *msg)
 
 	bpf_get_func_ret(ctx, &ret);
 	if (!read_error_queue(msg, true))
-		on_receive(sk, true, true, IPPROTO_UDP, (int)ret, 1);
+		on_receive(sk, true, true, IPPROTO_UDP, udp_received((int)ret, udp_recv_flags(ctx)), 1);
 	return 0;
 }
 
@@ -1366,7 +1384,7 @@ int BPF_PROG(tramp_udpv6_recvmsg_return, struct sock *sk, struct msghdr *msg)
 
 	bpf_get_func_ret(ctx, &ret);
 	if (!read_error_queue(msg, true))
-		on_receive(sk, true, true, IPPROTO_UDP, (int)ret, 1);
+		on_receive(sk, true, true, IPPROTO_UDP, udp_received((int)ret, udp_recv_flags(ctx)), 1);
 	return 0;
 }
 
@@ -1660,37 +1678,53 @@ int BPF_KRETPROBE(probe_udpv6_sendmsg_return, int ret)
 	return 0;
 }
 
+/* Probe mode: a UDP receive's message (for its flags at return), its lowest bit set for a MSG_PEEK (a
+ * msghdr is 8-byte aligned). */
+static __always_inline void remember_udp_receive(struct pt_regs *ctx, struct sock *sk, struct msghdr *msg)
+{
+	__u64 fourth = PT_REGS_PARM4(ctx), fifth = PT_REGS_PARM5(ctx);
+	__u64 flags;
+
+	/* both loaded at fixed offsets: a computed offset into the context is refused */
+	barrier_var(fourth);
+	barrier_var(fifth);
+	flags = settings.udp_flags_arg == 4 ? fifth : fourth;
+	remember_call(PENDING_UDP_RECVMSG, sk, (__u64)msg | (flags & MSG_PEEK ? 1 : 0));
+}
+
+static __always_inline void count_udp_receive(int ret)
+{
+	struct pending_call call = recall_call(PENDING_UDP_RECVMSG);
+
+	if (call.sk && !read_error_queue((struct msghdr *)(call.size & ~1ULL), false))
+		on_receive((struct sock *)call.sk, false, false, IPPROTO_UDP, udp_received(ret, call.size & 1 ? MSG_PEEK : 0), 1);
+}
+
 SEC("?kprobe/udp_recvmsg")
 int BPF_KPROBE(probe_udp_recvmsg_remember, struct sock *sk, struct msghdr *msg)
 {
-	remember_call(PENDING_UDP_RECVMSG, sk, (__u64)msg); /* the message, for its flags at return */
+	remember_udp_receive(ctx, sk, msg);
 	return 0;
 }
 
 SEC("?kretprobe/udp_recvmsg")
 int BPF_KRETPROBE(probe_udp_recvmsg_return, int ret)
 {
-	struct pending_call call = recall_call(PENDING_UDP_RECVMSG);
-
-	if (call.sk && !read_error_queue((struct msghdr *)call.size, false))
-		on_receive((struct sock *)call.sk, false, false, IPPROTO_UDP, ret, 1);
+	count_udp_receive(ret);
 	return 0;
 }
 
 SEC("?kprobe/udpv6_recvmsg")
 int BPF_KPROBE(probe_udpv6_recvmsg_remember, struct sock *sk, struct msghdr *msg)
 {
-	remember_call(PENDING_UDP_RECVMSG, sk, (__u64)msg); /* the message, for its flags at return */
+	remember_udp_receive(ctx, sk, msg);
 	return 0;
 }
 
 SEC("?kretprobe/udpv6_recvmsg")
 int BPF_KRETPROBE(probe_udpv6_recvmsg_return, int ret)
 {
-	struct pending_call call = recall_call(PENDING_UDP_RECVMSG);
-
-	if (call.sk && !read_error_queue((struct msghdr *)call.size, false))
-		on_receive((struct sock *)call.sk, false, false, IPPROTO_UDP, ret, 1);
+	count_udp_receive(ret);
 	return 0;
 }
 

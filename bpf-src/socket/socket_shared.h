@@ -47,7 +47,8 @@ struct socket_settings {
 	__u32 accepted_by_address; /* 1 in trampoline mode: accepted sockets wait in `accepted_sockets` */
 	__u32 release_seen; /* 1: a program sees every UDP (and MPTCP) socket go, so their counts may wait in
 	                     * the socket's state; 0 (tracepoint mode without cgroup v2): counted in the row */
-	__u32 reserved;
+	__u32 udp_flags_arg; /* the index of udp_recvmsg's and udpv6_recvmsg's `flags` parameter: 4 before
+	                      * Linux 5.19 (a `noblock` parameter came before it), 3 since */
 };
 
 /* Written by user space before each read (the `reader` variable in .bss). */

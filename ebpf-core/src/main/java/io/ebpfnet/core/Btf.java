@@ -121,6 +121,11 @@ public final class Btf implements AutoCloseable {
         });
     }
 
+    /** The number of parameters of kernel function {@code name}, if the BTF has it (signatures change across versions). */
+    public Optional<Integer> functionParameters(String name) {
+        return find(name, Kind.FUNC).map(id -> btf_type.info(type(btf_type.type(type(id)))) & 0xffff);
+    }
+
     private MemorySegment type(int id) {
         return LibbpfBindings.btf__type_by_id(btf, id).reinterpret(btf_type.sizeof());
     }

@@ -248,7 +248,7 @@ public final class SocketCollector implements AutoCloseable {
     }
 
     /* The programs' settings: struct socket_settings, the only variable in the object's .rodata. */
-    private void writeSettings() {
+    private void writeSettings(Btf kernel) {
         BpfMap rodata = globalData(".rodata", SocketLayouts.SOCKET_SETTINGS.byteSize());
         try (Arena settings = Arena.ofConfined()) {
             MemorySegment value = settings.allocate(SocketLayouts.SOCKET_SETTINGS);
@@ -258,6 +258,8 @@ public final class SocketCollector implements AutoCloseable {
             setting(value, "accepted_by_address", options.attachMode() == AttachMode.TRAMPOLINE ? 1 : 0);
             // the cgroup release hook, or (trampoline, probe) udp_destroy_sock, sees UDP sockets go
             setting(value, "release_seen", options.attachMode() != AttachMode.TRACEPOINT || cgroupRoot != null ? 1 : 0);
+            // udp_recvmsg(sk, msg, len, noblock, flags, addr_len) until Linux 5.19, then without noblock
+            setting(value, "udp_flags_arg", kernel.functionParameters("udp_recvmsg").orElse(5) >= 6 ? 4 : 3);
             rodata.setInitialValue(0, value);
         }
     }
@@ -267,7 +269,6 @@ public final class SocketCollector implements AutoCloseable {
     }
 
     private void configure() {
-        writeSettings();
         boolean probe = options.attachMode() == AttachMode.PROBE;
         int sockets = options.ipv4ConnectionTableSize() + options.ipv6ConnectionTableSize();
         processMap.setMaxEntries(options.bandwidthTableSize());
@@ -292,6 +293,7 @@ public final class SocketCollector implements AutoCloseable {
         Set<String> wanted = new HashSet<>();
         List<String> missing = new ArrayList<>();
         try (Btf kernel = Btf.parse(KERNEL_BTF)) {
+            writeSettings(kernel);
             boolean retransmitErrors = kernel.rawTracepointArguments("tcp_retransmit_skb").orElse(0) >= 3;
             for (ProgramSet.Hook hook : ProgramSet.hooks(options.attachMode(), options.loadMode(), options.connections(),
                     retransmitErrors)) {

@@ -454,8 +454,9 @@ class AttachModesKernelTest {
 
     /**
      * Bytes and calls through many system calls (syscalls.py): TCP send, write, writev, sendmsg and a
-     * MSG_PEEK (a call, no bytes), recv, read, readv, recvmsg, recv_into; UDP sendto, send, write, writev, sendmsg and recvfrom, recv, read,
-     * readv, recvmsg. Each is one call with its exact bytes, in every mode.
+     * MSG_PEEK (a call, no bytes), recv, read, readv, recvmsg, recv_into; UDP sendto, send, write, writev,
+     * sendmsg, sendmmsg (a call per message) and a MSG_PEEK, recvfrom, recv, read, readv, recvmsg, recvmmsg.
+     * Each is one call with its exact bytes, in every mode.
      */
     @ParameterizedTest(name = "{0} / {1}")
     @MethodSource("modes")
@@ -476,10 +477,10 @@ class AttachModesKernelTest {
             assertEquals(4, t.sum(pid, ProcessCounter.TCP_SEND_CALLS), "TCP send calls");
             assertEquals(2100, t.sum(pid, ProcessCounter.TCP_BYTES_RECEIVED), "TCP bytes received");
             assertEquals(6, t.sum(pid, ProcessCounter.TCP_RECV_CALLS), "TCP receive calls, the MSG_PEEK one included");
-            assertEquals(231, t.sum(pid, ProcessCounter.UDP_BYTES_SENT), "UDP bytes sent");
-            assertEquals(5, t.sum(pid, ProcessCounter.UDP_SEND_CALLS), "UDP send calls");
-            assertEquals(231, t.sum(pid, ProcessCounter.UDP_BYTES_RECEIVED), "UDP bytes received");
-            assertEquals(5, t.sum(pid, ProcessCounter.UDP_RECV_CALLS), "UDP receive calls");
+            assertEquals(396, t.sum(pid, ProcessCounter.UDP_BYTES_SENT), "UDP bytes sent");
+            assertEquals(7, t.sum(pid, ProcessCounter.UDP_SEND_CALLS), "UDP send calls, one per sendmmsg message");
+            assertEquals(396, t.sum(pid, ProcessCounter.UDP_BYTES_RECEIVED), "UDP bytes received, the peeked ones once");
+            assertEquals(8, t.sum(pid, ProcessCounter.UDP_RECV_CALLS), "UDP receive calls, the MSG_PEEK one included");
         }
     }
 

@@ -2,9 +2,36 @@
 # TCP (a connected pair): send 100, write 200, writev 300+400, sendmsg 500+600 (2,100 bytes), peeked at
 # (recv with MSG_PEEK, 50 bytes: a call that consumes nothing), then received with recv, read, readv,
 # recvmsg and recv_into until all 2,100 are in. UDP (a connected pair): sendto 11,
-# send 22, write 33, writev 44+55, sendmsg 66 (231 bytes, 5 datagrams), received with recvfrom, recv,
-# read, readv and recvmsg (one each).
-import os, socket, sys
+# send 22, write 33, writev 44+55, sendmsg 66, sendmmsg 77 and 88 (396 bytes, 7 datagrams, 7 calls: one per
+# message), peeked at (recv with MSG_PEEK: a call that consumes nothing), received with recvfrom, recv,
+# read, readv, recvmsg (one each) and recvmmsg (two messages).
+import ctypes, ctypes.util, os, socket, sys
+
+libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+
+
+class Iovec(ctypes.Structure):
+    _fields_ = [("iov_base", ctypes.c_void_p), ("iov_len", ctypes.c_size_t)]
+
+
+class Msghdr(ctypes.Structure):
+    _fields_ = [("msg_name", ctypes.c_void_p), ("msg_namelen", ctypes.c_uint32),
+                ("msg_iov", ctypes.POINTER(Iovec)), ("msg_iovlen", ctypes.c_size_t),
+                ("msg_control", ctypes.c_void_p), ("msg_controllen", ctypes.c_size_t), ("msg_flags", ctypes.c_int)]
+
+
+class Mmsghdr(ctypes.Structure):
+    _fields_ = [("msg_hdr", Msghdr), ("msg_len", ctypes.c_uint)]
+
+
+def messages(buffers):
+    """An array of mmsghdr, one message per buffer (the buffers and vectors must outlive the call)."""
+    vectors = [Iovec(ctypes.cast(b, ctypes.c_void_p), len(b)) for b in buffers]
+    array = (Mmsghdr * len(buffers))()
+    for i, v in enumerate(vectors):
+        array[i].msg_hdr.msg_iov = ctypes.pointer(v)
+        array[i].msg_hdr.msg_iovlen = 1
+    return array, vectors
 
 server = socket.socket()
 server.bind(("127.0.0.1", 0))
@@ -42,11 +69,23 @@ sent += sender.send(b"h" * 22)
 sent += os.write(u, b"i" * 33)
 sent += os.writev(u, [b"j" * 44, b"k" * 55])
 sent += sender.sendmsg([b"l" * 66])
-if sent != 231:
+out = [ctypes.create_string_buffer(b"m" * 77, 77), ctypes.create_string_buffer(b"n" * 88, 88)]
+array, vectors = messages(out)
+if libc.sendmmsg(u, array, 2, 0) != 2:
+    sys.exit(f"sendmmsg: errno {ctypes.get_errno()}")
+sent += array[0].msg_len + array[1].msg_len
+if sent != 396:
     sys.exit(f"a short UDP send: {sent}")
 r = receiver.fileno()
+if len(receiver.recv(100, socket.MSG_PEEK)) != 11:  # a call that reads nothing: the datagram stays queued
+    sys.exit("a short UDP peek")
 got = len(receiver.recvfrom(100)[0]) + len(receiver.recv(100)) + len(os.read(r, 100))
 got += os.readv(r, [bytearray(50), bytearray(50)]) + len(receiver.recvmsg(100)[0])
-if got != 231:
+into = [ctypes.create_string_buffer(100), ctypes.create_string_buffer(100)]
+array, vectors = messages(into)
+if libc.recvmmsg(r, array, 2, 0, None) != 2:
+    sys.exit(f"recvmmsg: errno {ctypes.get_errno()}")
+got += array[0].msg_len + array[1].msg_len
+if got != 396:
     sys.exit(f"UDP received {got}")
 print(os.getpid(), flush=True)

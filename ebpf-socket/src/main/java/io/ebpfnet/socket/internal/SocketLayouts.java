@@ -137,7 +137,7 @@ public final class SocketLayouts {
             JAVA_INT.withName("value_copies"),
             JAVA_INT.withName("accepted_by_address"),
             JAVA_INT.withName("release_seen"),
-            JAVA_INT.withName("reserved")).withName("socket_settings");
+            JAVA_INT.withName("udp_flags_arg")).withName("socket_settings");
 
     /** The programs' .bss: what the next iterator read wants. */
     public static final StructLayout READER_STATE = MemoryLayout.structLayout(
