@@ -4,7 +4,8 @@
 # sock:sock_*_length tracepoints, so the tracepoint mode must be refused cleanly) and Debian's 6.12 (all
 # three modes), by default; EBPFNET_MATRIX_KERNELS="6.1 6.12" chooses. Builds on the host first if
 # needed; runs the tests in each guest with the JUnit console launcher (no Maven there); brings back the
-# exit code and the XML reports (printed paths).
+# exit code and the XML reports (printed paths). The guests are booted by scripts/qemu-kernel.sh (stock
+# Debian kernel packages, the host's root read-only): nothing outside this repository is needed.
 #   scripts/kernel-matrix.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,10 +13,8 @@ root=$(pwd)
 . scripts/setup.sh
 
 kernels=${EBPFNET_MATRIX_KERNELS:-${EBPFNET_MATRIX_KERNEL:-6.1 6.12}}
-in_kernel=${IN_KERNEL:-$root/../shared/tools/in-kernel.sh}
-[ -x "$in_kernel" ] || ebpfnet_die "in-kernel.sh not found at $in_kernel (set IN_KERNEL=/path/to/in-kernel.sh)"
-# What in-kernel.sh uses (it would apt-get install them itself, without refreshing the package lists).
-ebpfnet_require_packages qemu-system-x86 busybox-static cpio file kmod python3
+# What qemu-kernel.sh uses, and what the tests drive in the guest (the host's binaries run there).
+ebpfnet_require_packages qemu-system-x86 busybox-static cpio file kmod zstd python3 nftables iproute2
 
 matrix=ebpf-socket/target/kernel-matrix
 if [ ! -f "$matrix/classpath.txt" ] || [ ! -d ebpf-socket/target/test-classes ]; then
@@ -37,6 +36,9 @@ exec "$JAVA_HOME/bin/java" -XX:ErrorFile='$out'/hs_err_%p.log --enable-native-ac
   --class-path "$classpath" \\
   --select-class io.ebpfnet.socket.AttachModesKernelTest \\
   --select-class io.ebpfnet.socket.AutoModeKernelTest \\
+  --select-class io.ebpfnet.socket.ExecRenameKernelTest \\
+  --select-class io.ebpfnet.socket.CgroupMoveKernelTest \\
+  --select-class io.ebpfnet.socket.RetransmitKernelTest \\
   --reports-dir "$out/reports" --fail-if-no-tests --disable-banner --disable-ansi-colors --details=tree
 GUEST
 chmod +x "$out/run.sh"
@@ -45,7 +47,7 @@ start=$(date +%s)
 set +e
 attempts=3
 for attempt in $(seq $attempts); do
-  KVM_MEM=${KVM_MEM:-3G} "$in_kernel" --kernel "$kernel" --share "$out" -- "$out/run.sh"
+  scripts/qemu-kernel.sh --kernel "$kernel" --share "$out" -- "$out/run.sh"
   rc=$?
   # The JVM under qemu's software emulation crashes now and then (SIGSEGV in C1-compiled JDK code, a
   # different method each time) without a test failing: in about one boot of four on 2026-11-28, and

@@ -1,27 +1,18 @@
 package io.ebpfnet.socket;
 
-import io.ebpfnet.core.BpfException;
-import io.ebpfnet.core.BpfPermissionException;
-import io.ebpfnet.core.BpfUnsupportedException;
-import io.ebpfnet.core.KernelDetection;
 import io.ebpfnet.core.detect.AttachMode;
-import io.ebpfnet.core.detect.DetectionReport;
-import io.ebpfnet.core.detect.ProbeResult;
 import io.ebpfnet.core.testing.KernelPrograms;
 import io.ebpfnet.core.testing.KernelTests;
 import io.ebpfnet.core.testing.LoopbackTraffic;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.InetAddress;
-import java.util.stream.Stream;
 
 import static io.ebpfnet.socket.Deltas.delta;
+import static io.ebpfnet.socket.ModeTests.skipUnlessTheKernelAllows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,45 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * probe predicted, and the rest is skipped with that reason; the qemu kernel matrix runs them fully.
  */
 class AttachModesKernelTest {
-    private static DetectionReport report;
-
-    @BeforeAll
-    static void detect() {
-        KernelTests.requireBpf();
-        report = KernelDetection.detect();
-    }
-
-    static Stream<Arguments> modes() {
-        return Stream.of(AttachMode.TRAMPOLINE, AttachMode.PROBE, AttachMode.TRACEPOINT)
-                .flatMap(m -> Stream.of(Arguments.of(m, LoadMode.ENTRY), Arguments.of(m, LoadMode.RETURN)));
-    }
-
-    /**
-     * Where the kernel refuses {@code mode} (our CI kernel: fentry at load, kprobes at attach), the collector
-     * must fail with the typed error the probe predicted, and the test is skipped with that reason.
-     */
-    private static void skipUnlessTheKernelAllows(AttachMode mode, SocketCollectorOptions options) {
-        ProbeResult probe = report.probes().get(mode.requiredProbe());
-        if (!probe.allowed()) {
-            // The kernel matrix (scripts/kernel-matrix.sh) names the modes its kernel must run.
-            assertTrue(!requiredModes().contains(mode.cliName()),
-                    mode.cliName() + " is required on this kernel (EBPFNET_REQUIRE_MODES) but refused: " + probe.summary());
-            BpfException e = assertThrows(BpfException.class, () -> SocketCollector.start(options).close());
-            if (probe.errno().equals("EPERM") || probe.errno().equals("EACCES")) {
-                assertInstanceOf(BpfPermissionException.class, e);
-            } else {
-                assertInstanceOf(BpfUnsupportedException.class, e);
-            }
-            // The kernel's refusal, or (errno 0) the collector's own check that the hooks exist.
-            assertTrue(e.errno() == 0 || probe.errno().equals(e.errnoName()), probe.errno() + " vs " + e.getMessage());
-            String reason = mode.cliName() + " mode cannot run on this kernel: " + probe.summary();
-            System.out.println("SKIPPED (kernel refuses the mode, as probed): " + reason);
-            Assumptions.abort(reason);
-        }
-    }
-
     @ParameterizedTest(name = "{0} / {1}")
-    @MethodSource("modes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#modes")
     void exactCountsInEveryMode(AttachMode mode, LoadMode load) throws Exception {
         SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
         skipUnlessTheKernelAllows(mode, options);
@@ -84,7 +38,8 @@ class AttachModesKernelTest {
             SocketSnapshot before = collector.snapshot();
             LoopbackTraffic.TcpExchange t = LoopbackTraffic.tcp(InetAddress.getByName("127.0.0.1"), 64, 777, 55);
             LoopbackTraffic.TcpExchange t6 = LoopbackTraffic.tcp(InetAddress.getByName("::1"), 10, 100, 100);
-            long udp = LoopbackTraffic.udp(InetAddress.getByName("127.0.0.1"), 25, 333);
+            long udp = LoopbackTraffic.udp(InetAddress.getByName("127.0.0.1"), 25, 333)
+                    + LoopbackTraffic.udp(InetAddress.getByName("::1"), 7, 222); // udpv6_sendmsg/recvmsg
             SocketSnapshot after = collector.snapshot();
 
             assertEquals(t.totalSent() + t6.totalSent(), delta(before, after, ProcessCounter.TCP_BYTES_SENT));
@@ -122,7 +77,7 @@ class AttachModesKernelTest {
      * (the listener's owner only stands in until the accepting process touches the socket), 12 in all.
      */
     @ParameterizedTest(name = "{0} / {1}")
-    @MethodSource("modes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#modes")
     void preforkWorkersAreChargedWithTheirOwnAccepts(AttachMode mode, LoadMode load) throws Exception {
         SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
         skipUnlessTheKernelAllows(mode, options);
@@ -224,7 +179,7 @@ class AttachModesKernelTest {
      * own sends, which the socket counted until the next owner took it over.
      */
     @ParameterizedTest(name = "{0} / {1}")
-    @MethodSource("modes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#modes")
     void aSocketHandedBetweenProcessesChargesEachOwnerItsOwnSends(AttachMode mode, LoadMode load) throws Exception {
         SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
         skipUnlessTheKernelAllows(mode, options);
@@ -289,7 +244,7 @@ class AttachModesKernelTest {
      * tcp_cleanup_rbuf), the tracepoint mode counts copied_seq's advance at the next receive.
      */
     @ParameterizedTest(name = "{0} / {1}")
-    @MethodSource("modes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#modes")
     void sendfileAndSpliceAreCountedExactly(AttachMode mode, LoadMode load) throws Exception {
         SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
         skipUnlessTheKernelAllows(mode, options);
@@ -321,7 +276,7 @@ class AttachModesKernelTest {
      * the release. A second one closed with no read in between: its bytes are taken at the release.
      */
     @ParameterizedTest(name = "{0} / {1}")
-    @MethodSource("modes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#modes")
     void spliceReadsCountWhileTheSocketIsOpen(AttachMode mode, LoadMode load) throws Exception {
         SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
         skipUnlessTheKernelAllows(mode, options);
@@ -365,7 +320,7 @@ class AttachModesKernelTest {
      * mptcp_sendmsg/mptcp_recvmsg, and the subflows' own tcp_cleanup_rbuf calls are not reads.
      */
     @ParameterizedTest(name = "{0} / {1}")
-    @MethodSource("modes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#modes")
     void mptcpIsTcpTrafficInEveryMode(AttachMode mode, LoadMode load) throws Exception {
         SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
         skipUnlessTheKernelAllows(mode, options);
@@ -395,7 +350,7 @@ class AttachModesKernelTest {
      * mode, which counts sockets entering SYN_SENT, sees nothing, as docs/metrics.md says.
      */
     @ParameterizedTest(name = "{0} / {1}")
-    @MethodSource("modes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#modes")
     void aConnectFailingBeforeAnySynIsCountedWhereTheCallIsSeen(AttachMode mode, LoadMode load) throws Exception {
         SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
         skipUnlessTheKernelAllows(mode, options);
@@ -413,13 +368,39 @@ class AttachModesKernelTest {
     }
 
     /**
+     * A TCP connect refused by the peer (a RST to the SYN): an attempt in every mode; an error where the mode
+     * sees connections fail (tracepoint: SYN_SENT → CLOSE), not in trampoline and probe modes, whose error
+     * is tcp_v4_connect's return value, 0 once the SYN is sent (docs/metrics.md, Connects).
+     */
+    @ParameterizedTest(name = "{0} / {1}")
+    @MethodSource("io.ebpfnet.socket.ModeTests#modes")
+    void aRefusedConnectIsAnAttemptAndWhereSeenAnError(AttachMode mode, LoadMode load) throws Exception {
+        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
+        skipUnlessTheKernelAllows(mode, options);
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, lo)) {
+            closedPort = s.getLocalPort(); // free again once closed: nothing listens there
+        }
+        try (SocketCollector collector = SocketCollector.start(options)) {
+            SocketSnapshot before = collector.snapshot();
+            assertThrows(java.net.ConnectException.class,
+                    () -> new java.net.Socket().connect(new java.net.InetSocketAddress(lo, closedPort), 5000));
+            SocketSnapshot after = collector.snapshot();
+            assertEquals(1, delta(before, after, ProcessCounter.TCP_V4_CONNECTS), "connect attempts");
+            assertEquals(mode == AttachMode.TRACEPOINT ? 1 : 0, delta(before, after, ProcessCounter.TCP_CONNECT_ERRORS),
+                    "connect errors");
+        }
+    }
+
+    /**
      * Only TCP and UDP payload counts (not_payload.py): a raw socket sniffing loopback TCP while this test
      * makes TCP traffic, and a UDP socket reading transmit timestamps from its error queue, are no traffic
      * in any mode. An empty error-queue read (EAGAIN) is still a failed receive in trampoline and probe
      * modes, which see the call but not its flags (docs/metrics.md).
      */
     @ParameterizedTest(name = "{0} / {1}")
-    @MethodSource("modes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#modes")
     void rawSocketsAndTheErrorQueueAreNotTraffic(AttachMode mode, LoadMode load) throws Exception {
         SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
         skipUnlessTheKernelAllows(mode, options);
@@ -459,7 +440,7 @@ class AttachModesKernelTest {
      * Each is one call with its exact bytes, in every mode.
      */
     @ParameterizedTest(name = "{0} / {1}")
-    @MethodSource("modes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#modes")
     void everySendAndReceiveCallIsOneCallWithItsBytes(AttachMode mode, LoadMode load) throws Exception {
         SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
         skipUnlessTheKernelAllows(mode, options);
@@ -490,7 +471,7 @@ class AttachModesKernelTest {
      * mode hooks only tcp_cleanup_rbuf; UDP's receive hooks always see the return), and never bytes.
      */
     @ParameterizedTest(name = "{0} / {1}")
-    @MethodSource("modes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#modes")
     void emptyNonBlockingReceivesAreErrorsWithoutBytes(AttachMode mode, LoadMode load) throws Exception {
         SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
         skipUnlessTheKernelAllows(mode, options);
@@ -555,11 +536,4 @@ class AttachModesKernelTest {
         }
         return null;
     }
-
-    /** Modes that must run here (comma-separated EBPFNET_REQUIRE_MODES); empty on our CI host. */
-    static java.util.List<String> requiredModes() {
-        String v = System.getenv().getOrDefault("EBPFNET_REQUIRE_MODES", "");
-        return v.isBlank() ? java.util.List.of() : java.util.List.of(v.split(","));
-    }
-
 }

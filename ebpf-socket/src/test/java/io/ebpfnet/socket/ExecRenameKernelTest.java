@@ -1,9 +1,9 @@
 package io.ebpfnet.socket;
 
 import io.ebpfnet.core.detect.AttachMode;
-import io.ebpfnet.core.testing.KernelTests;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -20,13 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A process that exec()s keeps its row (same pid, same start time) and takes the new program's name. */
 class ExecRenameKernelTest {
-    @Test
-    void aRowFollowsExecToTheNewName(@TempDir Path dir) throws Exception {
-        KernelTests.requireBpf();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.ebpfnet.socket.ModeTests#attachModes")
+    void aRowFollowsExecToTheNewName(AttachMode mode, LoadMode load, @TempDir Path dir) throws Exception {
+        SocketCollectorOptions options = ModeTests.optionsOrSkip(mode, load);
         // The kernel's comm is the basename of the executed path: two names for bash.
         Path before = Files.createSymbolicLink(dir.resolve("exec-before"), Path.of("/bin/bash"));
         Path after = Files.createSymbolicLink(dir.resolve("exec-after"), Path.of("/bin/bash"));
-        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT));
+        try (SocketCollector collector = SocketCollector.start(options);
              DatagramSocket sink = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             int port = sink.getLocalPort();
             String send = "exec 3<>/dev/udp/127.0.0.1/" + port + "; printf '%0%dd' 0 >&3; exec 3>&-";

@@ -1,8 +1,8 @@
 package io.ebpfnet.socket;
 
 import io.ebpfnet.core.detect.AttachMode;
-import io.ebpfnet.core.testing.KernelTests;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -22,11 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RetransmitKernelTest {
     private static final int PID = (int) ProcessHandle.current().pid();
 
-    @Test
-    void retransmitsAreChargedToTheSendingProcess() throws Exception {
-        KernelTests.requireBpf();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.ebpfnet.socket.ModeTests#attachModes")
+    void retransmitsAreChargedToTheSendingProcess(AttachMode mode, LoadMode load) throws Exception {
+        SocketCollectorOptions options = ModeTests.optionsOrSkip(mode, load);
         try (LossyNamespace ns = new LossyNamespace(20);
-             SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
+             SocketCollector collector = SocketCollector.start(options)) {
             Process sink = ns.start(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                     System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                     SinkServer.class.getName(), LossyNamespace.REMOTE, "9");
