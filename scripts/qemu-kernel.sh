@@ -48,12 +48,15 @@ else
 fi
 
 k=$cache/$package
-if [ ! -f "$k/ready" ]; then
+if [ ! -f "$k/ready-2" ]; then  # ready-N: bump N when the initramfs changes
   echo "qemu-kernel: preparing $package in $k" >&2
-  rm -rf "$k"; mkdir -p "$k/pkg" "$k/initrd/bin" "$k/initrd/lib"
-  (cd "$k" && { apt-get download -q "$package" || { apt-get update -qq && apt-get download -q "$package"; }; }) >/dev/null 2>&1 \
-    || { echo "qemu-kernel: apt-get download $package failed" >&2; exit 1; }
-  dpkg -x "$k"/*.deb "$k/pkg"; rm -f "$k"/*.deb
+  rm -rf "$k/initrd" "$k/initrd.gz"; mkdir -p "$k/initrd/bin" "$k/initrd/lib"
+  if [ ! -d "$k/pkg/boot" ]; then
+    rm -rf "$k/pkg"; mkdir -p "$k/pkg"
+    (cd "$k" && { apt-get download -q "$package" || { apt-get update -qq && apt-get download -q "$package"; }; }) >/dev/null 2>&1 \
+      || { echo "qemu-kernel: apt-get download $package failed" >&2; exit 1; }
+    dpkg -x "$k"/*.deb "$k/pkg"; rm -f "$k"/*.deb
+  fi
   release=$(ls "$k/pkg/lib/modules"); depmod -b "$k/pkg" "$release"
   # The vmlinux ELF inside the compressed bzImage (xz on 6.1, zstd on 6.12): qemu boots it directly (PVH).
   python3 - "$k"/pkg/boot/vmlinuz-* "$k/vmlinux" <<'PY'
@@ -90,6 +93,9 @@ mount -t tmpfs run \$R/run -o mode=755
 mount -t bpf bpf \$R/sys/fs/bpf; mount -t debugfs debugfs \$R/sys/kernel/debug
 mount -t tracefs tracefs \$R/sys/kernel/tracing; mount -t cgroup2 cgroup2 \$R/sys/fs/cgroup
 mkdir -p \$R/lib/modules/$release; mount -t 9p -o ro,\$p9 modules \$R/lib/modules/$release
+# The kernel loads modules on demand (ip link add type veth) with its usermode helper, which runs here,
+# outside the chroot: hand the request to the host's modprobe in it.
+printf '#!/bin/sh\\nexec chroot /R /sbin/modprobe "\$@"\\n' > /modprobe; chmod +x /modprobe; echo /modprobe > /proc/sys/kernel/modprobe
 mkdir -p \$R/run/io; mount -t 9p -o \$p9 io \$R/run/io
 i=0; while read -r d; do [ -n "\$d" ] || continue
   mkdir -p "\$R\$d"; mount -t 9p -o \$p9 s\$i "\$R\$d"; i=\$((i+1))
@@ -104,7 +110,7 @@ sync; poweroff -f
 EOF
   chmod +x "$k/initrd/init"
   (cd "$k/initrd" && find . | cpio -o -H newc --quiet | gzip -1) > "$k/initrd.gz"
-  touch "$k/ready"
+  touch "$k/ready-2"
 fi
 release=$(ls "$k/pkg/lib/modules")
 

@@ -8,8 +8,10 @@
  *   trampoline  fentry/fexit on the kernel functions Netdata hooks (plus udpv6_*, tcp_recvmsg errors)
  *   probe       kprobe/kretprobe on the same functions; kretprobes find their arguments in
  *               `pending_calls`, stored at entry (registers do not hold them at return)
- *   tracepoint  tp_btf sock_send_length / sock_recv_length / inet_sock_set_state / tcp_retransmit_skb
- * All modes share the accounting functions below, so a metric means the same thing in each, except
+ *   tracepoint  tp_btf sock_send_length / sock_recv_length / inet_sock_set_state, and the splice()
+ *               system call's exit (syscalls:sys_exit_splice)
+ * Every mode counts retransmits at tp_btf tcp_retransmit_skb (sent ones, as RetransSegs) and sees TCP
+ * sockets destroyed at tp_btf tcp_destroy_sock. All modes share the accounting functions below, so a metric means the same thing in each, except
  * where docs/metrics.md says otherwise.
  *
  * Storage (bpf-src/README.md has the measurements behind it):
@@ -1187,13 +1189,6 @@ int BPF_PROG(tramp_tcp_close, struct sock *sk)
 	return 0;
 }
 
-SEC("?fentry/tcp_retransmit_skb")
-int BPF_PROG(tramp_tcp_retransmit_skb, struct sock *sk)
-{
-	on_retransmit(sk, true);
-	return 0;
-}
-
 /*
  * Before Linux 6.5, udp_sendpage (sendfile, splice) calls udp_sendmsg itself: with no data to set the
  * destination, and with the data when it falls back to sock_no_sendpage. Those sends are udp_sendpage's,
@@ -1511,13 +1506,6 @@ SEC("?kprobe/tcp_close")
 int BPF_KPROBE(probe_tcp_close, struct sock *sk)
 {
 	on_close_call(sk, false, false);
-	return 0;
-}
-
-SEC("?kprobe/tcp_retransmit_skb")
-int BPF_KPROBE(probe_tcp_retransmit_skb, struct sock *sk)
-{
-	on_retransmit(sk, false);
 	return 0;
 }
 
@@ -2012,36 +2000,42 @@ int BPF_PROG(tp_inet_sock_set_state_nested, struct sock *sk, int oldstate, int n
 	return 0;
 }
 
-SEC("?tp_btf/tcp_retransmit_skb")
-int BPF_PROG(tp_tcp_retransmit_skb, struct sock *sk)
-{
-	HANDLE_FIRST(FALLBACK_RETRANSMIT, sk, on_retransmit(sk, true));
-	return 0;
-}
+/*
+ * Retransmits, in every mode from the tcp:tcp_retransmit_skb tracepoint: it fires for a retransmitted skb
+ * that was sent, as the kernel's RetransSegs counts (a call of tcp_retransmit_skb may send nothing: -EBUSY
+ * while the skb is still queued in the device, -EAGAIN, ...). Since Linux 6.18 it also fires for those
+ * attempts, with their error: only err == 0 counts. User space loads the _err programs where the
+ * tracepoint has that third argument. `storage`: the socket's state is its storage (trampoline,
+ * tracepoint) or probe mode's table entry.
+ */
+#define RETRANSMIT_PROGRAMS(prefix, storage)                                                                   \
+	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
+	int BPF_PROG(prefix##_tcp_retransmit_skb, struct sock *sk)                                             \
+	{                                                                                                      \
+		HANDLE_FIRST(FALLBACK_RETRANSMIT, sk, on_retransmit(sk, storage));                             \
+		return 0;                                                                                      \
+	}                                                                                                      \
+	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
+	int BPF_PROG(prefix##_tcp_retransmit_skb_nested, struct sock *sk)                                      \
+	{                                                                                                      \
+		HANDLE_SKIPPED(FALLBACK_RETRANSMIT, sk, on_retransmit(sk, storage));                           \
+		return 0;                                                                                      \
+	}                                                                                                      \
+	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
+	int BPF_PROG(prefix##_tcp_retransmit_skb_err, struct sock *sk, void *skb, int err)                     \
+	{                                                                                                      \
+		HANDLE_FIRST(FALLBACK_RETRANSMIT, sk, if (!err) on_retransmit(sk, storage));                   \
+		return 0;                                                                                      \
+	}                                                                                                      \
+	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
+	int BPF_PROG(prefix##_tcp_retransmit_skb_err_nested, struct sock *sk, void *skb, int err)              \
+	{                                                                                                      \
+		HANDLE_SKIPPED(FALLBACK_RETRANSMIT, sk, if (!err) on_retransmit(sk, storage));                 \
+		return 0;                                                                                      \
+	}
 
-SEC("?tp_btf/tcp_retransmit_skb")
-int BPF_PROG(tp_tcp_retransmit_skb_nested, struct sock *sk)
-{
-	HANDLE_SKIPPED(FALLBACK_RETRANSMIT, sk, on_retransmit(sk, true));
-	return 0;
-}
-
-/* Since Linux 6.18 the tracepoint also fires for attempts that sent nothing, with their error (-EBUSY
- * when the skb is still queued in the device, -EAGAIN, …): only err == 0 is a retransmitted segment, as
- * RetransSegs counts. User space loads these where the tracepoint has the third argument. */
-SEC("?tp_btf/tcp_retransmit_skb")
-int BPF_PROG(tp_tcp_retransmit_skb_err, struct sock *sk, void *skb, int err)
-{
-	HANDLE_FIRST(FALLBACK_RETRANSMIT, sk, if (!err) on_retransmit(sk, true));
-	return 0;
-}
-
-SEC("?tp_btf/tcp_retransmit_skb")
-int BPF_PROG(tp_tcp_retransmit_skb_err_nested, struct sock *sk, void *skb, int err)
-{
-	HANDLE_SKIPPED(FALLBACK_RETRANSMIT, sk, if (!err) on_retransmit(sk, true));
-	return 0;
-}
+RETRANSMIT_PROGRAMS(tp, true)
+RETRANSMIT_PROGRAMS(probe, false)
 
 /* ---------------------------------------------------------------- every BTF mode */
 

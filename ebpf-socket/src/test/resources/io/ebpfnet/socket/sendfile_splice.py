@@ -3,8 +3,9 @@
 # 2. UDP: sends the file's first M bytes (one datagram) with sendfile() on a connected socket; recv()s it.
 # 3. TCP: a thread sends N bytes with send(); the first N/2 are received with splice() (socket -> pipe),
 #    then read from the pipe (a pipe, not a socket: not socket traffic), the rest with recv().
-# Prints "pid": the process sent 2N TCP bytes and M UDP bytes, and received N TCP bytes by recv(), N by
-# splice() and M UDP bytes.
+# 4. TCP: N bytes written into a pipe are spliced into a socket (pipe -> socket); a thread recv()s them.
+# Prints "pid": the process sent 3N TCP bytes and M UDP bytes, and received 3N TCP bytes (N/2 of them by
+# splice()) and M UDP bytes.
 import os, socket, sys, tempfile, threading
 
 n, m = int(sys.argv[1]), int(sys.argv[2])
@@ -72,6 +73,20 @@ while got < n // 2:
 if got != n // 2:
     sys.exit(f"spliced {got} of {n // 2}")
 receive_all(accepted, n - got)
+t.join()
+client.close()
+accepted.close()
+
+client, accepted = tcp_pair()
+t = threading.Thread(target=receive_all, args=(accepted, n))
+t.start()
+left = n
+while left:
+    queued = os.write(w, b"p" * min(65536, left))  # at most a pipe's capacity
+    while queued:
+        moved = os.splice(r, client.fileno(), queued)
+        queued -= moved
+        left -= moved
 t.join()
 client.close()
 accepted.close()

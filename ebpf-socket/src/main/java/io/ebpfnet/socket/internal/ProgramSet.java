@@ -98,7 +98,6 @@ public final class ProgramSet {
                     fn(hooks, "tramp_tcp_recvmsg_return", "tcp_recvmsg");
                 }
                 fn(hooks, "tramp_tcp_close", "tcp_close");
-                fn(hooks, "tramp_tcp_retransmit_skb", "tcp_retransmit_skb");
                 fn(hooks, ret ? "tramp_udp_sendmsg_return" : "tramp_udp_sendmsg_entry", "udp_sendmsg");
                 fn(hooks, ret ? "tramp_udpv6_sendmsg_return" : "tramp_udpv6_sendmsg_entry", "udpv6_sendmsg");
                 fn(hooks, "tramp_udp_recvmsg_return", "udp_recvmsg");
@@ -147,7 +146,6 @@ public final class ProgramSet {
                 fn(hooks, "probe_mptcp_recvmsg_return", "mptcp_recvmsg");
                 fn(hooks, "probe_mptcp_close", "mptcp_close");
                 fn(hooks, "probe_tcp_close", "tcp_close");
-                fn(hooks, "probe_tcp_retransmit_skb", "tcp_retransmit_skb");
                 fn(hooks, "probe_udp_recvmsg_remember", "udp_recvmsg");
                 fn(hooks, "probe_udp_recvmsg_return", "udp_recvmsg");
                 fn(hooks, "probe_udpv6_recvmsg_remember", "udpv6_recvmsg");
@@ -163,9 +161,6 @@ public final class ProgramSet {
                 tp(hooks, "tp_sock_recv_length", "sock_recv_length");
                 tp(hooks, "tp_inet_sock_set_state", "inet_sock_set_state");
                 tp(hooks, "tp_inet_sock_set_state_nested", "inet_sock_set_state"); // after it: see socket.bpf.c `handled`
-                String retransmit = retransmitErrors ? "tp_tcp_retransmit_skb_err" : "tp_tcp_retransmit_skb";
-                tp(hooks, retransmit, "tcp_retransmit_skb");
-                tp(hooks, retransmit + "_nested", "tcp_retransmit_skb");
                 tp(hooks, "tp_tcp_destroy_sock", "tcp_destroy_sock");
                 tp(hooks, "tp_tcp_destroy_sock_nested", "tcp_destroy_sock");
                 // splice() reads from TCP sockets, which no socket tracepoint shows
@@ -177,6 +172,11 @@ public final class ProgramSet {
                     "the legacy attach mode (kernels without BTF) is not implemented by the socket collector yet;"
                             + " it needs a kernel with BTF (CONFIG_DEBUG_INFO_BTF) for the trampoline, probe or tracepoint mode");
         }
+        // Retransmits: the tracepoint fires for a retransmit that was sent (see socket.bpf.c); probe mode's
+        // programs find the socket's state in its table, the others in the socket's storage.
+        String retransmit = (mode == AttachMode.PROBE ? "probe" : "tp") + "_tcp_retransmit_skb" + (retransmitErrors ? "_err" : "");
+        tp(hooks, retransmit, "tcp_retransmit_skb");
+        tp(hooks, retransmit + "_nested", "tcp_retransmit_skb");
         tp(hooks, "on_process_exit", "sched_process_exit");
         tp(hooks, "on_process_exec", "sched_process_exec");
         String socketIterator = mode == AttachMode.PROBE ? "bpf_map_elem" : "bpf_sk_storage_map";
