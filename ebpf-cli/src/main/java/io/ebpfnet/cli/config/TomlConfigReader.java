@@ -46,13 +46,18 @@ final class TomlConfigReader {
             } else if (known) {
                 throw ConfigException.at(file, sectionLine, name + " is " + withArticle(type(section.getValue()))
                         + "; expected a table [" + name + "]");
-            } else if (section.getValue() instanceof TomlTable || section.getValue() instanceof TomlArray a && a.containsTables()) {
+            } else if (section.getValue() instanceof TomlTable || isArrayOfTables(section.getValue())) {
                 raw.unknownSection(file, sectionLine, name, true);
             } else {
                 raw.unknownKey(file, sectionLine, "", name, true);
             }
         }
         return raw;
+    }
+
+    /** {@code [[name]]}; not TomlArray.containsTables(), which tomlj 1.1.1 no longer implements (it throws). */
+    private static boolean isArrayOfTables(Object value) {
+        return value instanceof TomlArray a && !a.isEmpty() && a.get(0) instanceof TomlTable;
     }
 
     private static boolean isSection(String name) {

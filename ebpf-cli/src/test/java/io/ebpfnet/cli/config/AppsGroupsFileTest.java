@@ -34,6 +34,13 @@ class AppsGroupsFileTest {
     }
 
     @Test
+    void aPathWithANulIsRefused() {
+        // A TOML string can hold one ("\u0000"); Path.of would throw InvalidPathException.
+        assertEquals("a\\u0000b: not a usable path: Nul character not allowed (the apps groups file set in e.toml)",
+                assertThrows(ConfigException.class, () -> AppsGroupsFile.load("a\0b", "e.toml")).getMessage());
+    }
+
+    @Test
     void badTextNamesTheLine() throws IOException {
         Path utf = Files.write(dir.resolve("g.conf"), new byte[] {'a', ':', ' ', 'b', '\n', (byte) 0xf0, (byte) 0x28, '\n'});
         assertEquals(utf + ":2: is not UTF-8 text (byte 6): not a configuration file (the apps groups file set in /etc/network.conf)",

@@ -44,6 +44,18 @@ class ConfigMessagesTest {
     }
 
     @Test
+    void aBadUnicodeEscapeIsATomlError() throws IOException {
+        assertEquals(dir.resolve("u.toml") + ":2: not valid TOML: Invalid unicode escape sequence",
+                error("u.toml", "[global]\nhostnames = \"\\u12\"\n"));
+    }
+
+    @Test
+    void anArrayOfValuesOutsideAnyTableIsAnUnknownKey() throws Exception {
+        assertEquals(List.of(dir.resolve("t.toml") + ":1: unknown key 'x' outside any table is ignored"),
+                warnings("t.toml", "x = [1, [2, {a = 3}]]\n"));
+    }
+
+    @Test
     void aHugeValueIsCutInTheMessage() throws IOException {
         String message = error("h.toml", "[global]\nupdate_every = \"" + "9".repeat(500_000) + "\"\n");
         assertTrue(message.startsWith(dir.resolve("h.toml") + ":2: global.update_every = '99999"), message);
