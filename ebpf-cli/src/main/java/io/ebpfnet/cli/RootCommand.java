@@ -1,8 +1,8 @@
 package io.ebpfnet.cli;
 
+import io.ebpfnet.cli.config.AppsGroupsFile;
 import io.ebpfnet.cli.config.CollectorConfig;
 import io.ebpfnet.cli.config.ConfigException;
-import io.ebpfnet.cli.config.AppsGroupsFile;
 import io.ebpfnet.cli.config.ConfigLoader;
 import io.ebpfnet.core.detect.AttachDecision;
 import io.ebpfnet.core.detect.CoreTracing;

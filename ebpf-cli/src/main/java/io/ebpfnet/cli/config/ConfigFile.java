@@ -21,15 +21,15 @@ import java.nio.file.attribute.BasicFileAttributes;
  * within limits, so that no input can hang the collector or exhaust its memory: regular files only,
  * at most {@link #MAX_BYTES}, UTF-8 without NUL bytes (a leading byte-order mark is dropped).
  */
-public final class ConfigFile {
+final class ConfigFile {
     /** Far above any real file (Netdata's network.conf is about 2 KB, its apps_groups.conf about 30 KB). */
-    public static final int MAX_BYTES = 1 << 20;
+    static final int MAX_BYTES = 1 << 20;
 
     private ConfigFile() {
     }
 
     /** The text of {@code path}; every refusal names the file and the reason. */
-    public static String read(Path path) throws ConfigException {
+    static String read(Path path) throws ConfigException {
         String file = path.toString();
         BasicFileAttributes attributes;
         try {

@@ -3,9 +3,10 @@ package io.ebpfnet.cli.config;
 import java.util.List;
 
 /**
- * The valid name an unknown one was probably meant to be, or none: only a close name is suggested (at most
- * {@link #MAX_DISTANCE} edits, and no more than half its letters; or the same first {@link #MIN_PREFIX} characters), since a far one misleads.
- * Names are compared in lower-case snake_case, so {@code Update Every} and {@code update_every} find {@code update every}.
+ * The valid name an unknown one was probably meant to be, or none. Only a close name is suggested, since a far one
+ * misleads: at most {@link #MAX_DISTANCE} edits (and no more than half the name's length), or the same first
+ * {@link #MIN_PREFIX} characters. Names are compared in lower-case snake_case, so {@code Update Every} and
+ * {@code update_every} both find {@code update every}.
  */
 final class NearestName {
     static final int MAX_DISTANCE = 2;

@@ -31,7 +31,7 @@ final class NetdataConfReader {
                     throw ConfigException.at(file, lineNo, Quoted.of(line) + " is not a [section] header");
                 }
                 section = line.substring(1, line.length() - 1).strip();
-                if (!isSection(section) && !OTHER_SECTIONS.contains(section)) {
+                if (!ConfigKey.sections(false).contains(section) && !OTHER_SECTIONS.contains(section)) {
                     raw.unknownSection(file, lineNo, section, false);
                 }
                 continue;
@@ -53,7 +53,7 @@ final class NetdataConfReader {
             ConfigKey key = find(section, name);
             if (key != null) {
                 raw.values.put(key, new RawValue(key, value, file, lineNo, null));
-            } else if (isSection(section)) {
+            } else if (ConfigKey.sections(false).contains(section)) {
                 raw.unknownKey(file, lineNo, section, name, false);
             } // else its section was warned about, or is one of Netdata's this collector ignores
         }
@@ -69,12 +69,4 @@ final class NetdataConfReader {
         return null;
     }
 
-    private static boolean isSection(String section) {
-        for (ConfigKey k : ConfigKey.values()) {
-            if (k.section().equals(section)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

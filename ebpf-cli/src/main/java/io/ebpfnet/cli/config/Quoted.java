@@ -4,6 +4,8 @@ package io.ebpfnet.cli.config;
 final class Quoted {
     /** Enough to recognise a value or a key; a whole 1 MB line would drown the message. */
     static final int MAX_CHARS = 60;
+    /** Room for a long path and a cut value, not for a whole file. */
+    static final int MAX_MESSAGE = 1000;
 
     private Quoted() {
     }
@@ -16,6 +18,12 @@ final class Quoted {
     /** {@code s} cut to {@link #MAX_CHARS} characters, on one line. */
     static String cut(String s) {
         return oneLine(s.length() > MAX_CHARS ? s.substring(0, MAX_CHARS - 3) + "..." : s);
+    }
+
+    /** A whole message, on one line and at most {@link #MAX_MESSAGE} characters, whatever a file put in it. */
+    static String message(String s) {
+        String one = oneLine(s);
+        return one.length() > MAX_MESSAGE ? one.substring(0, MAX_MESSAGE - 3) + "..." : one;
     }
 
     /** {@code s} with line breaks and other control characters written as {@code \n}, {@code \u0001}, … */

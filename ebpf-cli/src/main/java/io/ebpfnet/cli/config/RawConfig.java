@@ -29,7 +29,7 @@ final class RawConfig {
 
     private void warn(String file, int line, String message) {
         if (warnings.size() < MAX_WARNINGS) {
-            warnings.add(new ConfigException(file + (line > 0 ? ":" + line : "") + ": " + message).getMessage());
+            warnings.add(Quoted.message(file + (line > 0 ? ":" + line : "") + ": " + message));
         } else {
             notShown++;
         }
@@ -66,13 +66,7 @@ final class RawConfig {
         if (!unknownSections.add(section)) {
             return;
         }
-        List<String> known = new ArrayList<>();
-        for (ConfigKey k : ConfigKey.values()) {
-            String s = toml ? k.tomlSection() : k.section();
-            if (!known.contains(s)) {
-                known.add(s);
-            }
-        }
+        List<String> known = ConfigKey.sections(toml);
         String nearest = NearestName.of(section, known);
         warn(file, line, "unknown section [" + Quoted.cut(section) + "] is ignored; known sections: "
                 + String.join(", ", known.stream().map(s -> "[" + s + "]").toList())

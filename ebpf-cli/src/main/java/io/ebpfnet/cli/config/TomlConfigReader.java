@@ -31,7 +31,7 @@ final class TomlConfigReader {
             String name = section.getKey();
             // The List forms: the String ones parse their argument as a dotted key, which a quoted key may not be.
             int sectionLine = line(toml.inputPositionOf(List.of(name)));
-            boolean known = isSection(name);
+            boolean known = ConfigKey.sections(true).contains(name);
             if (section.getValue() instanceof TomlTable table && known) {
                 for (String key : table.keySet()) {
                     int line = line(table.inputPositionOf(List.of(key)));
@@ -58,15 +58,6 @@ final class TomlConfigReader {
     /** {@code [[name]]}; not TomlArray.containsTables(), which tomlj 1.1.1 no longer implements (it throws). */
     private static boolean isArrayOfTables(Object value) {
         return value instanceof TomlArray a && !a.isEmpty() && a.get(0) instanceof TomlTable;
-    }
-
-    private static boolean isSection(String name) {
-        for (ConfigKey k : ConfigKey.values()) {
-            if (k.tomlSection().equals(name)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static ConfigKey find(String section, String name) {
