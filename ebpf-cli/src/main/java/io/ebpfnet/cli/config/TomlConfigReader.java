@@ -20,7 +20,7 @@ final class TomlConfigReader {
     }
 
     static RawConfig read(String text, String file) throws ConfigException {
-        TomlNesting.check(text, file);
+        TomlBounds.check(text, file);
         TomlParseResult toml = Toml.parse(text);
         if (toml.hasErrors()) {
             TomlParseError e = toml.errors().getFirst();

@@ -13,8 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Deep TOML is refused before tomlj's recursive parser sees it; brackets in strings and comments do not count. */
-class TomlNestingTest {
+/**
+ * Deep or long TOML is refused before tomlj's parser sees it (it would overflow its stack, or take seconds and
+ * hundreds of MB); brackets in strings and comments do not count.
+ */
+class TomlBoundsTest {
     @TempDir
     Path dir;
 
@@ -52,6 +55,20 @@ class TomlNestingTest {
         CollectorConfig c = ConfigLoader.load(p);
         assertEquals(1, c.warnings().size(), c.warnings().toString());
         assertTrue(c.warnings().getFirst().contains("unknown key 'x' in [global] is ignored"), c.warnings().toString());
+    }
+
+    @Test
+    void aLongArrayOrStringIsRefusedWithTheLineWhereTheLimitIsCrossed() throws IOException {
+        String tooMany = ":3: has more than 65536 TOML tokens (each character of a string counts as one); a configuration needs a few hundred";
+        assertEquals(dir.resolve("deep.toml") + tooMany, refusal("[global]\n\nx = [" + "1,".repeat(400_000) + "1]\n"));
+        assertEquals(dir.resolve("deep.toml") + tooMany, refusal("[global]\n\nhostnames = \"" + "a".repeat(600_000) + "\"\n"));
+    }
+
+    @Test
+    void aStringJustUnderTheTokenLimitLoads() throws Exception {
+        String name = "a".repeat(TomlBounds.MAX_TOKENS - 100);
+        Path p = Files.writeString(dir.resolve("long.toml"), "[network_connections]\nhostnames = \"" + name + "\"\n");
+        assertEquals(name, assertTimeoutPreemptively(Duration.ofSeconds(3), () -> ConfigLoader.load(p)).connectionHostnames());
     }
 
     @Test
