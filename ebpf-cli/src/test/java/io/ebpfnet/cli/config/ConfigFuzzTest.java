@@ -19,25 +19,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Thousands of broken configuration and apps_groups files, through the code paths the CLI uses: each must load, or
- * be refused with a {@link ConfigException} whose one-line message starts with the file, within {@link #PER_CASE};
+ * Thousands of broken configuration and apps_groups files, through the code paths the CLI uses: each must load (with
+ * at most 21 one-line warnings naming the file), or be refused with a {@link ConfigException} whose one-line message
+ * starts with the file, within {@link #PER_CASE};
  * any other Throwable (StackOverflowError, OutOfMemoryError, a runtime exception) fails the test.
  * {@code -Debpfnet.fuzz.seed=N} replays or varies a run, {@code -Debpfnet.fuzz.cases=N} sets its length;
  * a failing input is kept under {@code target/fuzz-failures/}.
  */
 class ConfigFuzzTest {
     private static final long SEED = Long.getLong("ebpfnet.fuzz.seed", 15L);
-    private static final int CASES = Integer.getInteger("ebpfnet.fuzz.cases", 3000);
+    private static final int CASES = Integer.getInteger("ebpfnet.fuzz.cases", 2500);
     private static final Duration PER_CASE = Duration.ofSeconds(3);
     private static final String[] NAMES = {"fuzz.toml", "fuzz.conf", "fuzz"};
 
     @TempDir
     Path dir;
 
-    /** One of the CLI's ways of reading a file. */
+    /** One of the CLI's ways of reading a file; it returns the warnings the CLI would print. */
     @FunctionalInterface
     private interface Load {
-        void load(Path file) throws ConfigException;
+        List<String> load(Path file) throws ConfigException;
     }
 
     @Test
@@ -45,7 +46,7 @@ class ConfigFuzzTest {
         Path docs = Path.of(System.getProperty("user.dir")).getParent().resolve("docs");
         List<byte[]> seeds = List.of(Files.readAllBytes(docs.resolve("network.conf.example")),
                 Files.readAllBytes(docs.resolve("ebpfnet.toml.example")), utf8(EVERY_NETDATA_OPTION), utf8(EVERY_TOML_OPTION));
-        run("configuration", seeds, SEED, file -> ConfigLoader.load(file));
+        run("configuration", seeds, SEED, file -> ConfigLoader.load(file).warnings());
     }
 
     @Test
@@ -55,7 +56,10 @@ class ConfigFuzzTest {
             builtIn = in.readAllBytes();
         }
         run("apps groups", List.of(builtIn, utf8("web: nginx* *httpd* apache\n-hidden: cron\n")), SEED + 1,
-                file -> AppsGroupsFile.load(file.toString(), "network.conf"));
+                file -> {
+                    AppsGroupsFile.load(file.toString(), "network.conf");
+                    return List.of();
+                });
     }
 
     private void run(String what, List<byte[]> seeds, long seed, Load load) throws IOException {
@@ -68,15 +72,14 @@ class ConfigFuzzTest {
         for (int n = 0; n < CASES; n++) {
             byte[] input = mutator.mutate(seeds.get(random.nextInt(seeds.size())));
             Path file = Files.write(dir.resolve(NAMES[random.nextInt(NAMES.length)]), input);
-            String message;
+            List<String> lines; // the warnings, or the error alone
             long caseStart = System.nanoTime();
             try {
-                message = assertTimeoutPreemptively(PER_CASE, () -> {
+                lines = assertTimeoutPreemptively(PER_CASE, () -> {
                     try {
-                        load.load(file);
-                        return null;
+                        return load.load(file);
                     } catch (ConfigException e) {
-                        return e.getMessage();
+                        return List.of("error: " + e.getMessage());
                     }
                 });
             } catch (Throwable t) {
@@ -84,13 +87,19 @@ class ConfigFuzzTest {
                 return;
             }
             slowest = Math.max(slowest, System.nanoTime() - caseStart);
-            if (message == null) {
-                loaded++;
-            } else {
+            boolean error = lines.size() == 1 && lines.getFirst().startsWith("error: ");
+            if (error) {
                 refused++;
-                int c = n;
-                assertTrue(message.startsWith(file + ":"), () -> failure(what, seed, c, mutator, input, file) + ": " + message);
-                assertFalse(message.contains("\n") || message.contains("\r"), () -> failure(what, seed, c, mutator, input, file));
+            } else {
+                loaded++;
+            }
+            int c = n;
+            assertTrue(lines.size() <= RawConfig.MAX_WARNINGS + 1, () -> failure(what, seed, c, mutator, input, file) + ": " + lines.size());
+            for (String line : lines) {
+                assertTrue(line.startsWith((error ? "error: " : "") + file + ":") || line.endsWith(" not shown"),
+                        () -> failure(what, seed, c, mutator, input, file) + ": " + line);
+                assertFalse(line.contains("\n") || line.contains("\r") || line.length() > Quoted.MAX_MESSAGE + "error: ".length(),
+                        () -> failure(what, seed, c, mutator, input, file) + ": " + line);
             }
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
