@@ -1,5 +1,6 @@
 package io.ebpfnet.cli;
 
+import io.ebpfnet.cli.config.AppsGroupsFile;
 import io.ebpfnet.cli.config.CollectorConfig;
 import io.ebpfnet.cli.config.ConfigException;
 import io.ebpfnet.cli.config.ConfigLoader;
@@ -186,11 +187,7 @@ final class RootCommand implements Callable<Integer> {
             if (cfg.appsGroupsFile().isEmpty()) {
                 apps = AppsGroups.defaults();
             } else {
-                try {
-                    apps = AppsGroups.parse(java.nio.file.Files.readString(Path.of(cfg.appsGroupsFile())), cfg.appsGroupsFile());
-                } catch (java.io.IOException | IllegalArgumentException e) {
-                    throw new ConfigException("apps groups file " + cfg.appsGroupsFile() + ": " + e.getMessage());
-                }
+                apps = AppsGroupsFile.load(cfg.appsGroupsFile(), cfg.source());
             }
         }
         return SocketGroups.live(apps, cfg.cgroups());

@@ -106,6 +106,11 @@ public enum ConfigKey {
         };
     }
 
+    /** The sections, as Netdata's file ({@code toml} false) or TOML names them. */
+    static List<String> sections(boolean toml) {
+        return java.util.Arrays.stream(values()).map(k -> toml ? k.tomlSection() : k.section()).distinct().toList();
+    }
+
     static String snake(String name) {
         return name.toLowerCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
     }

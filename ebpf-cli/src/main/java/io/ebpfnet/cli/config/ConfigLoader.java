@@ -4,14 +4,7 @@ import io.ebpfnet.core.detect.CoreTracing;
 import io.ebpfnet.core.detect.TypeFormat;
 import io.ebpfnet.socket.LoadMode;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,16 +15,10 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** The configuration in {@code path}. */
+    /** The configuration in {@code path}; every refusal is a one-line {@link ConfigException} naming the file. */
     public static CollectorConfig load(Path path) throws ConfigException {
         String file = path.toString();
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot be read: " + e.getMessage());
-        }
-        String text = decode(bytes, file);
+        String text = ConfigFile.read(path);
         if (text.isBlank()) {
             throw ConfigException.at(file, 0, "the file is empty; put options under [global] (see docs/configuration.md) or leave out --config");
         }
@@ -59,20 +46,6 @@ public final class ConfigLoader {
         return true;
     }
 
-    private static String decode(byte[] bytes, String file) throws ConfigException {
-        for (byte b : bytes) {
-            if (b == 0) {
-                throw ConfigException.at(file, 0, "contains NUL bytes: not a text configuration file");
-            }
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw ConfigException.at(file, 0, "is not UTF-8 text: not a configuration file");
-        }
-    }
-
     static CollectorConfig from(RawConfig raw, String source) throws ConfigException {
         Values v = new Values(raw);
         return new CollectorConfig(
@@ -97,14 +70,22 @@ public final class ConfigLoader {
                 v.bool(ConfigKey.RESOLVE_HOSTNAMES),
                 v.bool(ConfigKey.RESOLVE_SERVICE_NAMES),
                 source,
-                List.copyOf(raw.warnings));
+                raw.warnings());
     }
 
     /** Checks each value against its key. */
     private record Values(RawConfig raw) {
-        private RawValue get(ConfigKey key) {
+        /** The key's value, refusing an array or a table: no key takes one. */
+        private RawValue get(ConfigKey key) throws ConfigException {
             RawValue v = raw.values.get(key);
-            return v != null ? v : new RawValue(key, key.defaultValue(), "(default)", 0, null);
+            if (v == null) {
+                return new RawValue(key, key.defaultValue(), "(default)", 0, null);
+            }
+            if ("array".equals(v.tomlType()) || "table".equals(v.tomlType())) {
+                throw ConfigException.at(v.file(), v.line(), name(v) + " is " + TomlConfigReader.withArticle(v.tomlType())
+                        + "; expected " + key.allowed());
+            }
+            return v;
         }
 
         long integer(ConfigKey key) throws ConfigException {
@@ -145,14 +126,17 @@ public final class ConfigLoader {
             return s;
         }
 
-        String string(ConfigKey key) {
+        String string(ConfigKey key) throws ConfigException {
             return get(key).text().strip();
         }
 
         private static ConfigException bad(RawValue v, String why) {
-            String name = v.tomlType() != null ? v.key().tomlSection() + "." + v.key().tomlName()
+            return ConfigException.at(v.file(), v.line(), name(v) + " = " + Quoted.of(v.text()) + " " + why);
+        }
+
+        private static String name(RawValue v) {
+            return v.tomlType() != null ? v.key().tomlSection() + "." + v.key().tomlName()
                     : "[" + v.key().section() + "] " + v.key().netdataName();
-            return ConfigException.at(v.file(), v.line(), name + " = '" + v.text() + "' " + why);
         }
     }
 }

@@ -28,31 +28,34 @@ final class NetdataConfReader {
             }
             if (line.startsWith("[")) {
                 if (!line.endsWith("]") || line.length() < 3) {
-                    throw ConfigException.at(file, lineNo, "'" + line + "' is not a [section] header");
+                    throw ConfigException.at(file, lineNo, Quoted.of(line) + " is not a [section] header");
                 }
                 section = line.substring(1, line.length() - 1).strip();
+                if (!ConfigKey.sections(false).contains(section) && !OTHER_SECTIONS.contains(section)) {
+                    raw.unknownSection(file, lineNo, section, false);
+                }
                 continue;
             }
             int eq = line.indexOf('=');
             if (eq <= 0) {
-                throw ConfigException.at(file, lineNo, "'" + abbreviate(line) + "' is not a 'name = value' line");
+                throw ConfigException.at(file, lineNo, Quoted.of(line) + " is not a 'name = value' line");
             }
             String name = line.substring(0, eq).strip();
             String value = line.substring(eq + 1).strip();
             if (section.isEmpty()) {
-                throw ConfigException.at(file, lineNo, "'" + name + "' comes before any [section]; options belong under [global]");
+                throw ConfigException.at(file, lineNo, Quoted.of(name) + " comes before any [section]; options belong under [global]");
             }
             String id = section + "/" + name;
             Integer first = seen.putIfAbsent(id, lineNo);
             if (first != null) {
-                throw ConfigException.at(file, lineNo, "key '" + name + "' in [" + section + "] is set twice (first at line " + first + ")");
+                throw ConfigException.at(file, lineNo, "key " + Quoted.of(name) + " in [" + Quoted.cut(section) + "] is set twice (first at line " + first + ")");
             }
             ConfigKey key = find(section, name);
             if (key != null) {
                 raw.values.put(key, new RawValue(key, value, file, lineNo, null));
-            } else if (!OTHER_SECTIONS.contains(section)) {
-                raw.unknown(file, lineNo, section, name, false);
-            }
+            } else if (ConfigKey.sections(false).contains(section)) {
+                raw.unknownKey(file, lineNo, section, name, false);
+            } // else its section was warned about, or is one of Netdata's this collector ignores
         }
         return raw;
     }
@@ -66,7 +69,4 @@ final class NetdataConfReader {
         return null;
     }
 
-    static String abbreviate(String s) {
-        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
-    }
 }

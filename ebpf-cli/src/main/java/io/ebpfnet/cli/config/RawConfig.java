@@ -2,47 +2,74 @@ package io.ebpfnet.cli.config;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** What a reader found in a file: the known keys' values, and warnings about the rest. */
+/** What a reader found in a file: the known keys' values, and warnings about the rest (at most {@link #MAX_WARNINGS} kept). */
 final class RawConfig {
-    final Map<ConfigKey, RawValue> values = new EnumMap<>(ConfigKey.class);
-    final List<String> warnings = new ArrayList<>();
+    /** A file of unknown keys must not print a million lines; the first ones show the mistake. */
+    static final int MAX_WARNINGS = 20;
 
-    /** A key the reader does not know: warn, naming the closest valid key. */
-    void unknown(String file, int line, String section, String key, boolean toml) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (ConfigKey k : ConfigKey.values()) {
-            String candidate = toml ? k.tomlName() : k.netdataName();
-            int d = distance(key, candidate);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = toml ? k.tomlSection() + "." + candidate : "[" + k.section() + "] " + candidate;
-            }
+    final Map<ConfigKey, RawValue> values = new EnumMap<>(ConfigKey.class);
+    private final List<String> warnings = new ArrayList<>();
+    private final Set<String> unknownSections = new HashSet<>();
+    private int notShown;
+
+    /** The warnings, the last saying how many more there were. */
+    List<String> warnings() {
+        if (notShown == 0) {
+            return List.copyOf(warnings);
         }
-        warnings.add(file + ":" + line + ": unknown key '" + key + "' in [" + section + "] is ignored"
-                + (bestDistance <= Math.max(3, key.length() / 3) ? "; did you mean " + best + "?" : ""));
+        List<String> all = new ArrayList<>(warnings);
+        all.add(notShown + " more warning" + (notShown == 1 ? "" : "s") + " not shown");
+        return List.copyOf(all);
     }
 
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
+    private void warn(String file, int line, String message) {
+        if (warnings.size() < MAX_WARNINGS) {
+            warnings.add(Quoted.message(file + (line > 0 ? ":" + line : "") + ": " + message));
+        } else {
+            notShown++;
         }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+    }
+
+    /** A key the reader does not know in a known section (or, in TOML, outside any table): warn, naming a close valid key. */
+    void unknownKey(String file, int line, String section, String key, boolean toml) {
+        if (warnings.size() >= MAX_WARNINGS) {
+            notShown++; // no need to look for a suggestion nobody will see
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        List<ConfigKey> keys = new ArrayList<>();
+        for (boolean sameSection : new boolean[] {true, false}) { // a tie goes to the key's own section
+            for (ConfigKey k : ConfigKey.values()) {
+                if ((toml ? k.tomlSection() : k.section()).equals(section) == sameSection) {
+                    names.add(toml ? k.tomlName() : k.netdataName());
+                    keys.add(k);
+                }
             }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
         }
-        return prev[b.length()];
+        String nearest = NearestName.of(key, names);
+        String hint = "";
+        if (nearest != null) {
+            ConfigKey k = keys.get(names.indexOf(nearest));
+            hint = "; did you mean " + (toml ? k.tomlSection() + "." + k.tomlName() : "[" + k.section() + "] " + k.netdataName()) + "?";
+        }
+        String where = section.isEmpty() ? "outside any table" : "in [" + Quoted.cut(section) + "]";
+        warn(file, line, "unknown key " + Quoted.of(key) + " " + where + " is ignored" + hint);
+    }
+
+    /** A section the reader does not know: warn once, listing the known ones; its keys are ignored with it. */
+    void unknownSection(String file, int line, String section, boolean toml) {
+        if (!unknownSections.add(section)) {
+            return;
+        }
+        List<String> known = ConfigKey.sections(toml);
+        String nearest = NearestName.of(section, known);
+        warn(file, line, "unknown section [" + Quoted.cut(section) + "] is ignored; known sections: "
+                + String.join(", ", known.stream().map(s -> "[" + s + "]").toList())
+                + (nearest != null ? "; did you mean [" + nearest + "]?" : ""));
     }
 }

@@ -48,7 +48,9 @@ public final class AppsGroups {
             }
             int colon = line.indexOf(':');
             if (colon <= 0) {
-                throw new IllegalArgumentException(source + ":" + (i + 1) + ": '" + line + "' is not 'group: pattern …'");
+                // Cut: a long line would make a message longer than anyone reads.
+                String shown = line.length() > 60 ? line.substring(0, 57) + "..." : line;
+                throw new IllegalArgumentException(source + ":" + (i + 1) + ": '" + shown + "' is not 'group: pattern …'");
             }
             String group = line.substring(0, colon).strip();
             if (group.startsWith("-")) {
