@@ -54,7 +54,7 @@ final class RootCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--interval", paramLabel = "SECONDS",
-            description = "Seconds between outputs; overrides update every (default 5).")
+            description = "Seconds between outputs, 1-3600 as for update every, which it overrides (default 5).")
     Integer interval;
 
     @Option(names = "--count", defaultValue = "0", paramLabel = "N", description = "Stop after N outputs (0: run until stopped).")
