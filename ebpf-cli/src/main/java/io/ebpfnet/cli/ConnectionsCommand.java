@@ -71,12 +71,15 @@ final class ConnectionsCommand implements Callable<Integer> {
         ConnectionFilter filter = new ConnectionFilter(cfg.connectionPorts(), cfg.connectionIps(), cfg.connectionHostnames(),
                 cfg.connectionsIncludeLoopback() && !noLoopback);
         ServiceNames services = cfg.resolveServiceNames() ? ServiceNames.read(Path.of("/etc/services")) : null;
+        StopSignals stop = StopSignals.install();
         AttachDecision decision = KernelChoice.decide(mode.typeFormat(), mode.tracing(CoreTracing.TRAMPOLINE), false).decision();
+        if (stop.stopped()) {
+            return ExitCode.OK.code(); // stopped during detection: load nothing
+        }
         try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(decision.mode()))) {
             // Connections that close while we watch are reported once, by the next read: read every
             // second (the first read starts keeping them) and keep each socket's latest row.
             Map<String, Seen> seen = new LinkedHashMap<>();
-            StopSignals stop = new StopSignals();
             long end = System.nanoTime() + duration * 1_000_000_000L;
             collect(collector, seen);
             for (long left; (left = end - System.nanoTime()) > 0; ) {
@@ -123,6 +126,7 @@ final class ConnectionsCommand implements Callable<Integer> {
                         (now - t.firstSeenNanos(r)) / 1e9, (now - t.lastSeenNanos(r)) / 1e9);
             }
             out.flush();
+            OutputFailure.check(out);
         }
         return ExitCode.OK.code();
     }

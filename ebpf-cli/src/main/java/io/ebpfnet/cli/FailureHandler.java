@@ -10,11 +10,18 @@ import picocli.CommandLine;
 final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {
-        cli.getErr().println("error: " + e.getMessage());
+        if (e instanceof OutputFailure o && o.readerGone()) {
+            cli.getErr().println("ebpf-cli: the reader of standard output went away; detached and stopped");
+        } else {
+            cli.getErr().println("error: " + e.getMessage());
+        }
         return exitCodeFor(e).code();
     }
 
     static ExitCode exitCodeFor(Exception e) {
+        if (e instanceof OutputFailure o) {
+            return o.readerGone() ? ExitCode.OK : ExitCode.RUNTIME_ERROR;
+        }
         if (e instanceof BpfPermissionException) {
             return ExitCode.MISSING_PRIVILEGES;
         }

@@ -10,7 +10,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // First: a stop signal from here on detaches and exits 0 (see StopSignals).
+        StopSignals.install();
+        System.exit(run(args, Stdout.open(), new PrintWriter(System.err, true)));
     }
 
     /** Runs the command line and returns the exit code; tests call this. */

@@ -3,6 +3,7 @@ package io.ebpfnet.cli;
 import io.ebpfnet.cli.config.AppsGroupsFile;
 import io.ebpfnet.cli.config.CollectorConfig;
 import io.ebpfnet.cli.config.ConfigException;
+import io.ebpfnet.cli.config.ConfigKey;
 import io.ebpfnet.cli.config.ConfigLoader;
 import io.ebpfnet.core.detect.AttachDecision;
 import io.ebpfnet.core.detect.CoreTracing;
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code ebpf-cli}: without a subcommand, runs the socket collector and prints every interval until
- * stopped (SIGINT/SIGTERM detach everything and exit 0).
+ * stopped (SIGINT, SIGTERM and SIGHUP detach everything and exit 0, as does a reader of the output that
+ * went away).
  */
 @Command(name = "ebpf-cli",
         mixinStandardHelpOptions = true,
@@ -53,7 +55,7 @@ final class RootCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--interval", paramLabel = "SECONDS",
-            description = "Seconds between outputs; overrides update every (default 5).")
+            description = "Seconds between outputs, 1-3600 as for update every, which it overrides (default 5).")
     Integer interval;
 
     @Option(names = "--count", defaultValue = "0", paramLabel = "N", description = "Stop after N outputs (0: run until stopped).")
@@ -84,8 +86,15 @@ final class RootCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if ((interval != null && interval < 1) || count < 0 || (lifetime != null && lifetime < 1)) {
-            err.println("error: --interval and --lifetime must be at least 1, --count at least 0");
+        StopSignals stop = StopSignals.install();
+        // Every flag is checked before anything touches the kernel: exit code 2 promises nothing was loaded.
+        ConfigKey every = ConfigKey.UPDATE_EVERY; // --interval overrides it: the same bounds
+        if (interval != null && (interval < every.min() || interval > every.max())) {
+            err.println("error: --interval " + interval + " is out of range; expected " + every.allowed());
+            return ExitCode.USAGE.code();
+        }
+        if (count < 0 || (lifetime != null && lifetime < 1)) {
+            err.println("error: --lifetime must be at least 1, --count at least 0");
             return ExitCode.USAGE.code();
         }
         CollectorConfig cfg;
@@ -98,6 +107,22 @@ final class RootCommand implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
         cfg.warnings().forEach(w -> err.println("warning: " + w));
+        AtomicReference<String> metrics = new AtomicReference<>("");
+        PrometheusServer server;
+        try {
+            // Bound now, so that a bad or busy address is a usage error before detection loads its probes.
+            server = prometheus == null ? null : PrometheusServer.start(prometheus, metrics::get);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            err.println("error: --prometheus " + prometheus + ": " + e.getMessage());
+            return ExitCode.USAGE.code();
+        }
+        try (server) {
+            return collect(out, err, cfg, groups, server, metrics, stop);
+        }
+    }
+
+    private int collect(PrintWriter out, PrintWriter err, CollectorConfig cfg, SocketGroups groups, PrometheusServer server,
+                        AtomicReference<String> metrics, StopSignals stop) throws InterruptedException {
         int every = interval != null ? interval : cfg.updateEvery();
         LoadMode load = loadMode != null ? loadMode : cfg.loadMode();
         TypeFormat typeFormat = mode != null ? mode.typeFormat() : cfg.typeFormat();
@@ -109,16 +134,19 @@ final class RootCommand implements Callable<Integer> {
         err.println("ebpf-cli: kernel " + report.release() + ", attach mode " + decision.mode().cliName()
                 + " (" + decision.reasons().getLast() + ")");
         err.flush();
+        if (stop.stopped()) {
+            return ExitCode.OK.code(); // stopped during detection: load nothing
+        }
 
         SocketCollectorOptions options = new SocketCollectorOptions(decision.mode(), load, cfg.bandwidthTableSize(),
                 cfg.ipv4ConnectionTableSize(), cfg.ipv6ConnectionTableSize(), cfg.udpConnectionTableSize(), cfg.mapsPerCore(),
                 cfg.connectionsEnabled());
-        StopSignals stop = new StopSignals();
-        long deadline = lifetime == null ? Long.MAX_VALUE : System.nanoTime() + lifetime * 1_000_000_000L;
-        AtomicReference<String> metrics = new AtomicReference<>("");
-        // The endpoint first: a bad address is a usage error found before anything is loaded.
-        try (PrometheusServer server = prometheus == null ? null : startPrometheus(prometheus, metrics);
-             SocketCollector collector = SocketCollector.start(options)) {
+        long started = System.nanoTime();
+        long lifetimeNanos = lifetime == null ? Long.MAX_VALUE : lifetime * 1_000_000_000L;
+        try (SocketCollector collector = SocketCollector.start(options)) {
+            if (stop.stopped()) {
+                return ExitCode.OK.code(); // stopped while loading: closing detaches, and no chart was defined yet
+            }
             collector.skippedPrograms().forEach(s -> err.println("ebpf-cli: skipped " + s));
             if (server != null) {
                 err.println("ebpf-cli: Prometheus metrics at http://" + prometheus.substring(0, prometheus.lastIndexOf(':'))
@@ -131,53 +159,41 @@ final class RootCommand implements Callable<Integer> {
                 case NETDATA -> netdata;
                 case TABLE -> new TextReport(out, options, System.console() != null && System.console().isTerminal());
             };
-            if (netdata != null) {
-                netdata.defineCharts();
-            }
-            SocketSnapshot previous = collector.snapshot();
-            SocketGroups.Totals groupsBefore = groups.update(previous.processes());
-            metrics.set(PrometheusText.render(previous, groupsBefore, options, collector.attachedPrograms().size(), 0));
-            for (int n = 0; count == 0 || n < count; n++) {
-                long wait = Math.min(every, Math.max(0, (deadline - System.nanoTime()) / 1_000_000_000L));
-                if (wait == 0 || stop.await(wait)) {
-                    break;
+            try {
+                if (netdata != null) {
+                    netdata.defineCharts();
+                    OutputFailure.check(out);
                 }
-                long readStart = System.nanoTime();
-                SocketSnapshot current = collector.snapshot();
-                double readSeconds = (System.nanoTime() - readStart) / 1e9;
-                SocketGroups.Totals groupsNow = groups.update(current.processes());
-                // The endpoint serves this interval's read: scrapes never read the maps (nor consume exited rows).
-                metrics.set(PrometheusText.render(current, groupsNow, options, collector.attachedPrograms().size(), readSeconds));
-                printer.print(new IntervalPrinter.Interval(new SocketInterval(previous, current, SocketRates.between(previous, current)),
-                        groupsBefore, groupsNow, groups));
-                previous = current;
-                groupsBefore = groupsNow;
+                SocketSnapshot previous = collector.snapshot();
+                SocketGroups.Totals groupsBefore = groups.update(previous.processes());
+                metrics.set(PrometheusText.render(previous, groupsBefore, options, collector.attachedPrograms().size(), 0));
+                for (int n = 0; count == 0 || n < count; n++) {
+                    // Elapsed time, not a deadline: nanoTime() + a long lifetime could overflow.
+                    long left = lifetimeNanos - (System.nanoTime() - started);
+                    long wait = Math.min(every, Math.max(0, left / 1_000_000_000L));
+                    if (wait == 0 || stop.await(wait)) {
+                        break;
+                    }
+                    long readStart = System.nanoTime();
+                    SocketSnapshot current = collector.snapshot();
+                    double readSeconds = (System.nanoTime() - readStart) / 1e9;
+                    SocketGroups.Totals groupsNow = groups.update(current.processes());
+                    // The endpoint serves this interval's read: scrapes never read the maps (nor consume exited rows).
+                    metrics.set(PrometheusText.render(current, groupsNow, options, collector.attachedPrograms().size(), readSeconds));
+                    printer.print(new IntervalPrinter.Interval(new SocketInterval(previous, current, SocketRates.between(previous, current)),
+                            groupsBefore, groupsNow, groups));
+                    // A reader that went away stops the collector at this interval, not never.
+                    OutputFailure.check(out);
+                    previous = current;
+                    groupsBefore = groupsNow;
+                }
+            } finally {
+                if (netdata != null) {
+                    netdata.obsoleteCharts(); // however it stops; lost harmlessly when the output is what failed
+                }
             }
-            if (netdata != null) {
-                netdata.obsoleteCharts();
-            }
-        } catch (PrometheusAddressException e) {
-            err.println("error: --prometheus " + prometheus + ": " + e.getMessage());
-            return ExitCode.USAGE.code();
         }
         return ExitCode.OK.code();
-    }
-
-    /** A --prometheus address that cannot be served: a usage error, unlike failures while collecting. */
-    private static final class PrometheusAddressException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        PrometheusAddressException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    private static PrometheusServer startPrometheus(String address, AtomicReference<String> metrics) {
-        try {
-            return PrometheusServer.start(address, metrics::get);
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            throw new PrometheusAddressException(e.getMessage(), e);
-        }
     }
 
     /** The groupings the configuration turns on ({@code apps}, {@code cgroups}). */
