@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Connection churn on loopback, for benchmarks/overhead.sh: a TCP server process (accept, read, close)
  * and a client process (connect, send 4 bytes, close) on 127.0.0.1, for SECONDS seconds. The server

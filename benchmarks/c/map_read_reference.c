@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: Apache-2.0
 /*
  * C reference for RealMapReadBenchmark: reads the collector's real per-CPU `processes` map the way
  * the collector does, with the same `read_processes` iterator program from the same socket.bpf.o

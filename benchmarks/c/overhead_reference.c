@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Loads and attaches overhead_reference.bpf.o until SIGINT/SIGTERM, for benchmarks/overhead.sh.
  * Usage: overhead_reference OBJECT.bpf.o (needs root).

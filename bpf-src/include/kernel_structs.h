@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The kernel structs the socket programs read, reduced to the fields they use. preserve_access_index
  * makes every access a CO-RE relocation that libbpf resolves by field *name* against the running

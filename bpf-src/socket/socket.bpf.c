@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The socket collector: TCP and UDP calls, bytes, errors, connects, accepts, closes and retransmits,
  * globally, per process and per connection.
@@ -39,7 +39,7 @@
 #include <bpf/bpf_endian.h>
 #include "socket_shared.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define EEXIST 17
 #define READ_ONCE(x) (*(volatile typeof(x) *)&(x))

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The structs and indexes shared by the socket BPF programs and the Java reader
  * (io.ebpfnet.socket.internal.SocketLayouts). Fixed-width types only, no implicit padding:

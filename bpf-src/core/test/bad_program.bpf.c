@@ -1,10 +1,10 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* Deliberately rejected by the verifier: a hash map value is dereferenced without a NULL check.
  * (A hash, not an array: recent kernels prove constant-key array lookups non-NULL.) */
 #include "kernel_types.h"
 #include <bpf/bpf_helpers.h>
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

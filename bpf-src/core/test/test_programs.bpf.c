@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Programs and maps for ebpf-core's kernel tests. Every program is declared with SEC("?…"), so
  * autoload is off until a test turns on the ones it exercises.
@@ -7,7 +7,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* The object's only read-only global: BpfMap.setInitialValue's test sets it before load. */
 const volatile __u64 test_setting = 7;
