@@ -32,7 +32,8 @@ export EBPFNET_REQUIRE_KERNEL_TESTS=1 EBPFNET_REQUIRE_MODES=$modes EBPFNET_EXPEC
 ip link set lo up 2>/dev/null || true
 mountpoint -q /sys/kernel/tracing || mount -t tracefs none /sys/kernel/tracing 2>/dev/null || true
 echo "guest kernel: \$(uname -r)"
-exec "$JAVA_HOME/bin/java" -XX:ErrorFile='$out'/hs_err_%p.log --enable-native-access=ALL-UNNAMED -jar "$root/$matrix/junit-platform-console-standalone.jar" execute \\
+# surefire.test.class.path: where tests that start a JVM of their own (SinkServer) find the test classes
+exec "$JAVA_HOME/bin/java" -XX:ErrorFile='$out'/hs_err_%p.log -Dsurefire.test.class.path="$classpath" --enable-native-access=ALL-UNNAMED -jar "$root/$matrix/junit-platform-console-standalone.jar" execute \\
   --class-path "$classpath" \\
   --select-class io.ebpfnet.socket.AttachModesKernelTest \\
   --select-class io.ebpfnet.socket.AutoModeKernelTest \\
