@@ -10,6 +10,8 @@ import io.ebpfnet.socket.metrics.Unit;
 import io.ebpfnet.socket.groups.GroupChart;
 
 import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +32,10 @@ final class NetdataReport implements IntervalPrinter {
     private final SocketCollectorOptions options;
     private final int updateEvery;
     private final Set<String> definedGroupCharts = new LinkedHashSet<>();
+    // A chart id holds only [A-Za-z0-9_]: each group's name in id form, unique within its scope, so that two
+    // names that read the same there ("a'b", "a\"b") never share charts.
+    private final Map<String, String> groupIdNames = new HashMap<>();
+    private final Set<String> usedIdNames = new HashSet<>();
 
     NetdataReport(PrintWriter out, SocketCollectorOptions options, int updateEvery) {
         this.out = out;
@@ -69,7 +75,7 @@ final class NetdataReport implements IntervalPrinter {
     }
 
     /** One chart per group and metric, defined when the group first appears, labelled with its name. */
-    private void groups(GroupChart.Scope scope, String label, Map<String, long[]> totals, long micros) {
+    void groups(GroupChart.Scope scope, String label, Map<String, long[]> totals, long micros) {
         int priority = switch (scope) {
             case APPS -> 20130;
             case SERVICES -> 20080;
@@ -78,16 +84,17 @@ final class NetdataReport implements IntervalPrinter {
         for (Map.Entry<String, long[]> g : totals.entrySet()) {
             int p = priority;
             for (GroupChart chart : GroupChart.values()) {
-                String id = groupChartId(scope, g.getKey(), chart);
+                String id = groupChartId(scope, idName(scope, g.getKey()), chart);
                 if (definedGroupCharts.add(id)) {
-                    out.printf("CHART %s '' '%s' '%s' 'net' '%s' 'stacked' %d %d '' '%s' '%s'%n", id, chart.context(scope) + " " + g.getKey(),
+                    out.printf("CHART %s '' '%s' '%s' 'net' '%s' 'stacked' %d %d '' '%s' '%s'%n", id,
+                            chart.context(scope) + " " + NetdataText.quotable(g.getKey()),
                             chart.unit().text(), chart.context(scope), p, updateEvery, PLUGIN, MODULE);
                     for (GroupChart.Dim d : chart.dimensions()) {
                         boolean bandwidth = chart.unit() == Unit.KILOBITS_PER_SECOND;
                         int multiplier = (bandwidth ? 8 : 1) * (bandwidth && d.name().equals("sent") ? -1 : 1);
                         out.printf("DIMENSION %s '' incremental %d %d%n", d.name(), multiplier, bandwidth ? 1000 : 1);
                     }
-                    out.printf("CLABEL '%s' '%s' 1%n", label, g.getKey().replace('\'', '_'));
+                    out.printf("CLABEL '%s' '%s' 1%n", label, NetdataText.quotable(g.getKey()));
                     out.println("CLABEL_COMMIT");
                 }
                 p++;
@@ -98,6 +105,18 @@ final class NetdataReport implements IntervalPrinter {
                 out.println("END");
             }
         }
+    }
+
+    /** The group's name as it appears in its chart ids: cleaned, then numbered (_2, _3, ...) if another took it. */
+    private String idName(GroupChart.Scope scope, String group) {
+        return groupIdNames.computeIfAbsent(scope + "/" + group, k -> {
+            String clean = group.replaceAll("[^A-Za-z0-9_]", "_");
+            String name = clean;
+            for (int n = 2; !usedIdNames.add(scope + "/" + name); n++) {
+                name = clean + "_" + n;
+            }
+            return name;
+        });
     }
 
     /** "app.nginx_ebpf_call_tcp_sendmsg", "cgroup_docker_1a2b.net_tcp_send", "services.nginx_net_tcp_send". */
