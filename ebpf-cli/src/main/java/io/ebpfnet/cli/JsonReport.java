@@ -1,6 +1,7 @@
 package io.ebpfnet.cli;
 
 import io.ebpfnet.core.JsonText;
+import io.ebpfnet.socket.GlobalCounter;
 import io.ebpfnet.socket.ProcessCounter;
 import io.ebpfnet.socket.ProcessTable;
 import io.ebpfnet.socket.SocketCollectorOptions;
@@ -49,6 +50,12 @@ final class JsonReport implements IntervalPrinter {
             }
             sb.append('}');
             chartSep = ",";
+        }
+        sb.append("},\"refused_inserts\":{"); // cumulative: what full kernel tables could not take
+        String refusedSep = "";
+        for (GlobalCounter refused : GlobalCounter.REFUSED_INSERTS) {
+            sb.append(refusedSep).append(JsonText.quote(refused.refusedTable())).append(':').append(interval.current().global(refused));
+            refusedSep = ",";
         }
         sb.append("},\"apps\":");
         groups(sb, GroupChart.Scope.APPS, data.groupsBefore().apps(), data.groupsNow().apps(), rates);

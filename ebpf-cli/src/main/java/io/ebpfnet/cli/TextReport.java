@@ -1,5 +1,6 @@
 package io.ebpfnet.cli;
 
+import io.ebpfnet.socket.GlobalCounter;
 import io.ebpfnet.socket.ProcessCounter;
 import io.ebpfnet.socket.ProcessTable;
 import io.ebpfnet.socket.SocketCollectorOptions;
@@ -51,6 +52,16 @@ final class TextReport implements IntervalPrinter {
                 line.append(String.format(Locale.ROOT, " %s=%.2f", d.name(), chart.value(d, rates)));
             }
             out.println(line.append(' ').append(chart.unit().text()));
+        }
+        StringBuilder refused = new StringBuilder();
+        for (GlobalCounter c : GlobalCounter.REFUSED_INSERTS) {
+            long n = interval.current().global(c);
+            if (n > 0) {
+                refused.append(' ').append(c.refusedTable()).append('=').append(n);
+            }
+        }
+        if (!refused.isEmpty()) { // a full table: some counts are missing from the rows above and below
+            out.println("  REFUSED INSERTS (tables full, since start; see docs/configuration.md for the sizes):" + refused);
         }
         List<long[]> top = busiest(interval);
         if (!top.isEmpty()) {

@@ -1,5 +1,9 @@
 package io.ebpfnet.socket;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
 /**
  * The kernel's global counters, in the order of {@code enum global_counter} in
  * {@code bpf-src/socket/socket_shared.h} (the ordinal is the array index). Cumulative since load.
@@ -39,4 +43,16 @@ public enum GlobalCounter {
 
     /** The number of counters (the BPF array's size). */
     public static final int COUNT = values().length;
+
+    /** The counters of inserts a full kernel table refused: data the other counters lack (say so when not 0). */
+    public static final List<GlobalCounter> REFUSED_INSERTS = Arrays.stream(values())
+            .filter(c -> c.name().startsWith("REFUSED_")).toList();
+
+    /** For a refused-insert counter, the table that refused: "processes", "connections_v4", "sockets", ... */
+    public String refusedTable() {
+        if (!name().startsWith("REFUSED_")) {
+            throw new IllegalStateException(this + " counts no refused inserts");
+        }
+        return name().substring("REFUSED_".length()).toLowerCase(Locale.ROOT);
+    }
 }

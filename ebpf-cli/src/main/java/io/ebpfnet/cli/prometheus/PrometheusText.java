@@ -74,11 +74,9 @@ public final class PrometheusText {
         sb.append("# HELP ebpfnet_programs_attached BPF programs attached.\n# TYPE ebpfnet_programs_attached gauge\n");
         sample(sb, "ebpfnet_programs_attached", programsAttached);
         family(sb, "ebpfnet_refused_inserts_total", "Entries a full kernel table refused (the global counters still count them).");
-        counter(sb, "ebpfnet_refused_inserts_total", snapshot.global(GlobalCounter.REFUSED_PROCESSES), "table", "processes");
-        counter(sb, "ebpfnet_refused_inserts_total", snapshot.global(GlobalCounter.REFUSED_CONNECTIONS_V4), "table", "connections_v4");
-        counter(sb, "ebpfnet_refused_inserts_total", snapshot.global(GlobalCounter.REFUSED_CONNECTIONS_V6), "table", "connections_v6");
-        counter(sb, "ebpfnet_refused_inserts_total", snapshot.global(GlobalCounter.REFUSED_PENDING_CALLS), "table", "pending_calls");
-        counter(sb, "ebpfnet_refused_inserts_total", snapshot.global(GlobalCounter.REFUSED_LISTENERS), "table", "listeners");
+        for (GlobalCounter refused : GlobalCounter.REFUSED_INSERTS) {
+            counter(sb, "ebpfnet_refused_inserts_total", snapshot.global(refused), "table", refused.refusedTable());
+        }
         sb.append("# HELP ebpfnet_last_read_duration_seconds How long the last read of the kernel maps took.\n")
                 .append("# TYPE ebpfnet_last_read_duration_seconds gauge\n");
         sb.append("ebpfnet_last_read_duration_seconds ").append(String.format(Locale.ROOT, "%.6f", readSeconds)).append('\n');
