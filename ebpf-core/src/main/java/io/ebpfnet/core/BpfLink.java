@@ -46,8 +46,7 @@ public final class BpfLink implements AutoCloseable {
             link = null;
         }
         if (l != null) {
-            LibbpfBindings.bpf_link__destroy(l);
-            owner.forget(this);
+            owner.detach(this, l);
         }
     }
 

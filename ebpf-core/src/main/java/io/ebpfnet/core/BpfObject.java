@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -41,6 +42,15 @@ public final class BpfObject implements AutoCloseable {
     private final List<BpfLink> links = new ArrayList<>();
     private volatile boolean loaded;
     private volatile boolean closed;
+    private final NativeObject nativeObject;
+    private final Cleaner.Cleanable cleanable;
+
+    // Frees objects that were never closed, once unreachable (see NativeObject).
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "ebpfnet-bpf-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
 
     private BpfObject(String name, Arena arena, MemorySegment object) {
         this.name = name;
@@ -48,6 +58,8 @@ public final class BpfObject implements AutoCloseable {
         this.object = object;
         this.programs = Collections.unmodifiableMap(discoverPrograms());
         this.maps = Collections.unmodifiableMap(discoverMaps());
+        this.nativeObject = new NativeObject(name, object, arena);
+        this.cleanable = CLEANER.register(this, nativeObject);
     }
 
     /** Opens an object from its ELF bytes; {@code name} names it in errors and in the kernel. */
@@ -69,7 +81,12 @@ public final class BpfObject implements AutoCloseable {
                     throw BpfErrors.open(name, ErrnoCalls.errno(errno), log.log());
                 }
             }
-            return new BpfObject(name, arena, object);
+            try {
+                return new BpfObject(name, arena, object);
+            } catch (RuntimeException | Error e) {
+                LibbpfBindings.bpf_object__close(object);
+                throw e;
+            }
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -164,8 +181,8 @@ public final class BpfObject implements AutoCloseable {
         for (BpfLink link : open) {
             link.close();
         }
-        LibbpfBindings.bpf_object__close(object);
-        arena.close();
+        nativeObject.closedByOwner();
+        cleanable.clean();
     }
 
     @Override
@@ -200,11 +217,16 @@ public final class BpfObject implements AutoCloseable {
     synchronized BpfLink register(MemorySegment link, String description) {
         BpfLink l = new BpfLink(this, link, description);
         links.add(l);
+        nativeObject.addLink(link);
         return l;
     }
 
-    synchronized void forget(BpfLink link) {
-        links.remove(link);
+    /** A link's close: destroys its native link (once) and forgets it. */
+    void detach(BpfLink link, MemorySegment nativeLink) {
+        nativeObject.destroyLink(nativeLink);
+        synchronized (this) {
+            links.remove(link);
+        }
     }
 
     private Map<String, BpfProgram> discoverPrograms() {

@@ -1,6 +1,7 @@
 package io.ebpfnet.socket;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,7 @@ public final class SocketMonitor implements AutoCloseable {
     private SocketSnapshot previous;
     private volatile Throwable failure;
 
-    private SocketMonitor(SocketCollector collector, Duration interval, Consumer<SocketInterval> listener) {
+    private SocketMonitor(SocketCollector collector, long intervalNanos, Consumer<SocketInterval> listener) {
         this.collector = collector;
         this.listener = listener;
         this.previous = collector.snapshot();
@@ -35,16 +36,26 @@ public final class SocketMonitor implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long nanos = interval.toNanos();
-        if (nanos <= 0) {
-            throw new IllegalArgumentException("interval must be positive: " + interval);
-        }
-        timer.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
+        timer.scheduleAtFixedRate(this::tick, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Starts calling {@code listener} every {@code interval}; the monitor owns {@code collector}. */
+    /**
+     * Starts calling {@code listener} every {@code interval}; the monitor owns {@code collector}, and closes
+     * it (detaching its programs) also when it cannot start: a bad interval, a null listener, a failed read.
+     */
     public static SocketMonitor start(SocketCollector collector, Duration interval, Consumer<SocketInterval> listener) {
-        return new SocketMonitor(collector, interval, listener);
+        Objects.requireNonNull(collector, "collector");
+        try {
+            Objects.requireNonNull(listener, "listener");
+            long nanos = Objects.requireNonNull(interval, "interval").toNanos();
+            if (nanos <= 0) {
+                throw new IllegalArgumentException("interval must be positive: " + interval);
+            }
+            return new SocketMonitor(collector, nanos, listener);
+        } catch (RuntimeException | Error e) {
+            collector.close();
+            throw e;
+        }
     }
 
     /** What the listener or a read threw, if the calls stopped because of it. */

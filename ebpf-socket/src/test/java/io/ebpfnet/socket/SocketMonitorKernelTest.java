@@ -1,12 +1,14 @@
 package io.ebpfnet.socket;
 
 import io.ebpfnet.core.detect.AttachMode;
+import io.ebpfnet.core.testing.KernelPrograms;
 import io.ebpfnet.core.testing.KernelTests;
 import io.ebpfnet.core.testing.LoopbackTraffic;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -14,10 +16,29 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The embedding API: called back every interval with rates over the measured time. */
 class SocketMonitorKernelTest {
+    /** A monitor that cannot start (a zero or negative interval, no listener) closes the collector it owns. */
+    @Test
+    void aMonitorThatCannotStartClosesItsCollector() {
+        KernelTests.requireBpf();
+        long before = KernelPrograms.heldByThisProcess();
+        List<Runnable> badStarts = List.of(
+                () -> SocketMonitor.start(SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT)),
+                        Duration.ZERO, i -> { }),
+                () -> SocketMonitor.start(SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT)),
+                        Duration.ofSeconds(-1), i -> { }),
+                () -> SocketMonitor.start(SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT)),
+                        Duration.ofSeconds(1), null));
+        for (Runnable start : badStarts) {
+            assertThrows(RuntimeException.class, start::run);
+            assertEquals(before, KernelPrograms.heldByThisProcess(), "programs and links left by a monitor that did not start");
+        }
+    }
+
     @Test
     void listenerGetsEveryIntervalWithRatesAndAllTrafficInBetween() throws Exception {
         KernelTests.requireBpf();

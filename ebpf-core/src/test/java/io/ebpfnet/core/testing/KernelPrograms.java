@@ -26,6 +26,25 @@ public final class KernelPrograms {
     }
 
     /**
+     * BPF programs and links this process holds open (its file descriptors): what it leaked, whatever other
+     * processes load meanwhile.
+     */
+    public static long heldByThisProcess() {
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+                    return target.equals("anon_inode:bpf-prog") || target.equals("anon_inode:bpf_link");
+                } catch (java.io.IOException e) {
+                    return false; // closed meanwhile (the listing's own descriptor, for one)
+                }
+            }).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
      * The count once it has stopped moving: closed programs are freed after an RCU grace period.
      * Waits until it stays the same for half a second, or for {@code target} if given (≥ 0).
      */
