@@ -4,6 +4,7 @@ import io.ebpfnet.core.BpfPermissionException;
 import io.ebpfnet.core.KernelDetection;
 import io.ebpfnet.core.detect.AttachDecision;
 import io.ebpfnet.core.detect.AttachModeChooser;
+import io.ebpfnet.core.detect.Capabilities;
 import io.ebpfnet.core.detect.CoreTracing;
 import io.ebpfnet.core.detect.DetectionReport;
 import io.ebpfnet.core.detect.TypeFormat;
@@ -24,7 +25,7 @@ final class KernelChoice {
         if (!report.capabilities().canLoadBpf()) {
             throw new BpfPermissionException("load the socket collector", 1, "it needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN);"
                     + " this process lacks " + report.capabilities().missingForBpf()
-                    + ". Run it as root, or grant them (setcap cap_bpf,cap_perfmon+ep on the java binary)");
+                    + ". " + Capabilities.GRANT_ADVICE);
         }
         return new Choice(report, AttachModeChooser.choose(format, tracing, allowFallback, report));
     }

@@ -6,15 +6,45 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Without CAP_BPF and CAP_PERFMON the jar stops with exit code 3 and says what is missing. */
+/**
+ * As an unprivileged user (nobody): without CAP_BPF and CAP_PERFMON the jar stops with exit code 3 and says
+ * what is missing and how to grant it to this process alone; with them as ambient capabilities of that one
+ * process, as the message advises, it runs (without CAP_NET_ADMIN, skipping the cgroup release hook and
+ * saying so).
+ */
 class PrivilegesIT {
+    private record Run(int exitCode, String output) {
+    }
+
     @Test
-    void unprivilegedRunNamesTheCapabilities() throws Exception {
+    void unprivilegedRunNamesTheCapabilitiesAndAWayToGrantThem() throws Exception {
+        Run run = asNobody("");
+        assertEquals(ExitCode.MISSING_PRIVILEGES.code(), run.exitCode(), run.output());
+        assertTrue(run.output().contains("CAP_BPF") && run.output().contains("CAP_PERFMON"), run.output());
+        assertTrue(run.output().contains("AmbientCapabilities=") && run.output().contains("--ambient-caps"), run.output());
+        assertFalse(run.output().contains("setcap cap_"), "never advises file capabilities on java: " + run.output());
+    }
+
+    @Test
+    void theAdvisedAmbientCapabilitiesAreEnough() throws Exception {
+        Run minimal = asNobody("+bpf,+perfmon");
+        assertEquals(0, minimal.exitCode(), minimal.output());
+        assertTrue(minimal.output().contains("skipped socket_release: this process lacks CAP_NET_ADMIN"), minimal.output());
+        Run full = asNobody("+bpf,+perfmon,+net_admin");
+        assertEquals(0, full.exitCode(), full.output());
+        assertFalse(full.output().contains("skipped socket_release"), full.output());
+    }
+
+    /** The built jar run by nobody with {@code caps} as inheritable and ambient capabilities ("" for none). */
+    private static Run asNobody(String caps) throws Exception {
         KernelTests.requireBpf(); // we need root to drop to an unprivileged user
         Path setpriv = Path.of("/usr/bin/setpriv");
         if (!Files.isExecutable(setpriv)) {
@@ -30,13 +60,17 @@ class PrivilegesIT {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.copy(built, jar);
             Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
-            Process p = new ProcessBuilder(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
-                    "--inh-caps=-all", "--bounding-set=-all", java.toString(), "-Xshare:off", "-jar", jar.toString(),
-                    "--count", "1").directory(dir.toFile()).redirectErrorStream(true).start();
+            List<String> command = new ArrayList<>(List.of(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups"));
+            if (caps.isEmpty()) {
+                command.addAll(List.of("--inh-caps=-all", "--bounding-set=-all"));
+            } else {
+                command.addAll(List.of("--inh-caps=-all," + caps, "--ambient-caps=" + caps));
+            }
+            command.addAll(List.of(java.toString(), "-Xshare:off", "-jar", jar.toString(), "--count", "1", "--format", "json"));
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(ExitCode.MISSING_PRIVILEGES.code(), p.exitValue(), out);
-            assertTrue(out.contains("CAP_BPF") && out.contains("CAP_PERFMON"), out);
+            return new Run(p.exitValue(), out);
         } finally {
             Files.deleteIfExists(jar);
             Files.deleteIfExists(dir);

@@ -16,6 +16,23 @@ public final class Tracefs {
     }
 
     /**
+     * Why classic tracepoints cannot be attached by this process, or null: tracefs not mounted, or mounted
+     * where this user cannot read (mode 700: root only), which hides its events.
+     */
+    public static String unusable() {
+        for (Path root : ROOTS) {
+            Path events = root.resolve("events");
+            if (Files.isDirectory(events)) {
+                return null;
+            }
+            if (Files.exists(root) && !Files.isReadable(root)) {
+                return "tracefs (" + root + ") is not readable by this user";
+            }
+        }
+        return "tracefs is not mounted (mount -t tracefs none /sys/kernel/tracing)";
+    }
+
+    /**
      * Whether the trace event {@code system/event} exists (for {@code syscalls/sys_exit_*}: the kernel has
      * CONFIG_FTRACE_SYSCALLS and tracefs is mounted).
      */

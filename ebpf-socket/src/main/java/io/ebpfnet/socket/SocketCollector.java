@@ -13,6 +13,9 @@ import io.ebpfnet.core.PossibleCpus;
 import io.ebpfnet.core.ProgramKind;
 import io.ebpfnet.core.Tracefs;
 import io.ebpfnet.core.detect.AttachMode;
+import io.ebpfnet.core.detect.Capabilities;
+import io.ebpfnet.core.detect.Capability;
+import io.ebpfnet.core.detect.SystemPaths;
 import io.ebpfnet.socket.groups.CgroupResolver;
 import io.ebpfnet.socket.internal.ProgramSet;
 import io.ebpfnet.socket.internal.RecordBuffer;
@@ -61,6 +64,10 @@ public final class SocketCollector implements AutoCloseable {
     private final SocketCollectorOptions options;
     private final BpfObject object;
     private final Path cgroupRoot = CgroupResolver.findMount(Path.of("/proc")).orElse(null);
+    // Why tracepoint mode's release hook, a cgroup program, cannot run here (null: it can): it needs a cgroup
+    // v2 hierarchy, and its program type is a networking one, which the kernel loads only with CAP_NET_ADMIN.
+    private final String noReleaseHook = cgroupRoot == null ? "no cgroup v2 hierarchy is mounted"
+            : !netAdmin() ? "this process lacks CAP_NET_ADMIN, which the kernel requires for cgroup socket programs" : null;
     private final List<String> attached = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
     private final BpfMap globalMap;
@@ -248,6 +255,11 @@ public final class SocketCollector implements AutoCloseable {
     }
 
     /* The programs' settings: struct socket_settings, the only variable in the object's .rodata. */
+    private static boolean netAdmin() {
+        Capabilities caps = Capabilities.read(SystemPaths.live());
+        return caps.has(Capability.CAP_NET_ADMIN) || caps.has(Capability.CAP_SYS_ADMIN);
+    }
+
     private void writeSettings(Btf kernel) {
         BpfMap rodata = globalData(".rodata", SocketLayouts.SOCKET_SETTINGS.byteSize());
         try (Arena settings = Arena.ofConfined()) {
@@ -257,7 +269,7 @@ public final class SocketCollector implements AutoCloseable {
             setting(value, "value_copies", options.mapsPerCore() ? PossibleCpus.count() : 1);
             setting(value, "accepted_by_address", options.attachMode() == AttachMode.TRAMPOLINE ? 1 : 0);
             // the cgroup release hook, or (trampoline, probe) udp_destroy_sock, sees UDP sockets go
-            setting(value, "release_seen", options.attachMode() != AttachMode.TRACEPOINT || cgroupRoot != null ? 1 : 0);
+            setting(value, "release_seen", options.attachMode() != AttachMode.TRACEPOINT || noReleaseHook == null ? 1 : 0);
             // udp_recvmsg(sk, msg, len, noblock, flags, addr_len) until Linux 5.19, then without noblock
             setting(value, "udp_flags_arg", kernel.functionParameters("udp_recvmsg").orElse(5) >= 6 ? 4 : 3);
             rodata.setInitialValue(0, value);
@@ -298,10 +310,10 @@ public final class SocketCollector implements AutoCloseable {
             for (ProgramSet.Hook hook : ProgramSet.hooks(options.attachMode(), options.loadMode(), options.connections(),
                     retransmitErrors)) {
                 if (hook.kind() == ProgramSet.Target.CGROUP) {
-                    if (cgroupRoot != null) {
+                    if (noReleaseHook == null) {
                         wanted.add(hook.program());
                     } else {
-                        skipped.add(hook.program() + ": no cgroup v2 hierarchy is mounted; UDP and MPTCP traffic is"
+                        skipped.add(hook.program() + ": " + noReleaseHook + "; UDP and MPTCP traffic is"
                                 + " counted in the process rows on every event (slower), and UDP sockets' counters after"
                                 + " the last read before they close are not in the connection table (TCP's come from"
                                 + " their destruction)");
@@ -316,6 +328,9 @@ public final class SocketCollector implements AutoCloseable {
                 String what = hook.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + hook.target();
                 if (present) {
                     wanted.add(hook.program());
+                } else if (hook.kind() == ProgramSet.Target.SYSCALL && Tracefs.unusable() != null) {
+                    skipped.add(hook.program() + ": " + Tracefs.unusable() + ", so " + what + " cannot be attached"
+                            + " (splice() reads from TCP sockets are not counted)");
                 } else if (hook.optional()) {
                     skipped.add(hook.program() + ": this kernel has no " + what + hook.whenAbsent());
                 } else {

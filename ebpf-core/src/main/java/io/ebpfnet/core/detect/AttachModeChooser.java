@@ -145,8 +145,8 @@ public final class AttachModeChooser {
     /** Names CAP_BPF and CAP_PERFMON, the capabilities a non-root collector needs. */
     private static String capabilityAdvice(DetectionReport report) {
         String missing = report.capabilities().missingForBpf().stream().map(Enum::name).collect(Collectors.joining(" and "));
-        return "BPF programs cannot be loaded: this process lacks " + missing + " (and CAP_SYS_ADMIN)."
-                + " Run as root, or grant CAP_BPF and CAP_PERFMON (e.g. setcap cap_bpf,cap_perfmon+ep on the java binary).";
+        return "BPF programs cannot be loaded: this process lacks " + missing + " (and CAP_SYS_ADMIN). "
+                + Capabilities.GRANT_ADVICE + ".";
     }
 
     private static String trimPeriod(String s) {

@@ -81,6 +81,17 @@ public final class Capabilities {
         return List.copyOf(missing);
     }
 
+    /**
+     * How to give a process CAP_BPF and CAP_PERFMON without giving them to anything else: as ambient
+     * capabilities of that one process, never as file capabilities on a shared interpreter (setcap on the
+     * java binary would grant them to every Java program on the host).
+     */
+    public static final String GRANT_ADVICE = "Run it as root, or give these capabilities (and CAP_NET_ADMIN, which"
+            + " cgroup socket programs need) to this process alone: from a systemd unit (AmbientCapabilities=CAP_BPF"
+            + " CAP_PERFMON CAP_NET_ADMIN, CapabilityBoundingSet= the same), or start it with setpriv"
+            + " --inh-caps +bpf,+perfmon,+net_admin --ambient-caps +bpf,+perfmon,+net_admin; do not setcap the java"
+            + " binary (every Java program on the host would get them)";
+
     /** "CapEff 000001fffeffffff: CAP_NET_ADMIN yes, …, CAP_BPF yes". */
     public String describe() {
         StringBuilder sb = new StringBuilder(String.format("CapEff %016x:", mask));
