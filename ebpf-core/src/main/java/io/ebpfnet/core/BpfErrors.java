@@ -1,17 +1,37 @@
 package io.ebpfnet.core;
 
+import io.ebpfnet.core.detect.Capabilities;
+import io.ebpfnet.core.detect.SystemPaths;
+
+import java.util.stream.Collectors;
+
 /**
  * Turns an errno from libbpf or the kernel into the exception a user can act on. The messages say
  * what was refused and what to do about it; the subtypes let callers fall back to another mode.
  */
 public final class BpfErrors {
-    private static final String CAPABILITIES =
-            "loading BPF programs needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN), for example by running as root";
+    private static final String POLICY = "lockdown or an LSM policy refuses it";
 
     /** What libbpf prints before the verifier's own log. */
     private static final String VERIFIER_LOG_START = "-- BEGIN PROG LOAD LOG --";
 
     private BpfErrors() {
+    }
+
+    /**
+     * What an EPERM or EACCES means for this process: the capabilities it lacks and how to grant them to it
+     * alone, or, when it has them, the kernel's {@code policy} (blaming privileges there misleads).
+     */
+    static String refusal(Capabilities caps, String policy) {
+        if (!caps.canLoadBpf()) {
+            String missing = caps.missingForBpf().stream().map(Enum::name).collect(Collectors.joining(" and "));
+            return "this process lacks " + missing + " (or CAP_SYS_ADMIN), which BPF programs need. " + Capabilities.GRANT_ADVICE;
+        }
+        return "this process has CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN), so the refusal is the kernel's: " + policy;
+    }
+
+    private static String refusal(String policy) {
+        return refusal(Capabilities.read(SystemPaths.live()), policy);
     }
 
     /** Opening (parsing) an object failed. */
@@ -31,8 +51,8 @@ public final class BpfErrors {
             return new BpfVerifierException(op, errno, "the kernel verifier rejected a program", log);
         }
         if (e == Errno.EPERM || e == Errno.EACCES) {
-            String msg = CAPABILITIES + ". If the process already has them, the kernel's policy refuses this program type"
-                    + " (lockdown, or BPF trampolines not allowed): choose another attach mode";
+            String msg = refusal("lockdown, an LSM policy, BPF trampolines not allowed, or a program type that needs"
+                    + " CAP_NET_ADMIN (cgroup socket programs); choose another attach mode");
             return new BpfPermissionException(op, errno, msg + (log.isBlank() ? "" : "\n" + log.strip()));
         }
         if (e == Errno.ENOMEM) {
@@ -57,7 +77,15 @@ public final class BpfErrors {
         String op = "attach " + kind.name().toLowerCase(java.util.Locale.ROOT) + " program '" + program + "' to " + target;
         Errno e = Errno.of(errno);
         if (e == Errno.EPERM || e == Errno.EACCES) {
-            return new BpfPermissionException(op, errno, CAPABILITIES);
+            String policy = switch (kind) {
+                case KPROBE, KRETPROBE, TRACEPOINT -> "kprobes and classic tracepoints attach through perf events and"
+                        + " tracefs, which this user may not use here (tracefs readable by root only,"
+                        + " kernel.perf_event_paranoid); choose another attach mode";
+                case FENTRY, FEXIT -> "BPF trampolines are not allowed here; choose another attach mode";
+                case CGROUP_SKB, SOCKOPS, CGROUP_SOCK -> "cgroup programs also need CAP_NET_ADMIN";
+                default -> POLICY;
+            };
+            return new BpfPermissionException(op, errno, refusal(policy));
         }
         if (e == Errno.ENOENT || e == Errno.ENODEV || e == Errno.EOPNOTSUPP || e == Errno.ENOTSUPP
                 || e == Errno.ESRCH || e == Errno.ENOSYS) {
@@ -86,7 +114,7 @@ public final class BpfErrors {
             return new BpfException(op, errno, "the map is full; raise its table size");
         }
         if (e == Errno.EPERM || e == Errno.EACCES) {
-            return new BpfPermissionException(op, errno, CAPABILITIES);
+            return new BpfPermissionException(op, errno, refusal(POLICY));
         }
         if (e == Errno.EINVAL || e == Errno.EOPNOTSUPP || e == Errno.ENOTSUPP) {
             return new BpfUnsupportedException(op, errno, "the kernel does not support this operation on this map type");
@@ -99,7 +127,7 @@ public final class BpfErrors {
         String op = stage + " iterator '" + program + "'";
         Errno e = Errno.of(errno);
         if (e == Errno.EPERM || e == Errno.EACCES) {
-            return new BpfPermissionException(op, errno, CAPABILITIES);
+            return new BpfPermissionException(op, errno, refusal(POLICY));
         }
         if (e == Errno.E2BIG) {
             return new BpfException(op, errno, "one element's output is larger than the kernel's iterator buffer");

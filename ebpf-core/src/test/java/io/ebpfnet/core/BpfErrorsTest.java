@@ -20,6 +20,18 @@ class BpfErrorsTest {
     }
 
     @Test
+    void aRefusalBlamesMissingCapabilitiesOnlyWhenTheyAreMissing() {
+        String lacking = BpfErrors.refusal(io.ebpfnet.core.detect.Capabilities.ofMask(0), "the policy");
+        assertTrue(lacking.contains("lacks CAP_BPF and CAP_PERFMON") && lacking.contains("--ambient-caps"), lacking);
+        assertTrue(!lacking.contains("the policy"), lacking);
+        long bpfAndPerfmon = (1L << io.ebpfnet.core.detect.Capability.CAP_BPF.bit())
+                | (1L << io.ebpfnet.core.detect.Capability.CAP_PERFMON.bit());
+        String capable = BpfErrors.refusal(io.ebpfnet.core.detect.Capabilities.ofMask(bpfAndPerfmon), "the policy");
+        assertTrue(capable.contains("has CAP_BPF and CAP_PERFMON") && capable.endsWith("the policy"), capable);
+        assertTrue(!capable.contains("lacks") && !capable.contains("--ambient-caps"), capable);
+    }
+
+    @Test
     void verifierRejectionKeepsTheLog() {
         String log = "libbpf: prog 'p': -- BEGIN PROG LOAD LOG --\nR0 invalid mem access 'map_value_or_null'\n-- END PROG LOAD LOG --\n";
         BpfException e = BpfErrors.load("socket", 13, log);
