@@ -45,7 +45,7 @@ class ConfigFuzzTest {
     void configurationFilesLoadOrAreRefusedInOneLine() throws IOException {
         Path docs = Path.of(System.getProperty("user.dir")).getParent().resolve("docs");
         List<byte[]> seeds = List.of(Files.readAllBytes(docs.resolve("network.conf.example")),
-                Files.readAllBytes(docs.resolve("ebpfnet.toml.example")), utf8(EVERY_NETDATA_OPTION), utf8(EVERY_TOML_OPTION));
+                Files.readAllBytes(docs.resolve("ebpfnet.toml.example")), utf8(ConfigLoaderTest.ALL_NETDATA), utf8(EVERY_TOML_OPTION));
         run("configuration", seeds, SEED, file -> ConfigLoader.load(file).warnings());
     }
 
@@ -126,33 +126,7 @@ class ConfigFuzzTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static final String EVERY_NETDATA_OPTION = """
-            [global]
-                update every = 2
-                ebpf load mode = return
-                apps = yes
-                cgroups = yes
-                bandwidth table size = 100
-                ipv4 connection table size = 200
-                ipv6 connection table size = 300
-                udp connection table size = 400
-                ebpf type format = co-re
-                ebpf co-re tracing = tracepoint
-                maps per core = no
-                lifetime = 60
-                apps groups file = /etc/netdata/apps_groups.conf
-            [network connections]
-                enabled = no
-                ports = 80 443
-                ips = !127.0.0.1/8 10.0.0.0/8
-                hostnames = *.example
-                include loopback = no
-                resolve hostnames = yes
-                resolve service names = yes
-            [service name]
-                19999 = Netdata
-            """;
-
+    // ConfigLoaderTest.ALL_TOML's options in other TOML spellings (literal and multi-line strings) for the lexer
     private static final String EVERY_TOML_OPTION = """
             [global]
             update_every = 2

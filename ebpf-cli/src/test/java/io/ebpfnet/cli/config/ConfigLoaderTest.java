@@ -42,7 +42,8 @@ class ConfigLoaderTest {
         assertEquals(300, c.lifetime());
     }
 
-    private static final String ALL_NETDATA = """
+    /** Every option, none at its default (ConfigFuzzTest mutates it too). */
+    static final String ALL_NETDATA = """
             # every option, none at its default
             [global]
                 update every = 2
