@@ -6,6 +6,8 @@
 # directory writable at the same path. The kernel's own modules are shared too, so `modprobe` works in the
 # guest (veth, nf_tables, sch_netem: what the tests' lossy network namespace needs). COMMAND's output
 # streams back and its exit code is this script's. qemu runs with software emulation (TCG): no KVM needed.
+# A guest that dies without an exit code makes this script exit 125 if COMMAND had not started yet (the
+# kernel died while booting) and 124 if it had.
 # Env: QEMU_MEM (default 3G), QEMU_SMP (default: the host's CPUs), QEMU_DEBUG=1 (print the boot log).
 # The first run of a kernel downloads its package (apt-get download) and builds a small initramfs in
 # ${EBPFNET_KERNEL_CACHE:-~/.cache/ebpfnet-kernels}; later runs boot in seconds.
@@ -119,7 +121,8 @@ run=$(mktemp -d /tmp/qemu-kernel.XXXXXX); mkdir "$run/io"
 qemu_pid=
 cleanup() { [ -z "$qemu_pid" ] || kill "$qemu_pid" 2>/dev/null; rm -rf "$run"; }
 trap cleanup EXIT; trap 'exit 143' TERM INT HUP
-{ printf 'export HOME=/root TERM=dumb PATH=%q\n' "$PATH:/usr/sbin:/sbin"
+{ echo ': > /run/io/started'
+  printf 'export HOME=/root TERM=dumb PATH=%q\n' "$PATH:/usr/sbin:/sbin"
   [ -z "${JAVA_HOME:-}" ] || printf 'export JAVA_HOME=%q\n' "$JAVA_HOME"
   printf 'cd %q 2>/dev/null || cd /\n' "$PWD"
   printf 'exec'; printf ' %q' "$@"; echo; } > "$run/io/cmd"
@@ -147,6 +150,10 @@ qemu_pid=$!; wait "$qemu_pid" || true; qemu_pid=
 for p in o e; do exec 3<>"$run/$p.out"; exec 3>&-; done; wait
 [ "${QEMU_DEBUG:-0}" != 1 ] || cat "$run/boot.log" "$run/qemu.log" >&2
 if [ -f "$run/io/rc" ]; then exit "$(cat "$run/io/rc")"; fi
-echo "qemu-kernel: the guest gave no exit code; the end of its boot log:" >&2
+if [ -f "$run/io/started" ]; then
+  echo "qemu-kernel: the guest died while the command ran; the end of its boot log:" >&2; rc=124
+else
+  echo "qemu-kernel: the guest died before the command started; the end of its boot log:" >&2; rc=125
+fi
 tail -n 30 "$run/boot.log" "$run/qemu.log" >&2
-exit 125
+exit $rc
