@@ -1,7 +1,7 @@
 package io.ebpfnet.cli;
 
-import io.ebpfnet.core.detect.CoreTracing;
-import io.ebpfnet.core.detect.TypeFormat;
+import io.ebpfnet.cli.config.CoreTracing;
+import io.ebpfnet.cli.config.TypeFormat;
 
 /**
  * The {@code --mode} values, which stand for Netdata's two options at once:

@@ -1,7 +1,7 @@
 package io.ebpfnet.cli;
 
 import io.ebpfnet.core.detect.AttachDecision;
-import io.ebpfnet.core.detect.CoreTracing;
+import io.ebpfnet.cli.config.CoreTracing;
 import io.ebpfnet.socket.ConnectionTable;
 import io.ebpfnet.socket.ProcessTable;
 import io.ebpfnet.socket.SocketCollector;
@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 import io.ebpfnet.cli.config.CollectorConfig;
 import io.ebpfnet.cli.config.ConfigException;
 import io.ebpfnet.cli.config.ConfigLoader;
-import io.ebpfnet.socket.connections.ConnectionFilter;
-import io.ebpfnet.socket.connections.ServiceNames;
+import io.ebpfnet.cli.connections.ConnectionFilter;
+import io.ebpfnet.cli.connections.ServiceNames;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

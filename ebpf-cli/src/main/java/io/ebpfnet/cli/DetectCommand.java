@@ -1,11 +1,10 @@
 package io.ebpfnet.cli;
 
-import io.ebpfnet.core.JsonText;
 import io.ebpfnet.core.KernelDetection;
 import io.ebpfnet.core.detect.AttachDecision;
 import io.ebpfnet.core.detect.AttachModeChooser;
 import io.ebpfnet.core.detect.AttachModeException;
-import io.ebpfnet.core.detect.CoreTracing;
+import io.ebpfnet.cli.config.CoreTracing;
 import io.ebpfnet.core.detect.DetectionReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,14 +39,14 @@ final class DetectCommand implements Callable<Integer> {
         AttachDecision decision = null;
         AttachModeException refused = null;
         try {
-            decision = AttachModeChooser.choose(mode.typeFormat(), mode.tracing(CoreTracing.TRAMPOLINE), allowFallback, report);
+            decision = AttachModeChooser.choose(mode.typeFormat().request(mode.tracing(CoreTracing.TRAMPOLINE), allowFallback), report);
         } catch (AttachModeException e) {
             refused = e;
         }
         if (json) {
             out.println(toJson(report, decision, refused));
         } else {
-            out.print(report.toText());
+            out.print(DetectionReportText.text(report));
             out.println("Attach mode");
             if (decision != null) {
                 out.println("  chosen: " + decision.mode().cliName());
@@ -64,7 +63,7 @@ final class DetectCommand implements Callable<Integer> {
     }
 
     private static String toJson(DetectionReport report, AttachDecision decision, AttachModeException refused) {
-        StringBuilder sb = new StringBuilder("{\"report\":").append(report.toJson()).append(",\"attach_mode\":{");
+        StringBuilder sb = new StringBuilder("{\"report\":").append(DetectionReportText.json(report)).append(",\"attach_mode\":{");
         if (decision != null) {
             sb.append("\"chosen\":").append(JsonText.quote(decision.mode().cliName()))
                     .append(",\"fell_back\":").append(decision.fellBack())

@@ -1,16 +1,15 @@
 package io.ebpfnet.cli;
 
-import io.ebpfnet.core.JsonText;
 import io.ebpfnet.socket.GlobalCounter;
 import io.ebpfnet.socket.ProcessCounter;
 import io.ebpfnet.socket.ProcessTable;
 import io.ebpfnet.socket.SocketCollectorOptions;
 import io.ebpfnet.socket.SocketInterval;
 import io.ebpfnet.socket.SocketRates;
-import io.ebpfnet.socket.metrics.Dimension;
-import io.ebpfnet.socket.metrics.GlobalChart;
+import io.ebpfnet.cli.charts.Dimension;
+import io.ebpfnet.cli.charts.GlobalChart;
 
-import io.ebpfnet.socket.groups.GroupChart;
+import io.ebpfnet.cli.charts.GroupChart;
 
 import java.io.PrintWriter;
 import java.util.Map;

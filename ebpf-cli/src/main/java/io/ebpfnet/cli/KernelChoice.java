@@ -5,9 +5,9 @@ import io.ebpfnet.core.KernelDetection;
 import io.ebpfnet.core.detect.AttachDecision;
 import io.ebpfnet.core.detect.AttachModeChooser;
 import io.ebpfnet.core.detect.Capabilities;
-import io.ebpfnet.core.detect.CoreTracing;
+import io.ebpfnet.cli.config.CoreTracing;
 import io.ebpfnet.core.detect.DetectionReport;
-import io.ebpfnet.core.detect.TypeFormat;
+import io.ebpfnet.cli.config.TypeFormat;
 
 /**
  * Detects the kernel and chooses the attach mode for a command that loads programs. Missing
@@ -27,6 +27,6 @@ final class KernelChoice {
                     + " this process lacks " + report.capabilities().missingForBpf()
                     + ". " + Capabilities.GRANT_ADVICE);
         }
-        return new Choice(report, AttachModeChooser.choose(format, tracing, allowFallback, report));
+        return new Choice(report, AttachModeChooser.choose(format.request(tracing, allowFallback), report));
     }
 }

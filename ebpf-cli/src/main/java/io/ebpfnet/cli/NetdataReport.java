@@ -3,11 +3,11 @@ package io.ebpfnet.cli;
 import io.ebpfnet.socket.SocketCollectorOptions;
 import io.ebpfnet.socket.SocketInterval;
 import io.ebpfnet.socket.SocketSnapshot;
-import io.ebpfnet.socket.metrics.Dimension;
-import io.ebpfnet.socket.metrics.GlobalChart;
-import io.ebpfnet.socket.metrics.Unit;
+import io.ebpfnet.cli.charts.Dimension;
+import io.ebpfnet.cli.charts.GlobalChart;
+import io.ebpfnet.cli.charts.Unit;
 
-import io.ebpfnet.socket.groups.GroupChart;
+import io.ebpfnet.cli.charts.GroupChart;
 
 import java.io.PrintWriter;
 import java.util.HashMap;

@@ -6,9 +6,9 @@ import io.ebpfnet.cli.config.ConfigException;
 import io.ebpfnet.cli.config.ConfigKey;
 import io.ebpfnet.cli.config.ConfigLoader;
 import io.ebpfnet.core.detect.AttachDecision;
-import io.ebpfnet.core.detect.CoreTracing;
+import io.ebpfnet.cli.config.CoreTracing;
 import io.ebpfnet.core.detect.DetectionReport;
-import io.ebpfnet.core.detect.TypeFormat;
+import io.ebpfnet.cli.config.TypeFormat;
 import io.ebpfnet.socket.LoadMode;
 import io.ebpfnet.socket.SocketCollector;
 import io.ebpfnet.socket.SocketCollectorOptions;
@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 import io.ebpfnet.cli.prometheus.PrometheusServer;
 import io.ebpfnet.cli.prometheus.PrometheusText;
 
-import io.ebpfnet.socket.groups.AppsGroups;
+import io.ebpfnet.cli.config.AppsGroups;
 import io.ebpfnet.socket.groups.SocketGroups;
 
 import java.io.PrintWriter;

@@ -6,8 +6,8 @@ import io.ebpfnet.socket.ProcessTable;
 import io.ebpfnet.socket.SocketCollectorOptions;
 import io.ebpfnet.socket.SocketInterval;
 import io.ebpfnet.socket.SocketRates;
-import io.ebpfnet.socket.metrics.Dimension;
-import io.ebpfnet.socket.metrics.GlobalChart;
+import io.ebpfnet.cli.charts.Dimension;
+import io.ebpfnet.cli.charts.GlobalChart;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -34,7 +34,7 @@ class DetectCommandTest {
         CliRun run = CliRun.of("detect", "--mode", "trampoline");
         if (run.exitCode() != 0) {
             assertEquals(ExitCode.KERNEL_UNSUPPORTED.code(), run.exitCode());
-            assertTrue(run.out().contains("none: The configured attach mode 'trampoline' cannot be used"), run.out());
+            assertTrue(run.out().contains("none: The requested attach mode 'trampoline' cannot be used"), run.out());
         } else {
             assertTrue(run.out().contains("chosen: trampoline"), run.out());
         }

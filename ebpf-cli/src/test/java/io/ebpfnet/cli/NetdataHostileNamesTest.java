@@ -3,7 +3,7 @@ package io.ebpfnet.cli;
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.socket.ProcessCounter;
 import io.ebpfnet.socket.SocketCollectorOptions;
-import io.ebpfnet.socket.groups.GroupChart;
+import io.ebpfnet.cli.charts.GroupChart;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;

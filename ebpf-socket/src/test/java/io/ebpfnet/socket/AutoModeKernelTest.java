@@ -4,9 +4,8 @@ import io.ebpfnet.core.KernelDetection;
 import io.ebpfnet.core.detect.AttachDecision;
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.core.detect.AttachModeChooser;
-import io.ebpfnet.core.detect.CoreTracing;
+import io.ebpfnet.core.detect.AttachRequest;
 import io.ebpfnet.core.detect.DetectionReport;
-import io.ebpfnet.core.detect.TypeFormat;
 import io.ebpfnet.core.testing.KernelTests;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +22,7 @@ class AutoModeKernelTest {
     void autoChoosesTheBestAllowedModeAndSaysWhy() {
         KernelTests.requireBpf();
         DetectionReport report = KernelDetection.detect();
-        AttachDecision d = AttachModeChooser.choose(TypeFormat.AUTO, CoreTracing.TRAMPOLINE, false, report);
+        AttachDecision d = AttachModeChooser.choose(AttachRequest.best(AttachMode.TRAMPOLINE), report);
         System.out.println("auto on " + report.release() + ": " + d.mode().cliName() + " — " + d.explanation());
         AttachMode expected = null;
         for (AttachMode m : new AttachMode[] {AttachMode.TRAMPOLINE, AttachMode.PROBE, AttachMode.TRACEPOINT}) {

@@ -2,7 +2,7 @@ package io.ebpfnet.socket;
 
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.core.testing.KernelTests;
-import io.ebpfnet.socket.groups.AppsGroups;
+import io.ebpfnet.socket.groups.AppRules;
 import io.ebpfnet.socket.groups.GroupTotals;
 import io.ebpfnet.socket.groups.ProcFs;
 import io.ebpfnet.socket.groups.SocketGroups;
@@ -34,7 +34,7 @@ class GroupingKernelTest {
         KernelTests.requireBpf();
         Path alpha = Files.createSymbolicLink(dir.resolve("ebpfnet-alpha"), Path.of("/bin/bash"));
         Path beta = Files.createSymbolicLink(dir.resolve("ebpfnet-beta"), Path.of("/bin/bash"));
-        AppsGroups groups = AppsGroups.parse("alpha: ebpfnet-alpha\nbeta: ebpfnet-beta\n", "test");
+        AppRules groups = (comm, cmdline) -> comm.equals("ebpfnet-alpha") ? "alpha" : comm.equals("ebpfnet-beta") ? "beta" : null;
         SocketGroups grouping = new SocketGroups(groups, ProcFs.live(), null);
         try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT));
              DatagramSocket sink = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {

@@ -1,6 +1,6 @@
 package io.ebpfnet.cli.config;
 
-import io.ebpfnet.socket.groups.AppsGroups;
+import io.ebpfnet.cli.config.AppsGroups;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

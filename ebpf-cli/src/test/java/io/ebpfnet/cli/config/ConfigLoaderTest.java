@@ -1,7 +1,7 @@
 package io.ebpfnet.cli.config;
 
-import io.ebpfnet.core.detect.CoreTracing;
-import io.ebpfnet.core.detect.TypeFormat;
+import io.ebpfnet.cli.config.CoreTracing;
+import io.ebpfnet.cli.config.TypeFormat;
 import io.ebpfnet.socket.LoadMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

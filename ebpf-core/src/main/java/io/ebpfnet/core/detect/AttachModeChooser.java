@@ -8,16 +8,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Chooses the attach mode from Netdata's {@code ebpf type format} and {@code ebpf co-re tracing}
- * options and a {@link DetectionReport}. It never chooses a mode whose probe the kernel refused or
- * that was not run: config flags are not proof, a program that loaded and attached is.
+ * Chooses the attach mode for an {@link AttachRequest} from a {@link DetectionReport}. It never
+ * chooses a mode whose probe the kernel refused or that was not run: config flags are not proof, a
+ * program that loaded and attached is.
  *
  * <ul>
- *   <li>{@code auto}: with parsable BTF, the configured tracing first, then trampoline, probe,
- *       tracepoint; legacy last, and alone without BTF.</li>
- *   <li>{@code co-re}: exactly the configured tracing; {@code legacy}: exactly legacy. A refused
- *       explicit mode is an error, unless fallback is allowed: then auto's order over the other
- *       modes, with a warning.</li>
+ *   <li>best: with parsable BTF, the first choice, then trampoline, probe, tracepoint; legacy last,
+ *       and alone without BTF.</li>
+ *   <li>exactly one mode: that mode. A refused mode is an error, unless fallback is allowed: then the
+ *       best order over the other modes, with a warning.</li>
  * </ul>
  */
 public final class AttachModeChooser {
@@ -27,39 +26,38 @@ public final class AttachModeChooser {
     /**
      * @throws AttachModeException when the configured mode is refused without fallback, or no mode is allowed
      */
-    public static AttachDecision choose(TypeFormat format, CoreTracing tracing, boolean allowFallback, DetectionReport report) {
-        Objects.requireNonNull(format, "format");
-        Objects.requireNonNull(tracing, "tracing");
+    public static AttachDecision choose(AttachRequest request, DetectionReport report) {
+        Objects.requireNonNull(request, "request");
         Objects.requireNonNull(report, "report");
         List<String> reasons = new ArrayList<>();
-        if (format == TypeFormat.AUTO) {
-            reasons.add("ebpf type format = auto: choosing the best mode the kernel allows.");
-            return best(candidates(tracing, report), null, report, reasons);
+        if (request.isBest()) {
+            reasons.add("auto: choosing the best mode the kernel allows, " + request.firstChoice().cliName() + " first.");
+            return best(candidates(request.firstChoice(), report), null, report, reasons);
         }
-        AttachMode wanted = format == TypeFormat.LEGACY ? AttachMode.LEGACY : tracing.mode();
-        reasons.add("ebpf type format = " + format.text()
-                + (format == TypeFormat.CORE ? ", ebpf co-re tracing = " + tracing.text() : "")
-                + ": " + wanted.cliName() + " requested.");
+        AttachMode wanted = request.mode();
+        reasons.add(wanted.cliName() + " requested" + (request.allowFallback() ? ", with fallback." : "."));
         String refusal = refusal(wanted, report);
         if (refusal == null) {
             reasons.add(chosen(wanted));
             return new AttachDecision(wanted, reasons, false);
         }
         reasons.add(wanted.cliName() + ": refused, " + refusal + ".");
-        if (!allowFallback) {
-            throw new AttachModeException("The configured attach mode '" + wanted.cliName() + "' cannot be used on this kernel: "
+        if (!request.allowFallback()) {
+            throw new AttachModeException("The requested attach mode '" + wanted.cliName() + "' cannot be used on this kernel: "
                     + refusal + ". " + explicitAdvice(report), reasons);
         }
-        Set<AttachMode> others = candidates(tracing, report);
+        Set<AttachMode> others = candidates(request.firstChoice(), report);
         others.remove(wanted);
         return best(others, wanted, report, reasons);
     }
 
-    /** Auto's order: the configured tracing, then the other CO-RE modes (all need BTF), legacy last. */
-    private static Set<AttachMode> candidates(CoreTracing tracing, DetectionReport report) {
+    /** The best order: the first choice, then the other BTF modes (all need BTF), legacy last. */
+    private static Set<AttachMode> candidates(AttachMode firstChoice, DetectionReport report) {
         Set<AttachMode> order = new LinkedHashSet<>();
+        if (report.btfParsable() || !firstChoice.needsBtf()) {
+            order.add(firstChoice);
+        }
         if (report.btfParsable()) {
-            order.add(tracing.mode());
             order.add(AttachMode.TRAMPOLINE);
             order.add(AttachMode.PROBE);
             order.add(AttachMode.TRACEPOINT);
@@ -79,7 +77,7 @@ public final class AttachModeChooser {
             if (refusal == null) {
                 reasons.add(chosen(mode));
                 if (refusedMode != null) {
-                    reasons.add("warning: the configured mode " + refusedMode.cliName() + " was refused; "
+                    reasons.add("warning: the requested mode " + refusedMode.cliName() + " was refused; "
                             + mode.cliName() + " was chosen instead.");
                 }
                 return new AttachDecision(mode, reasons, refusedMode != null);
@@ -89,7 +87,7 @@ public final class AttachModeChooser {
         // Without the capabilities nothing was tried: blame the process, not the kernel.
         String headline = !report.capabilities().canLoadBpf()
                 ? "No usable attach mode: this process may not load BPF programs."
-                : "No usable attach mode: " + (refusedMode == null ? "" : "the configured mode '" + refusedMode.cliName()
+                : "No usable attach mode: " + (refusedMode == null ? "" : "the requested mode '" + refusedMode.cliName()
                 + "' was refused and ") + "this kernel allows none of the attach modes.";
         throw new AttachModeException(headline + " " + String.join(" ", reasons) + " " + noneAdvice(report), reasons);
     }
@@ -129,7 +127,7 @@ public final class AttachModeChooser {
 
     private static String explicitAdvice(DetectionReport report) {
         return report.capabilities().canLoadBpf()
-                ? "Use ebpf type format = auto, configure another mode, or allow fallback."
+                ? "Use the auto mode, choose another mode, or allow fallback."
                 : capabilityAdvice(report);
     }
 

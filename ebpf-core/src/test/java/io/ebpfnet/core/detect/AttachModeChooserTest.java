@@ -1,168 +1,102 @@
 package io.ebpfnet.core.detect;
 
+import io.ebpfnet.core.testing.FixedFeatureProber;
+import io.ebpfnet.core.testing.TestReports;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import static io.ebpfnet.core.detect.AttachMode.LEGACY;
+import static io.ebpfnet.core.detect.AttachMode.PROBE;
+import static io.ebpfnet.core.detect.AttachMode.TRACEPOINT;
+import static io.ebpfnet.core.detect.AttachMode.TRAMPOLINE;
+import static io.ebpfnet.core.detect.FeatureProbe.FENTRY;
+import static io.ebpfnet.core.detect.FeatureProbe.KPROBE;
+import static io.ebpfnet.core.detect.FeatureProbe.TP_BTF;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The attach-mode choice: the full matrix, our machine, and the messages. */
+/** The attach-mode choice: pinned cases, properties over every probe outcome, our machine, the messages. */
 class AttachModeChooserTest {
+    private static final Set<FeatureProbe> ALL = EnumSet.allOf(FeatureProbe.class);
+    private static final FeatureProbe CLASSIC = FeatureProbe.TRACEPOINT;
 
-    // ---- the matrix ----
-
-    /** Every subset of allowed probes. */
-    static List<Set<FeatureProbe>> allowedSubsets() {
-        FeatureProbe[] all = FeatureProbe.values();
-        List<Set<FeatureProbe>> subsets = new ArrayList<>();
-        for (int bits = 0; bits < 1 << all.length; bits++) {
-            Set<FeatureProbe> s = EnumSet.noneOf(FeatureProbe.class);
-            for (int i = 0; i < all.length; i++) {
-                if ((bits & 1 << i) != 0) {
-                    s.add(all[i]);
-                }
-            }
-            subsets.add(s);
-        }
-        return subsets;
+    private static AttachDecision choose(AttachRequest request, boolean btf, Set<FeatureProbe> allowed) {
+        return AttachModeChooser.choose(request, TestReports.report(btf, allowed));
     }
 
-    static Stream<Arguments> autoCases() {
-        List<Arguments> cases = new ArrayList<>();
-        for (Set<FeatureProbe> allowed : allowedSubsets()) {
-            for (boolean btf : new boolean[] {true, false}) {
-                for (CoreTracing tracing : CoreTracing.values()) {
-                    cases.add(Arguments.of(allowed, btf, tracing));
-                }
-            }
-        }
-        return cases.stream();
+    // ---- pinned cases: each expectation written out by hand ----
+
+    @Test
+    void bestTakesTheFirstChoiceThenTrampolineProbeTracepointThenLegacy() {
+        assertEquals(TRAMPOLINE, choose(AttachRequest.best(TRAMPOLINE), true, ALL).mode());
+        assertEquals(PROBE, choose(AttachRequest.best(PROBE), true, ALL).mode());
+        assertEquals(TRACEPOINT, choose(AttachRequest.best(TRACEPOINT), true, ALL).mode());
+        assertEquals(PROBE, choose(AttachRequest.best(TRAMPOLINE), true, Set.of(KPROBE, TP_BTF, CLASSIC)).mode());
+        assertEquals(TRACEPOINT, choose(AttachRequest.best(TRAMPOLINE), true, Set.of(TP_BTF, CLASSIC)).mode());
+        assertEquals(TRAMPOLINE, choose(AttachRequest.best(TRACEPOINT), true, Set.of(FENTRY, KPROBE)).mode());
+        assertEquals(PROBE, choose(AttachRequest.best(TRACEPOINT), true, Set.of(KPROBE, CLASSIC)).mode());
+        assertEquals(LEGACY, choose(AttachRequest.best(TRAMPOLINE), true, Set.of(CLASSIC)).mode());
+        assertFalse(choose(AttachRequest.best(TRAMPOLINE), true, Set.of(TP_BTF)).fellBack());
     }
 
-    static Stream<Arguments> explicitCases() {
-        List<Arguments> cases = new ArrayList<>();
-        for (Set<FeatureProbe> allowed : allowedSubsets()) {
-            for (boolean btf : new boolean[] {true, false}) {
-                for (boolean fallback : new boolean[] {true, false}) {
-                    for (CoreTracing tracing : CoreTracing.values()) {
-                        cases.add(Arguments.of(TypeFormat.CORE, tracing, allowed, btf, fallback));
-                    }
-                    cases.add(Arguments.of(TypeFormat.LEGACY, CoreTracing.TRAMPOLINE, allowed, btf, fallback));
-                }
-            }
-        }
-        return cases.stream();
+    @Test
+    void withoutBtfOnlyLegacyIsPossible() {
+        AttachDecision d = choose(AttachRequest.best(PROBE), false, ALL);
+        assertEquals(LEGACY, d.mode());
+        assertTrue(d.explanation().contains("no parsable kernel BTF"), d.explanation());
+        AttachModeException e = assertThrows(AttachModeException.class,
+                () -> choose(AttachRequest.best(TRAMPOLINE), false, Set.of(FENTRY, KPROBE, TP_BTF)));
+        assertTrue(e.getMessage().contains("this kernel allows none of the attach modes"), e.getMessage());
+        assertEquals(LEGACY, choose(AttachRequest.exactly(TRAMPOLINE, true), false, ALL).mode());
     }
 
-    /** Auto's order, written out independently of the chooser. */
-    static List<AttachMode> autoOrder(CoreTracing tracing, boolean btf) {
-        if (!btf) {
-            return List.of(AttachMode.LEGACY);
-        }
-        Set<AttachMode> order = new LinkedHashSet<>(List.of(tracing.mode(), AttachMode.TRAMPOLINE, AttachMode.PROBE,
-                AttachMode.TRACEPOINT, AttachMode.LEGACY));
-        return List.copyOf(order);
-    }
+    @Test
+    void anExplicitModeIsUsedOrRefusedOrFallsBack() {
+        assertEquals(PROBE, choose(AttachRequest.exactly(PROBE, false), true, Set.of(KPROBE)).mode());
+        assertEquals(LEGACY, choose(AttachRequest.exactly(LEGACY, false), false, Set.of(CLASSIC)).mode());
+        AttachModeException e = assertThrows(AttachModeException.class,
+                () -> choose(AttachRequest.exactly(PROBE, false), true, Set.of(FENTRY, TP_BTF)));
+        assertTrue(e.getMessage().startsWith("The requested attach mode 'probe' cannot be used on this kernel: "
+                + "kprobe attach failed with ENOENT"), e.getMessage());
+        assertTrue(e.getMessage().contains("allow fallback"), e.getMessage());
 
-    static Optional<AttachMode> firstAllowed(List<AttachMode> order, Set<FeatureProbe> allowed) {
-        return order.stream().filter(m -> allowed.contains(m.requiredProbe())).findFirst();
-    }
-
-    @ParameterizedTest(name = "auto, tracing {2}, btf {1}, allowed {0}")
-    @MethodSource("autoCases")
-    void autoTakesTheFirstAllowedModeInOrder(Set<FeatureProbe> allowed, boolean btf, CoreTracing tracing) {
-        DetectionReport report = TestReports.report(btf, allowed);
-        List<AttachMode> order = autoOrder(tracing, btf);
-        Optional<AttachMode> expected = firstAllowed(order, allowed);
-        if (expected.isEmpty()) {
-            AttachModeException e = assertThrows(AttachModeException.class,
-                    () -> AttachModeChooser.choose(TypeFormat.AUTO, tracing, false, report));
-            assertTrue(e.getMessage().contains("this kernel allows none of the attach modes"), e.getMessage());
-            for (AttachMode m : order) {
-                assertTrue(e.getMessage().contains(m.cliName() + ": refused, "), e.getMessage());
-                assertTrue(e.getMessage().contains(FixedFeatureProber.refusal(m.requiredProbe()).errno()), e.getMessage());
-            }
-            return;
-        }
-        AttachDecision d = AttachModeChooser.choose(TypeFormat.AUTO, tracing, false, report);
-        assertEquals(expected.get(), d.mode());
-        assertFalse(d.fellBack());
-        assertEquals("ebpf type format = auto: choosing the best mode the kernel allows.", d.reasons().getFirst());
-        assertTrue(d.reasons().getLast().startsWith(d.mode().cliName() + ": chosen, "), d.reasons().getLast());
-        // Every mode tried before the chosen one is named with the errno that refused it.
-        for (AttachMode m : order.subList(0, order.indexOf(d.mode()))) {
-            String errno = FixedFeatureProber.refusal(m.requiredProbe()).errno();
-            assertTrue(d.reasons().stream().anyMatch(r -> r.startsWith(m.cliName() + ": refused") && r.contains(errno)),
-                    d.reasons().toString());
-        }
-        if (!btf) {
-            assertTrue(d.explanation().contains("no parsable kernel BTF"), d.explanation());
-        }
-    }
-
-    @ParameterizedTest(name = "{0}/{1}, btf {3}, fallback {4}, allowed {2}")
-    @MethodSource("explicitCases")
-    void explicitModeIsUsedRefusedOrFallsBack(TypeFormat format, CoreTracing tracing, Set<FeatureProbe> allowed,
-                                               boolean btf, boolean fallback) {
-        DetectionReport report = TestReports.report(btf, allowed);
-        AttachMode wanted = format == TypeFormat.LEGACY ? AttachMode.LEGACY : tracing.mode();
-        boolean wantedOk = allowed.contains(wanted.requiredProbe()) && (btf || !wanted.needsBtf());
-
-        if (wantedOk) {
-            AttachDecision d = AttachModeChooser.choose(format, tracing, fallback, report);
-            assertEquals(wanted, d.mode());
-            assertFalse(d.fellBack());
-            assertTrue(d.reasons().getLast().startsWith(wanted.cliName() + ": chosen, "), d.reasons().toString());
-            return;
-        }
-        String why = !btf && wanted.needsBtf() ? "needs kernel BTF" : FixedFeatureProber.refusal(wanted.requiredProbe()).errno();
-        if (!fallback) {
-            AttachModeException e = assertThrows(AttachModeException.class,
-                    () -> AttachModeChooser.choose(format, tracing, false, report));
-            assertTrue(e.getMessage().startsWith("The configured attach mode '" + wanted.cliName() + "' cannot be used"),
-                    e.getMessage());
-            assertTrue(e.getMessage().contains(why), e.getMessage());
-            assertTrue(e.getMessage().contains("allow fallback"), e.getMessage());
-            return;
-        }
-        List<AttachMode> others = new ArrayList<>(autoOrder(tracing, btf));
-        others.remove(wanted);
-        Optional<AttachMode> expected = firstAllowed(others, allowed);
-        if (expected.isEmpty()) {
-            AttachModeException e = assertThrows(AttachModeException.class,
-                    () -> AttachModeChooser.choose(format, tracing, true, report));
-            assertTrue(e.getMessage().contains("this kernel allows none of the attach modes"), e.getMessage());
-            assertTrue(e.getMessage().contains(why), e.getMessage());
-            return;
-        }
-        AttachDecision d = AttachModeChooser.choose(format, tracing, true, report);
-        assertEquals(expected.get(), d.mode());
+        AttachDecision d = choose(AttachRequest.exactly(PROBE, true), true, Set.of(FENTRY, TP_BTF));
+        assertEquals(TRAMPOLINE, d.mode());
         assertTrue(d.fellBack());
-        assertTrue(d.explanation().contains(wanted.cliName() + ": refused, ") && d.explanation().contains(why), d.explanation());
-        assertEquals("warning: the configured mode " + wanted.cliName() + " was refused; " + d.mode().cliName()
-                + " was chosen instead.", d.reasons().getLast());
+        assertEquals("warning: the requested mode probe was refused; trampoline was chosen instead.", d.reasons().getLast());
+        assertEquals(PROBE, choose(AttachRequest.exactly(TRACEPOINT, true), true, Set.of(KPROBE)).mode());
+        AttachModeException none = assertThrows(AttachModeException.class,
+                () -> choose(AttachRequest.exactly(TRACEPOINT, true), true, Set.of()));
+        assertTrue(none.getMessage().contains("the requested mode 'tracepoint' was refused and this kernel allows none"),
+                none.getMessage());
     }
 
-    static Stream<Arguments> outcomeCombinations() {
+    // ---- properties over every combination of probe outcomes and every request ----
+
+    static List<AttachRequest> everyRequest() {
+        List<AttachRequest> requests = new ArrayList<>();
+        for (AttachMode m : AttachMode.values()) {
+            requests.add(AttachRequest.best(m));
+            requests.add(AttachRequest.exactly(m, false));
+            requests.add(AttachRequest.exactly(m, true));
+        }
+        return requests;
+    }
+
+    static List<Map<FeatureProbe, ProbeResult>> everyOutcome() {
         ProbeResult.Outcome[] outcomes = ProbeResult.Outcome.values();
         FeatureProbe[] features = FeatureProbe.values();
-        List<Arguments> cases = new ArrayList<>();
-        int n = (int) Math.pow(outcomes.length, features.length);
-        for (int code = 0; code < n; code++) {
+        List<Map<FeatureProbe, ProbeResult>> all = new ArrayList<>();
+        for (int code = 0; code < Math.pow(outcomes.length, features.length); code++) {
             Map<FeatureProbe, ProbeResult> probes = new EnumMap<>(FeatureProbe.class);
             int rest = code;
             for (FeatureProbe f : features) {
@@ -173,22 +107,20 @@ class AttachModeChooserTest {
                 });
                 rest /= outcomes.length;
             }
-            for (boolean btf : new boolean[] {true, false}) {
-                cases.add(Arguments.of(probes, btf));
-            }
+            all.add(probes);
         }
-        return cases.stream();
+        return all;
     }
 
-    @ParameterizedTest(name = "btf {1}: {0}")
-    @MethodSource("outcomeCombinations")
-    void neverChoosesAModeWhoseProbeWasNotAllowed(Map<FeatureProbe, ProbeResult> probes, boolean btf) {
-        DetectionReport report = TestReports.report(btf, btf, TestReports.ROOT, probes);
-        for (TypeFormat format : TypeFormat.values()) {
-            for (CoreTracing tracing : CoreTracing.values()) {
-                for (boolean fallback : new boolean[] {true, false}) {
+    /** Config flags are not proof: only a mode whose own probe loaded and attached, with BTF where it needs it. */
+    @Test
+    void neverChoosesAModeTheKernelDidNotAllow() {
+        for (Map<FeatureProbe, ProbeResult> probes : everyOutcome()) {
+            for (boolean btf : new boolean[] {true, false}) {
+                DetectionReport report = TestReports.report(btf, btf, TestReports.ROOT, probes);
+                for (AttachRequest request : everyRequest()) {
                     try {
-                        AttachMode m = AttachModeChooser.choose(format, tracing, fallback, report).mode();
+                        AttachMode m = AttachModeChooser.choose(request, report).mode();
                         assertTrue(probes.get(m.requiredProbe()).allowed(), m + " chosen with " + probes);
                         assertTrue(btf || !m.needsBtf(), m + " chosen without BTF");
                     } catch (AttachModeException e) {
@@ -199,15 +131,40 @@ class AttachModeChooserTest {
         }
     }
 
+    /** What is asked for and allowed is what is chosen; and whenever any mode is allowed, the best finds one. */
+    @Test
+    void anAllowedRequestIsHonouredAndBestFindsAnyAllowedMode() {
+        for (Map<FeatureProbe, ProbeResult> probes : everyOutcome()) {
+            for (boolean btf : new boolean[] {true, false}) {
+                DetectionReport report = TestReports.report(btf, btf, TestReports.ROOT, probes);
+                List<AttachMode> usable = Stream.of(AttachMode.values())
+                        .filter(m -> probes.get(m.requiredProbe()).allowed() && (btf || !m.needsBtf())).toList();
+                for (AttachMode m : AttachMode.values()) {
+                    if (usable.contains(m)) {
+                        assertEquals(m, AttachModeChooser.choose(AttachRequest.exactly(m, false), report).mode());
+                        assertEquals(m, AttachModeChooser.choose(AttachRequest.best(m), report).mode());
+                    }
+                    boolean found = !usable.isEmpty();
+                    try {
+                        AttachModeChooser.choose(AttachRequest.best(m), report);
+                        assertTrue(found, "a mode chosen although none is usable: " + probes);
+                    } catch (AttachModeException e) {
+                        assertFalse(found, "none chosen although " + usable + " are usable: " + e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
     // ---- our machine ----
 
     @Test
     void ourMachineGetsTracepointsAndSaysWhy() {
-        AttachDecision d = AttachModeChooser.choose(TypeFormat.AUTO, CoreTracing.TRAMPOLINE, false, TestReports.ourMachine());
+        AttachDecision d = AttachModeChooser.choose(AttachRequest.best(TRAMPOLINE), TestReports.ourMachine());
         assertEquals(AttachMode.TRACEPOINT, d.mode());
         assertFalse(d.fellBack());
         assertEquals(List.of(
-                "ebpf type format = auto: choosing the best mode the kernel allows.",
+                "auto: choosing the best mode the kernel allows, trampoline first.",
                 "trampoline: refused, fentry load failed with EPERM (libbpf: prog 'probe_fentry': failed to load: -1).",
                 "probe: refused, kprobe attach failed with ENOENT (failed to create kprobe 'tcp_sendmsg+0x0' perf event).",
                 "tracepoint: chosen, kernel BTF is present and tp_btf programs load and attach."), d.reasons());
@@ -215,9 +172,9 @@ class AttachModeChooserTest {
 
     @Test
     void ourMachineRefusesExplicitTrampolineNamingEperm() {
-        AttachModeException e = assertThrows(AttachModeException.class, () -> AttachModeChooser.choose(TypeFormat.CORE,
-                CoreTracing.TRAMPOLINE, false, TestReports.ourMachine()));
-        assertTrue(e.getMessage().startsWith("The configured attach mode 'trampoline' cannot be used on this kernel: "
+        AttachModeException e = assertThrows(AttachModeException.class, () -> AttachModeChooser.choose(AttachRequest.exactly(TRAMPOLINE, false),
+                TestReports.ourMachine()));
+        assertTrue(e.getMessage().startsWith("The requested attach mode 'trampoline' cannot be used on this kernel: "
                 + "fentry load failed with EPERM"), e.getMessage());
         assertEquals("trampoline: refused, fentry load failed with EPERM (libbpf: prog 'probe_fentry': failed to load: -1).",
                 e.reasons().getLast());
@@ -225,22 +182,14 @@ class AttachModeChooserTest {
 
     @Test
     void ourMachineFallsBackFromProbeToTracepoint() {
-        AttachDecision d = AttachModeChooser.choose(TypeFormat.CORE, CoreTracing.PROBE, true, TestReports.ourMachine());
+        AttachDecision d = AttachModeChooser.choose(AttachRequest.exactly(PROBE, true), TestReports.ourMachine());
         assertEquals(AttachMode.TRACEPOINT, d.mode());
         assertTrue(d.fellBack());
         assertTrue(d.explanation().contains("kprobe attach failed with ENOENT"), d.explanation());
-        assertEquals("warning: the configured mode probe was refused; tracepoint was chosen instead.", d.reasons().getLast());
+        assertEquals("warning: the requested mode probe was refused; tracepoint was chosen instead.", d.reasons().getLast());
     }
 
     // ---- specific rules and messages ----
-
-    @Test
-    void autoTriesTheConfiguredTracingFirst() {
-        DetectionReport all = TestReports.report(true, Set.of(FeatureProbe.values()));
-        for (CoreTracing t : CoreTracing.values()) {
-            assertEquals(t.mode(), AttachModeChooser.choose(TypeFormat.AUTO, t, false, all).mode());
-        }
-    }
 
     @Test
     void withoutBtfAutoIsLegacyAndSaysWhy() {
@@ -249,7 +198,7 @@ class AttachModeChooserTest {
         probes.put(FeatureProbe.KPROBE, ProbeResult.allowed(FeatureProbe.KPROBE));
         probes.put(FeatureProbe.TP_BTF, ProbeResult.notRun(FeatureProbe.TP_BTF, "no kernel BTF"));
         probes.put(FeatureProbe.TRACEPOINT, ProbeResult.allowed(FeatureProbe.TRACEPOINT));
-        AttachDecision d = AttachModeChooser.choose(TypeFormat.AUTO, CoreTracing.PROBE, false,
+        AttachDecision d = AttachModeChooser.choose(AttachRequest.best(PROBE),
                 TestReports.report(false, false, TestReports.ROOT, probes));
         assertEquals(AttachMode.LEGACY, d.mode());
         assertTrue(d.explanation().contains("/sys/kernel/btf/vmlinux absent"), d.explanation());
@@ -260,38 +209,40 @@ class AttachModeChooserTest {
     void presentButUnparsableBtfIsSaid() {
         DetectionReport r = TestReports.report(true, false, TestReports.ROOT, TestReports.ourMachine().probes());
         AttachModeException e = assertThrows(AttachModeException.class,
-                () -> AttachModeChooser.choose(TypeFormat.CORE, CoreTracing.TRACEPOINT, false, r));
+                () -> AttachModeChooser.choose(AttachRequest.exactly(TRACEPOINT, false), r));
         assertTrue(e.getMessage().contains("it needs kernel BTF, which libbpf cannot parse"), e.getMessage());
-        assertEquals(AttachMode.LEGACY, AttachModeChooser.choose(TypeFormat.AUTO, CoreTracing.TRACEPOINT, false, r).mode());
+        assertEquals(AttachMode.LEGACY, AttachModeChooser.choose(AttachRequest.best(TRACEPOINT), r).mode());
     }
 
     @Test
     void legacysProbeIsCalledClassicTracepoint() {
-        AttachModeException e = assertThrows(AttachModeException.class, () -> AttachModeChooser.choose(TypeFormat.LEGACY,
-                CoreTracing.TRAMPOLINE, false, TestReports.report(false, Set.of())));
-        assertEquals("The configured attach mode 'legacy' cannot be used on this kernel: classic tracepoint attach failed"
-                + " with EACCES (tracefs not accessible). Use ebpf type format = auto, configure another mode, or allow fallback.",
+        AttachModeException e = assertThrows(AttachModeException.class, () -> AttachModeChooser.choose(AttachRequest.exactly(LEGACY, false),
+                TestReports.report(false, Set.of())));
+        assertEquals("The requested attach mode 'legacy' cannot be used on this kernel: classic tracepoint attach failed"
+                + " with EACCES (tracefs not accessible). Use the auto mode, choose another mode, or allow fallback.",
                 e.getMessage());
     }
 
     @Test
     void explicitLegacyIsUsedWithoutBtf() {
-        AttachDecision d = AttachModeChooser.choose(TypeFormat.LEGACY, CoreTracing.TRAMPOLINE, false,
+        AttachDecision d = AttachModeChooser.choose(AttachRequest.exactly(LEGACY, false),
                 TestReports.report(false, Set.of(FeatureProbe.TRACEPOINT)));
         assertEquals(AttachMode.LEGACY, d.mode());
-        assertEquals("ebpf type format = legacy: legacy requested.", d.reasons().getFirst());
+        assertEquals("legacy requested.", d.reasons().getFirst());
     }
 
     @Test
-    void explicitCoreNamesBothOptions() {
-        AttachDecision d = AttachModeChooser.choose(TypeFormat.CORE, CoreTracing.TRACEPOINT, false, TestReports.ourMachine());
-        assertEquals("ebpf type format = co-re, ebpf co-re tracing = tracepoint: tracepoint requested.", d.reasons().getFirst());
+    void anExplicitRequestSaysWhetherItMayFallBack() {
+        assertEquals("tracepoint requested.", AttachModeChooser.choose(AttachRequest.exactly(TRACEPOINT, false),
+                TestReports.ourMachine()).reasons().getFirst());
+        assertEquals("probe requested, with fallback.", AttachModeChooser.choose(AttachRequest.exactly(PROBE, true),
+                TestReports.ourMachine()).reasons().getFirst());
     }
 
     @Test
     void missingCapabilitiesAreNamedUnderAuto() {
         AttachModeException e = assertThrows(AttachModeException.class,
-                () -> AttachModeChooser.choose(TypeFormat.AUTO, CoreTracing.TRAMPOLINE, false, TestReports.unprivileged()));
+                () -> AttachModeChooser.choose(AttachRequest.best(TRAMPOLINE), TestReports.unprivileged()));
         assertTrue(e.getMessage().contains("CAP_BPF") && e.getMessage().contains("CAP_PERFMON"), e.getMessage());
         assertFalse(e.getMessage().contains("this kernel allows none"), "it is the process, not the kernel: " + e.getMessage());
         for (AttachMode m : AttachMode.values()) {
@@ -302,12 +253,12 @@ class AttachModeChooserTest {
     @Test
     void missingCapabilitiesAreNamedForAnExplicitMode() {
         AttachModeException e = assertThrows(AttachModeException.class,
-                () -> AttachModeChooser.choose(TypeFormat.CORE, CoreTracing.TRACEPOINT, false, TestReports.unprivileged()));
+                () -> AttachModeChooser.choose(AttachRequest.exactly(TRACEPOINT, false), TestReports.unprivileged()));
         // how to grant both to this process alone, and never file capabilities on the shared java binary
         assertTrue(e.getMessage().contains("AmbientCapabilities=CAP_BPF CAP_PERFMON"), e.getMessage());
         assertFalse(e.getMessage().contains("setcap cap_"), e.getMessage());
         AttachModeException fallback = assertThrows(AttachModeException.class,
-                () -> AttachModeChooser.choose(TypeFormat.CORE, CoreTracing.TRACEPOINT, true, TestReports.unprivileged()));
+                () -> AttachModeChooser.choose(AttachRequest.exactly(TRACEPOINT, true), TestReports.unprivileged()));
         assertTrue(fallback.getMessage().contains("CAP_BPF") && fallback.getMessage().contains("CAP_PERFMON"),
                 fallback.getMessage());
     }
@@ -316,39 +267,18 @@ class AttachModeChooserTest {
     void anUnprobedModeIsNeverChosen() {
         DetectionReport r = TestReports.report(true, true, TestReports.ROOT,
                 Map.of(FeatureProbe.TRACEPOINT, ProbeResult.allowed(FeatureProbe.TRACEPOINT)));
-        AttachDecision d = AttachModeChooser.choose(TypeFormat.AUTO, CoreTracing.TRAMPOLINE, false, r);
+        AttachDecision d = AttachModeChooser.choose(AttachRequest.best(TRAMPOLINE), r);
         assertEquals(AttachMode.LEGACY, d.mode());
         assertTrue(d.explanation().contains("trampoline: refused, fentry was not probed."), d.explanation());
     }
 
     @Test
     void decisionsAndExceptionsAreImmutable() {
-        AttachDecision d = AttachModeChooser.choose(TypeFormat.AUTO, CoreTracing.TRAMPOLINE, false, TestReports.ourMachine());
+        AttachDecision d = AttachModeChooser.choose(AttachRequest.best(TRAMPOLINE), TestReports.ourMachine());
         assertThrows(UnsupportedOperationException.class, () -> d.reasons().add("x"));
         AttachModeException e = assertThrows(AttachModeException.class,
-                () -> AttachModeChooser.choose(TypeFormat.AUTO, CoreTracing.TRAMPOLINE, false, TestReports.unprivileged()));
+                () -> AttachModeChooser.choose(AttachRequest.best(TRAMPOLINE), TestReports.unprivileged()));
         assertThrows(UnsupportedOperationException.class, () -> e.reasons().add("x"));
-    }
-
-    // ---- the option values ----
-
-    @Test
-    void typeFormatParsesNetdataValues() {
-        assertEquals(TypeFormat.AUTO, TypeFormat.parse("auto"));
-        assertEquals(TypeFormat.LEGACY, TypeFormat.parse("LEGACY"));
-        assertEquals(TypeFormat.CORE, TypeFormat.parse(" Co-Re "));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TypeFormat.parse("core"));
-        assertTrue(e.getMessage().contains("auto, legacy, co-re"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> TypeFormat.parse(null));
-    }
-
-    @Test
-    void coreTracingParsesNetdataValues() {
-        assertEquals(CoreTracing.TRAMPOLINE, CoreTracing.parse(" Trampoline "));
-        assertEquals(CoreTracing.PROBE, CoreTracing.parse("probe"));
-        assertEquals(CoreTracing.TRACEPOINT, CoreTracing.parse("TRACEPOINT"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CoreTracing.parse("kprobe"));
-        assertTrue(e.getMessage().contains("trampoline, probe, tracepoint"), e.getMessage());
     }
 
     @Test

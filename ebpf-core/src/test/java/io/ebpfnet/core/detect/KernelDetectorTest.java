@@ -1,5 +1,7 @@
 package io.ebpfnet.core.detect;
 
+import io.ebpfnet.core.testing.FixedFeatureProber;
+import io.ebpfnet.core.testing.TestReports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,7 +68,7 @@ class KernelDetectorTest {
         assertTrue(r.allows(FeatureProbe.TP_BTF));
         assertTrue(r.allows(FeatureProbe.TRACEPOINT));
 
-        AttachDecision d = AttachModeChooser.choose(TypeFormat.AUTO, CoreTracing.TRAMPOLINE, false, r);
+        AttachDecision d = AttachModeChooser.choose(AttachRequest.best(AttachMode.TRAMPOLINE), r);
         assertEquals(AttachMode.TRACEPOINT, d.mode());
     }
 

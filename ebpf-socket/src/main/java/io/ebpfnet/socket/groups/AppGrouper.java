@@ -7,15 +7,18 @@ import java.util.Optional;
 /**
  * Maps processes to application groups as Netdata's apps.plugin does: a process's own command name
  * or line matching a group puts it there; otherwise it inherits its parent's group (up the tree);
- * otherwise it is {@link AppsGroups#OTHER}. Groups are remembered per process, so a process keeps
+ * otherwise it is {@link #OTHER}. Groups are remembered per process, so a process keeps
  * its group after it exits and {@code /proc} no longer shows it.
  */
 public final class AppGrouper {
-    private final AppsGroups groups;
+    /** The group of processes that match nothing and inherit nothing. */
+    public static final String OTHER = "other";
+
+    private final AppRules groups;
     private final ProcFs proc;
     private final Map<Integer, String> known = new HashMap<>();
 
-    public AppGrouper(AppsGroups groups, ProcFs proc) {
+    public AppGrouper(AppRules groups, ProcFs proc) {
         this.groups = groups;
         this.proc = proc;
     }
@@ -44,7 +47,7 @@ public final class AppGrouper {
             return own;
         }
         if (p.isEmpty() || p.get().ppid() <= 1 || depth > 64) {
-            return AppsGroups.OTHER;
+            return OTHER;
         }
         int parent = p.get().ppid();
         String inherited = known.get(parent);

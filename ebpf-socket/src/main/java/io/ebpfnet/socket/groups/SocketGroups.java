@@ -24,7 +24,7 @@ public final class SocketGroups {
      * @param apps     the application groups, or null for no per-application grouping
      * @param cgroups  the cgroup v2 tree, or null for no per-cgroup and per-service grouping
      */
-    public SocketGroups(AppsGroups apps, ProcFs proc, CgroupResolver cgroups) {
+    public SocketGroups(AppRules apps, ProcFs proc, CgroupResolver cgroups) {
         this.apps = apps == null ? null : new AppGrouper(apps, proc);
         this.cgroups = cgroups;
         this.appTotals = this.apps == null ? null : new GroupTotals(this::appOf, this.apps::forget);
@@ -33,7 +33,7 @@ public final class SocketGroups {
     }
 
     /** Live grouping: the given groups (or none), /proc, and the cgroup2 mount (when cgroups are on). */
-    public static SocketGroups live(AppsGroups apps, boolean cgroups) {
+    public static SocketGroups live(AppRules apps, boolean cgroups) {
         CgroupResolver resolver = cgroups ? CgroupResolver.findMount(Path.of("/proc")).map(CgroupResolver::new).orElse(null) : null;
         return new SocketGroups(apps, ProcFs.live(), resolver);
     }

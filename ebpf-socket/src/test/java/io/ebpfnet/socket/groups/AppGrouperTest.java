@@ -8,20 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Netdata's apps_groups.conf patterns and parent inheritance, on a fixture /proc. */
+/** Application rules applied up the process tree, on a fixture /proc. */
 class AppGrouperTest {
-    private static final AppsGroups GROUPS = AppsGroups.parse("""
-            # comment
-            web: nginx* httpd
-            db: *sql
-            -hidden: secret
-            batch: *backup.sh*
-            web: caddy
-            """, "test");
+    /** Rules as a name-pattern file would give them: a command name, a prefix, a command-line search. */
+    private static final AppRules GROUPS = (comm, cmdline) -> comm.equals("httpd") || comm.startsWith("nginx") ? "web"
+            : cmdline.contains("backup.sh") ? "batch" : null;
 
     @TempDir
     Path proc;
@@ -30,19 +22,6 @@ class AppGrouperTest {
         Path dir = Files.createDirectories(proc.resolve(Integer.toString(pid)));
         Files.writeString(dir.resolve("stat"), pid + " (" + comm + ") S " + ppid + " 1 1 0 -1 4194560 0 0 0 0\n");
         Files.writeString(dir.resolve("cmdline"), cmdline.replace(' ', '\0') + "\0");
-    }
-
-    @Test
-    void patternsMatchLikeNetdata() {
-        assertEquals("web", GROUPS.match("nginx", ""));
-        assertEquals("web", GROUPS.match("nginx-worker", ""));
-        assertEquals("web", GROUPS.match("httpd", ""));
-        assertNull(GROUPS.match("httpd2", ""));
-        assertEquals("db", GROUPS.match("mysql", ""));
-        assertEquals("batch", GROUPS.match("sh", "/bin/sh /opt/nightly-backup.sh --full"));
-        assertEquals("web", GROUPS.match("caddy", ""), "a group named twice keeps both lines");
-        assertTrue(GROUPS.isHidden("hidden"));
-        assertEquals("hidden", GROUPS.match("secret", ""));
     }
 
     @Test
@@ -56,7 +35,7 @@ class AppGrouperTest {
         assertEquals("web", grouper.groupOf(100, "nginx"));
         assertEquals("web", grouper.groupOf(101, "lua-helper"), "child of nginx");
         assertEquals("web", grouper.groupOf(102, "sh"), "grandchild of nginx");
-        assertEquals(AppsGroups.OTHER, grouper.groupOf(200, "bash"));
+        assertEquals(AppGrouper.OTHER, grouper.groupOf(200, "bash"));
         assertEquals("batch", grouper.groupOf(300, "backup-runner"));
     }
 
@@ -69,14 +48,6 @@ class AppGrouperTest {
         assertEquals("web", grouper.groupOf(500, "httpd"), "remembered after exit");
         grouper.forget(500);
         assertEquals("web", grouper.groupOf(500, "httpd"), "gone from /proc: matched by the command name it had");
-        assertEquals(AppsGroups.OTHER, new AppGrouper(GROUPS, new ProcFs(proc)).groupOf(500, "unknown"));
-    }
-
-    @Test
-    void badLinesAreRefusedAndTheDefaultsParse() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AppsGroups.parse("web nginx\n", "f.conf"));
-        assertTrue(e.getMessage().contains("f.conf:1"), e.getMessage());
-        assertEquals("ssh", AppsGroups.defaults().match("sshd", ""));
-        assertEquals("java", AppsGroups.defaults().match("java", ""));
+        assertEquals(AppGrouper.OTHER, new AppGrouper(GROUPS, new ProcFs(proc)).groupOf(500, "unknown"));
     }
 }

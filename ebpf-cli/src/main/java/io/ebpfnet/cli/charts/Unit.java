@@ -1,4 +1,4 @@
-package io.ebpfnet.socket.metrics;
+package io.ebpfnet.cli.charts;
 
 /** Chart units as Netdata shows them, with the factor from the counter's own unit (events or bytes). */
 public enum Unit {

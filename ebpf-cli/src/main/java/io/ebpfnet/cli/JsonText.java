@@ -1,14 +1,14 @@
-package io.ebpfnet.core;
+package io.ebpfnet.cli;
 
 import java.util.List;
 
 /** JSON string and array quoting for the hand-written JSON outputs (reports, CLI lines). */
-public final class JsonText {
+final class JsonText {
     private JsonText() {
     }
 
     /** {@code s} as a JSON string literal, or {@code null} for a null string. */
-    public static String quote(String s) {
+    static String quote(String s) {
         if (s == null) {
             return "null";
         }
@@ -36,7 +36,7 @@ public final class JsonText {
         return sb.append('"').toString();
     }
 
-    public static String array(List<String> values) {
+    static String array(List<String> values) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < values.size(); i++) {
             if (i > 0) {

@@ -1,6 +1,5 @@
-package io.ebpfnet.socket;
+package io.ebpfnet.cli.connections;
 
-import io.ebpfnet.socket.connections.ConnectionFilter;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

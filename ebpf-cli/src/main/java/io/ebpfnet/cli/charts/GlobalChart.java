@@ -1,10 +1,11 @@
-package io.ebpfnet.socket.metrics;
+package io.ebpfnet.cli.charts;
 
 import io.ebpfnet.socket.GlobalCounter;
 import io.ebpfnet.socket.LoadMode;
 import io.ebpfnet.socket.SocketRates;
 
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The nine global charts of Netdata's socket collector, with the directions right: Netdata labels
@@ -83,7 +84,12 @@ public enum GlobalChart {
 
     /** The dimension's value, per second in this chart's unit (never negative). */
     public double value(Dimension dimension, SocketRates rates) {
-        return unit.convert(rates.perSecond(dimension.source()));
+        return value(dimension, rates::perSecond);
+    }
+
+    /** The dimension's value in this chart's unit, from each counter's per-second rate. */
+    public double value(Dimension dimension, ToDoubleFunction<GlobalCounter> perSecond) {
+        return unit.convert(perSecond.applyAsDouble(dimension.source()));
     }
 
     /** The charts published in {@code load}, in priority order. */

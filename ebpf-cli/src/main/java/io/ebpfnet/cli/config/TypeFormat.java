@@ -1,4 +1,7 @@
-package io.ebpfnet.core.detect;
+package io.ebpfnet.cli.config;
+
+import io.ebpfnet.core.detect.AttachMode;
+import io.ebpfnet.core.detect.AttachRequest;
 
 /** Netdata's {@code ebpf type format} option: auto, legacy or co-re. */
 public enum TypeFormat {
@@ -27,5 +30,17 @@ public enum TypeFormat {
             }
         }
         throw new IllegalArgumentException("'" + value + "' is not an ebpf type format; allowed: auto, legacy, co-re");
+    }
+
+    /**
+     * The request these two Netdata options make: auto asks for the best mode, {@code tracing} first;
+     * legacy and co-re ask for exactly one mode.
+     */
+    public AttachRequest request(CoreTracing tracing, boolean allowFallback) {
+        return switch (this) {
+            case AUTO -> AttachRequest.best(tracing.mode());
+            case LEGACY -> AttachRequest.exactly(AttachMode.LEGACY, allowFallback);
+            case CORE -> AttachRequest.exactly(tracing.mode(), allowFallback);
+        };
     }
 }

@@ -1,4 +1,10 @@
-package io.ebpfnet.core.detect;
+package io.ebpfnet.core.testing;
+
+import io.ebpfnet.core.detect.Capabilities;
+import io.ebpfnet.core.detect.DetectionReport;
+import io.ebpfnet.core.detect.FeatureProbe;
+import io.ebpfnet.core.detect.ProbeResult;
+import io.ebpfnet.core.detect.Tristate;
 
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -6,16 +12,16 @@ import java.util.Map;
 import java.util.Set;
 
 /** Hand-built {@link DetectionReport}s for the chooser and report tests. */
-final class TestReports {
+public final class TestReports {
     /** All capabilities but CAP_SYS_RESOURCE, as on our machine. */
-    static final Capabilities ROOT = Capabilities.ofMask(0x000001fffeffffffL);
-    static final Capabilities NONE = Capabilities.ofMask(0);
+    public static final Capabilities ROOT = Capabilities.ofMask(0x000001fffeffffffL);
+    public static final Capabilities NONE = Capabilities.ofMask(0);
 
     private TestReports() {
     }
 
     /** BTF present and parsable (or neither); {@code allowed} probes allowed, the rest refused. */
-    static DetectionReport report(boolean btf, Set<FeatureProbe> allowed) {
+    public static DetectionReport report(boolean btf, Set<FeatureProbe> allowed) {
         Map<FeatureProbe, ProbeResult> probes = new EnumMap<>(FeatureProbe.class);
         for (FeatureProbe f : FeatureProbe.values()) {
             probes.put(f, allowed.contains(f) ? ProbeResult.allowed(f) : FixedFeatureProber.refusal(f));
@@ -23,7 +29,7 @@ final class TestReports {
         return report(btf, btf, ROOT, probes);
     }
 
-    static DetectionReport report(boolean btfPresent, boolean btfParsable, Capabilities caps,
+    public static DetectionReport report(boolean btfPresent, boolean btfParsable, Capabilities caps,
                                   Map<FeatureProbe, ProbeResult> probes) {
         Map<String, Tristate> flags = new LinkedHashMap<>();
         flags.put("CONFIG_KPROBES", Tristate.NO);
@@ -35,7 +41,7 @@ final class TestReports {
     }
 
     /** Every probe NOT_RUN for lack of capabilities, as the detector reports an unprivileged process. */
-    static DetectionReport unprivileged() {
+    public static DetectionReport unprivileged() {
         Map<FeatureProbe, ProbeResult> probes = new EnumMap<>(FeatureProbe.class);
         for (FeatureProbe f : FeatureProbe.values()) {
             probes.put(f, ProbeResult.notRun(f, "missing CAP_BPF/CAP_PERFMON"));
@@ -44,7 +50,7 @@ final class TestReports {
     }
 
     /** The report the detector makes on our machine. */
-    static DetectionReport ourMachine() {
+    public static DetectionReport ourMachine() {
         Map<FeatureProbe, ProbeResult> probes = new EnumMap<>(FeatureProbe.class);
         FixedFeatureProber prober = FixedFeatureProber.ourMachine();
         for (FeatureProbe f : FeatureProbe.values()) {

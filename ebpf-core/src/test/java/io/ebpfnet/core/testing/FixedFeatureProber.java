@@ -1,4 +1,8 @@
-package io.ebpfnet.core.detect;
+package io.ebpfnet.core.testing;
+
+import io.ebpfnet.core.detect.FeatureProbe;
+import io.ebpfnet.core.detect.FeatureProber;
+import io.ebpfnet.core.detect.ProbeResult;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -7,11 +11,11 @@ import java.util.Map;
 import java.util.Set;
 
 /** A {@link FeatureProber} with canned answers that records which probes were asked for. */
-final class FixedFeatureProber implements FeatureProber {
+public final class FixedFeatureProber implements FeatureProber {
     private final Map<FeatureProbe, ProbeResult> answers;
     private final List<FeatureProbe> calls = new ArrayList<>();
 
-    FixedFeatureProber(Map<FeatureProbe, ProbeResult> answers) {
+    public FixedFeatureProber(Map<FeatureProbe, ProbeResult> answers) {
         this.answers = new EnumMap<>(answers);
     }
 
@@ -19,7 +23,7 @@ final class FixedFeatureProber implements FeatureProber {
      * The kernel on our CI machines: fentry refused at load (EPERM), no kprobe PMU (ENOENT at attach),
      * tp_btf and classic tracepoints fine.
      */
-    static FixedFeatureProber ourMachine() {
+    public static FixedFeatureProber ourMachine() {
         return new FixedFeatureProber(Map.of(
                 FeatureProbe.FENTRY, ProbeResult.refused(FeatureProbe.FENTRY, "load", "EPERM",
                         "libbpf: prog 'probe_fentry': failed to load: -1"),
@@ -30,7 +34,7 @@ final class FixedFeatureProber implements FeatureProber {
     }
 
     /** {@code allowed} load and attach; the others are refused the way {@link #refusal} says. */
-    static FixedFeatureProber allowing(Set<FeatureProbe> allowed) {
+    public static FixedFeatureProber allowing(Set<FeatureProbe> allowed) {
         Map<FeatureProbe, ProbeResult> answers = new EnumMap<>(FeatureProbe.class);
         for (FeatureProbe f : FeatureProbe.values()) {
             answers.put(f, allowed.contains(f) ? ProbeResult.allowed(f) : refusal(f));
@@ -39,7 +43,7 @@ final class FixedFeatureProber implements FeatureProber {
     }
 
     /** A distinct, recognisable refusal per kind, so tests can check which one a message quotes. */
-    static ProbeResult refusal(FeatureProbe f) {
+    public static ProbeResult refusal(FeatureProbe f) {
         return switch (f) {
             case FENTRY -> ProbeResult.refused(f, "load", "EPERM", "fentry refused by lockdown");
             case KPROBE -> ProbeResult.refused(f, "attach", "ENOENT", "no kprobe PMU");
@@ -59,7 +63,7 @@ final class FixedFeatureProber implements FeatureProber {
     }
 
     /** The probes asked for, in order. */
-    List<FeatureProbe> calls() {
+    public List<FeatureProbe> calls() {
         return List.copyOf(calls);
     }
 }

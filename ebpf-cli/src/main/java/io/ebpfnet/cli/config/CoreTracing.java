@@ -1,4 +1,6 @@
-package io.ebpfnet.core.detect;
+package io.ebpfnet.cli.config;
+
+import io.ebpfnet.core.detect.AttachMode;
 
 import java.util.Locale;
 

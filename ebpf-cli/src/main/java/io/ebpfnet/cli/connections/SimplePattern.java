@@ -1,4 +1,4 @@
-package io.ebpfnet.socket.connections;
+package io.ebpfnet.cli.connections;
 
 import java.util.ArrayList;
 import java.util.List;

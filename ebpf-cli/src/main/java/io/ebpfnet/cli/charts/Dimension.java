@@ -1,4 +1,4 @@
-package io.ebpfnet.socket.metrics;
+package io.ebpfnet.cli.charts;
 
 import io.ebpfnet.socket.GlobalCounter;
 

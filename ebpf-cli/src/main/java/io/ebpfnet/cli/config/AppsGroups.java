@@ -1,4 +1,6 @@
-package io.ebpfnet.socket.groups;
+package io.ebpfnet.cli.config;
+
+import io.ebpfnet.socket.groups.AppRules;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +12,7 @@ import java.util.List;
  * {@code *name*} is searched in the whole command line. A group whose name starts with {@code -} is
  * hidden (its processes are counted, but not shown as a group of their own).
  */
-public final class AppsGroups {
+public final class AppsGroups implements AppRules {
     /** One pattern of one group. */
     record Pattern(String group, String text, Kind kind) {
         enum Kind { EXACT, PREFIX, SUFFIX, CMDLINE }
@@ -24,9 +26,6 @@ public final class AppsGroups {
             };
         }
     }
-
-    /** The group of processes that match nothing and inherit nothing. */
-    public static final String OTHER = "other";
 
     private final List<Pattern> patterns;
     private final List<String> hidden;
@@ -68,7 +67,7 @@ public final class AppsGroups {
 
     /** The built-in groups, used when no file is configured. */
     public static AppsGroups defaults() {
-        try (var in = AppsGroups.class.getResourceAsStream("/io/ebpfnet/socket/groups/apps_groups.conf")) {
+        try (var in = AppsGroups.class.getResourceAsStream("/io/ebpfnet/cli/config/apps_groups.conf")) {
             return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), "apps_groups.conf (built in)");
         } catch (java.io.IOException | NullPointerException e) {
             throw new IllegalStateException("the built-in apps_groups.conf is missing from the jar", e);
@@ -76,6 +75,7 @@ public final class AppsGroups {
     }
 
     /** The group whose pattern matches first, or null. */
+    @Override
     public String match(String comm, String cmdline) {
         for (Pattern p : patterns) {
             if (p.matches(comm, cmdline)) {

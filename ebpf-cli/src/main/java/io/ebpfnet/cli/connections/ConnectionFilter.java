@@ -1,4 +1,4 @@
-package io.ebpfnet.socket.connections;
+package io.ebpfnet.cli.connections;
 
 import java.math.BigInteger;
 import java.net.InetAddress;

@@ -1,7 +1,6 @@
-package io.ebpfnet.socket.groups;
+package io.ebpfnet.cli.charts;
 
 import io.ebpfnet.socket.ProcessCounter;
-import io.ebpfnet.socket.metrics.Unit;
 
 import java.util.List;
 

@@ -1,12 +1,11 @@
-package io.ebpfnet.core.detect;
+package io.ebpfnet.cli;
 
-import io.ebpfnet.core.JsonText;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class JsonTest {
+class JsonTextTest {
     @Test
     void quotesAndEscapesSoTheTextRoundTrips() {
         String nasty = "say \"hi\" \\ path\nnext\tline\r\b\f\u0001\u001f é ✓";

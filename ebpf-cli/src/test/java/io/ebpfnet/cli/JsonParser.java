@@ -1,4 +1,4 @@
-package io.ebpfnet.core.detect;
+package io.ebpfnet.cli;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
