@@ -22,7 +22,7 @@ java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar")
 object="$out/io/ebpfnet/socket/bpf/socket.bpf.o"
 build_reference() { gcc -O2 -Wall -o "$out/map_read_reference" benchmarks/c/map_read_reference.c -lbpf; }
 # Bytes per read of 16,384 processes, all active and 100 active, beside the goals and the old batch read.
-read_bytes() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$jar" io.ebpfnet.benchmarks.ReadBytes 16384 100 | tee "$out/read-bytes.txt"; }
+read_bytes() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$jar" io.ebpfnet.socket.ReadBytes 16384 100 | tee "$out/read-bytes.txt"; }
 
 if [ "${1:-}" = --smoke ]; then
   # Smallest parameters, one fork, one short iteration: proves every benchmark runs, measures nothing.

@@ -4,22 +4,15 @@ import io.ebpfnet.core.detect.DetectionReport;
 import io.ebpfnet.core.detect.FeatureProbe;
 import io.ebpfnet.core.detect.ProbeResult;
 import io.ebpfnet.core.detect.Tristate;
-import io.ebpfnet.core.testing.FixedFeatureProber;
 import io.ebpfnet.core.testing.TestReports;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The detect command's text and JSON renderings of a report. */

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  * Turns an errno from libbpf or the kernel into the exception a user can act on. The messages say
  * what was refused and what to do about it; the subtypes let callers fall back to another mode.
  */
-public final class BpfErrors {
+final class BpfErrors {
     private static final String POLICY = "lockdown or an LSM policy refuses it";
 
     /** What libbpf prints before the verifier's own log. */

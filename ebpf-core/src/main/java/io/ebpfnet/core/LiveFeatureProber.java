@@ -9,7 +9,7 @@ import io.ebpfnet.core.detect.ProbeResult;
  * program of each kind from {@code feature_probe.bpf.o}, one at a time (a refused program would fail
  * the whole object's load), and records the stage and errno of any refusal.
  */
-public final class LiveFeatureProber implements FeatureProber {
+final class LiveFeatureProber implements FeatureProber {
     private static final String OBJECT = "/io/ebpfnet/core/bpf/feature_probe.bpf.o";
 
     @Override

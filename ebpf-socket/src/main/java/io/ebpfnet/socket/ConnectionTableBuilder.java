@@ -11,13 +11,13 @@ import java.lang.foreign.MemorySegment;
  * or {@code _v6}: the connection iterator's live sockets and the closed-connection records), copied
  * word for word. No allocation per row.
  */
-public final class ConnectionTableBuilder {
+final class ConnectionTableBuilder {
     private final boolean ipv6;
     private final long rowSize;
     private final int rowWords;
     private final RecordBuffer rows;
 
-    public ConnectionTableBuilder(boolean ipv6, int expectedRows) {
+    ConnectionTableBuilder(boolean ipv6, int expectedRows) {
         this.ipv6 = ipv6;
         this.rowSize = recordSize(ipv6);
         if (rowSize != ConnectionTable.rowSize(ipv6)) {

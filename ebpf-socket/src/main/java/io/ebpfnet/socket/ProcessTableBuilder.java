@@ -15,7 +15,7 @@ import java.lang.foreign.ValueLayout;
  * replaces the previous row of the same process key, a new one is appended, and a row that was
  * reported exited last time is dropped (it was released). No allocation per row.
  */
-public final class ProcessTableBuilder implements BpfIterator.RecordSink {
+final class ProcessTableBuilder implements BpfIterator.RecordSink {
     /** Bytes per row the kernel writes: a process key and its merged stats, as a {@link ProcessTable} row. */
     public static final long RECORD_SIZE = SocketLayouts.PROCESS_ROW.byteSize();
     private static final int ROW_WORDS = RowWords.words(ProcessTable.ROW_SIZE);
@@ -39,7 +39,7 @@ public final class ProcessTableBuilder implements BpfIterator.RecordSink {
      * @param previous      the table of the last read (null for the first read)
      * @param expectedRows  initial capacity
      */
-    public ProcessTableBuilder(ProcessTable previous, int expectedRows) {
+    ProcessTableBuilder(ProcessTable previous, int expectedRows) {
         int carried = previous == null ? 0 : previous.size();
         int capacity = Math.max(16, Math.max(carried + carried / 8, expectedRows));
         if (previous != null && !previous.anyExited() && previous.index() != null) {

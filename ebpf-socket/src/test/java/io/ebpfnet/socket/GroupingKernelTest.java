@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real processes in application groups and in a test cgroup, with exact totals. */
 class GroupingKernelTest {

@@ -1,7 +1,6 @@
 package io.ebpfnet.core.detect;
 
 import io.ebpfnet.core.testing.FixedFeatureProber;
-import io.ebpfnet.core.testing.TestReports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

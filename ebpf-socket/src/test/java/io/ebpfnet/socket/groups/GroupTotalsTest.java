@@ -2,13 +2,9 @@ package io.ebpfnet.socket.groups;
 
 import io.ebpfnet.socket.ProcessCounter;
 import io.ebpfnet.socket.ProcessTable;
-import io.ebpfnet.socket.ProcessTableBuilder;
-import io.ebpfnet.socket.internal.SocketLayouts;
+import io.ebpfnet.socket.TestTables;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,20 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Group totals are sums of their processes and never go backwards when a process exits. */
 class GroupTotalsTest {
-    /** A process table with rows of (tgid, tcp bytes sent). */
     private static ProcessTable table(long[][] rows) {
-        long row = SocketLayouts.PROCESS_ROW.byteSize();
-        long stats = SocketLayouts.offset(SocketLayouts.PROCESS_ROW, "stats");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment records = arena.allocate(row * Math.max(1, rows.length), 8);
-            for (int i = 0; i < rows.length; i++) {
-                records.set(ValueLayout.JAVA_INT, i * row, (int) rows[i][0]);
-                records.set(ValueLayout.JAVA_LONG, i * row + stats + ProcessCounter.TCP_BYTES_SENT.offset(), rows[i][1]);
-            }
-            ProcessTableBuilder b = new ProcessTableBuilder(null, rows.length);
-            b.accept(records, rows.length);
-            return b.build();
-        }
+        return TestTables.tcpBytesSent(rows);
     }
 
     @Test

@@ -1,9 +1,7 @@
-package io.ebpfnet.benchmarks;
+package io.ebpfnet.socket;
 
 import io.ebpfnet.core.BpfIterator;
 import io.ebpfnet.core.MapReader;
-import io.ebpfnet.socket.ProcessTable;
-import io.ebpfnet.socket.ProcessTableBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,7 +1,5 @@
-package io.ebpfnet.benchmarks;
+package io.ebpfnet.socket;
 
-import io.ebpfnet.socket.ProcessCounter;
-import io.ebpfnet.socket.ProcessTable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

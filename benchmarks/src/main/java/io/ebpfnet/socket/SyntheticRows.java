@@ -1,7 +1,5 @@
-package io.ebpfnet.benchmarks;
+package io.ebpfnet.socket;
 
-import io.ebpfnet.socket.ProcessTable;
-import io.ebpfnet.socket.ProcessTableBuilder;
 import io.ebpfnet.socket.internal.SocketLayouts;
 
 import java.lang.foreign.Arena;

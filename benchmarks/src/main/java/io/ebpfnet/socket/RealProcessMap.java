@@ -1,4 +1,4 @@
-package io.ebpfnet.benchmarks;
+package io.ebpfnet.socket;
 
 import io.ebpfnet.core.BpfException;
 import io.ebpfnet.core.BpfIterator;
@@ -6,7 +6,6 @@ import io.ebpfnet.core.BpfMap;
 import io.ebpfnet.core.BpfObject;
 import io.ebpfnet.core.BpfProgram;
 import io.ebpfnet.core.PossibleCpus;
-import io.ebpfnet.socket.ProcessTableBuilder;
 import io.ebpfnet.socket.internal.SocketLayouts;
 
 import java.io.IOException;

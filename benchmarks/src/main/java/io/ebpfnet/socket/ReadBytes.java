@@ -1,8 +1,6 @@
-package io.ebpfnet.benchmarks;
+package io.ebpfnet.socket;
 
 import io.ebpfnet.core.MapReader;
-import io.ebpfnet.socket.ProcessTable;
-import io.ebpfnet.socket.ProcessTableBuilder;
 
 import java.util.Locale;
 
