@@ -51,7 +51,7 @@ final class RealProcessMap implements AutoCloseable {
         }
         this.entries = entries;
         this.changed = changed;
-        object = BpfObject.openResource(ProcessTableBuilder.class, OBJECT, "socket_bench");
+        object = BpfObject.open(ProcessTableBuilder.class.getResourceAsStream(OBJECT), "socket_bench");
         try {
             for (BpfProgram p : object.programs()) {
                 p.setAutoload(p.name().equals(ITERATOR)); // the maps and the one iterator

@@ -93,16 +93,20 @@ public final class BpfObject implements AutoCloseable {
         }
     }
 
-    /** Opens an object stored as a class-path resource (the build embeds them in the jars). */
-    public static BpfObject openResource(Class<?> anchor, String resource, String name) {
-        try (InputStream in = anchor.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new BpfException("open BPF object '" + name + "'", 0, "resource " + resource
-                        + " is not on the class path of " + anchor.getName() + "; the jar was built without its BPF objects");
-            }
+    /**
+     * Opens an object from a stream, which is read and closed: typically a resource the caller opened,
+     * {@code MyClass.class.getResourceAsStream("my.bpf.o")}, since in a named module only the module's
+     * own code may open its resources. A null stream (the resource is missing) is a {@link BpfException}.
+     */
+    public static BpfObject open(InputStream elf, String name) {
+        if (elf == null) {
+            throw new BpfException("open BPF object '" + name + "'", 0, "its resource was not found;"
+                    + " the jar was built without its BPF objects");
+        }
+        try (InputStream in = elf) {
             return open(in.readAllBytes(), name);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + resource, e);
+            throw new UncheckedIOException("reading BPF object '" + name + "'", e);
         }
     }
 

@@ -20,7 +20,7 @@ final class LiveFeatureProber implements FeatureProber {
             case TP_BTF -> "probe_tp_btf";
             case TRACEPOINT -> "probe_tracepoint";
         };
-        try (BpfObject obj = BpfObject.openResource(LiveFeatureProber.class, OBJECT, "feature_probe")) {
+        try (BpfObject obj = BpfObject.open(LiveFeatureProber.class.getResourceAsStream(OBJECT), "feature_probe")) {
             for (BpfProgram p : obj.programs()) {
                 p.setAutoload(p.name().equals(program));
             }

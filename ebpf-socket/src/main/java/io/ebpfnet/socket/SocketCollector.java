@@ -122,7 +122,7 @@ public final class SocketCollector implements AutoCloseable {
      * errno and what to do) when the kernel refuses; nothing stays loaded then.
      */
     public static SocketCollector start(SocketCollectorOptions options) {
-        BpfObject object = BpfObject.openResource(SocketCollector.class, OBJECT, "socket");
+        BpfObject object = BpfObject.open(SocketCollector.class.getResourceAsStream(OBJECT), "socket");
         try {
             return new SocketCollector(options, object);
         } catch (RuntimeException | Error e) {

@@ -16,7 +16,7 @@ class SocketLayoutsBtfTest {
     @Test
     void javaLayoutsMatchTheCompiledObject() {
         // Opening parses the ELF and BTF only: no privileges needed.
-        try (BpfObject obj = BpfObject.openResource(SocketCollector.class, SocketCollector.OBJECT, "socket");
+        try (BpfObject obj = BpfObject.open(SocketCollector.class.getResourceAsStream(SocketCollector.OBJECT), "socket");
              Btf btf = Btf.of(obj)) {
             for (StructLayout layout : SocketLayouts.ALL) {
                 String name = layout.name().orElseThrow();
@@ -40,7 +40,7 @@ class SocketLayoutsBtfTest {
 
     @Test
     void globalCounterIndexesMatchTheEnum() {
-        try (BpfObject obj = BpfObject.openResource(SocketCollector.class, SocketCollector.OBJECT, "socket");
+        try (BpfObject obj = BpfObject.open(SocketCollector.class.getResourceAsStream(SocketCollector.OBJECT), "socket");
              Btf btf = Btf.of(obj)) {
             Map<String, Long> c = btf.enumValues("global_counter").orElseThrow();
             for (GlobalCounter counter : GlobalCounter.values()) {

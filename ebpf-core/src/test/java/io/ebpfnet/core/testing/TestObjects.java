@@ -9,11 +9,11 @@ public final class TestObjects {
 
     /** test_programs.bpf.o: counters for each attach kind, hash and per-CPU maps. */
     public static BpfObject testPrograms() {
-        return BpfObject.openResource(TestObjects.class, "/bpf/test_programs.bpf.o", "test_programs");
+        return BpfObject.open(TestObjects.class.getResourceAsStream("/bpf/test_programs.bpf.o"), "test_programs");
     }
 
     /** bad_program.bpf.o: a program the verifier rejects. */
     public static BpfObject badProgram() {
-        return BpfObject.openResource(TestObjects.class, "/bpf/bad_program.bpf.o", "bad_program");
+        return BpfObject.open(TestObjects.class.getResourceAsStream("/bpf/bad_program.bpf.o"), "bad_program");
     }
 }
