@@ -124,6 +124,7 @@ public final class SocketCollector implements AutoCloseable {
     public static SocketCollector start(SocketCollectorOptions options) {
         BpfObject object = BpfObject.open(SocketCollector.class.getResourceAsStream(OBJECT), "socket");
         try {
+            SocketObjectCheck.require(object);
             return new SocketCollector(options, object);
         } catch (RuntimeException | Error e) {
             object.close();

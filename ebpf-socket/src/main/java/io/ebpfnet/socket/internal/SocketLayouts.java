@@ -10,9 +10,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * The Java layouts of the structs in {@code bpf-src/socket/socket_shared.h}. Hand-written, because
- * they describe our own BPF structs (jextract binds libbpf's); {@code SocketLayoutsBtfTest} proves
- * every size and offset equal to the compiled object's BTF.
+ * The Java layouts of the structs in {@code bpf-src/socket/socket_shared.h}. Written here, because
+ * they describe our own BPF structs (jextract binds libbpf's), and checked against the compiled
+ * object's BTF every time the collector opens it ({@link LayoutCheck}): every struct's size, every
+ * member's name, offset and size, and the counter enums. A difference fails the start, naming it.
  */
 public final class SocketLayouts {
     private SocketLayouts() {
