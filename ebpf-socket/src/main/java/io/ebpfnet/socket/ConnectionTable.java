@@ -96,9 +96,14 @@ public final class ConnectionTable {
         return address(row * rowSize + daddr);
     }
 
-    /** Whether both ends are loopback addresses. */
+    /**
+     * Whether the socket talks over loopback only: its local address is a loopback address and its
+     * remote one is too, or is unspecified (an unconnected UDP socket bound to a loopback address,
+     * which can reach loopback peers only).
+     */
     public boolean isLoopback(int row) {
-        return localAddress(row).isLoopbackAddress() && remoteAddress(row).isLoopbackAddress();
+        InetAddress remote = remoteAddress(row);
+        return localAddress(row).isLoopbackAddress() && (remote.isLoopbackAddress() || remote.isAnyLocalAddress());
     }
 
     public long bytesSent(int row) {

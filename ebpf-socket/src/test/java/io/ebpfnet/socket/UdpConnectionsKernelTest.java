@@ -59,4 +59,41 @@ class UdpConnectionsKernelTest {
             assertEquals(369, received, "the receiver's final row");
         }
     }
+
+    /** An unconnected UDP socket bound to 127.0.0.1 (remote 0.0.0.0) can reach loopback only: it is loopback. */
+    @Test
+    void unconnectedUdpSocketsOnLoopbackAreLoopback() throws Exception {
+        KernelTests.requireBpf();
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT));
+             DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(lo, 0));
+             DatagramSocket wildcard = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0))) {
+            byte[] buf = new byte[100];
+            wildcard.send(new DatagramPacket(new byte[10], 10, lo, receiver.getLocalPort()));
+            receiver.receive(new DatagramPacket(buf, buf.length));
+            // Java's wildcard socket is an IPv6 one (::): its row is in the IPv6 table.
+            int seen = 0;
+            StringBuilder rows = new StringBuilder();
+            for (boolean ipv6 : new boolean[] {false, true}) {
+                ConnectionTable t = collector.connections(ipv6);
+                for (int r = 0; r < t.size(); r++) {
+                    if (t.tgid(r) != Deltas.PID || t.protocol(r) != 17) {
+                        continue;
+                    }
+                    rows.append(t.localAddress(r)).append(':').append(t.localPort(r)).append(" -> ").append(t.remoteAddress(r))
+                            .append(':').append(t.remotePort(r)).append('\n');
+                    if (t.localPort(r) == receiver.getLocalPort()) {
+                        assertTrue(t.remoteAddress(r).isAnyLocalAddress(), "unconnected: " + t.remoteAddress(r));
+                        assertTrue(t.isLoopback(r), "bound to 127.0.0.1, unconnected");
+                        seen++;
+                    } else if (t.localPort(r) == wildcard.getLocalPort()) {
+                        assertTrue(!t.isLoopback(r), "bound to the wildcard address: it may reach any address");
+                        seen++;
+                    }
+                }
+            }
+            assertEquals(2, seen, "both sockets are in the tables; ours (receiver " + receiver.getLocalPort() + ", sender "
+                    + wildcard.getLocalPort() + "):\n" + rows);
+        }
+    }
 }
