@@ -25,7 +25,8 @@ public final class AppsGroupsFile {
      */
     public static Loaded resolve(CollectorConfig cfg, NetdataDirs dirs) throws ConfigException {
         if (!cfg.appsGroupsFile().isEmpty()) {
-            return new Loaded(load(cfg.appsGroupsFile(), cfg.origin(ConfigKey.APPS_GROUPS_FILE)), cfg.appsGroupsFile());
+            String setIn = cfg.origin(ConfigKey.APPS_GROUPS_FILE).replaceFirst(":[0-9]+$", "");
+            return new Loaded(load(cfg.appsGroupsFile(), setIn), cfg.appsGroupsFile());
         }
         Path netdata = dirs.find("apps_groups.conf");
         if (netdata != null) {
