@@ -162,4 +162,20 @@ class NetdataConfigRunTest {
         assertTrue(apps.find(), last);
         assertFalse(apps.group(1).contains("\"quiet\""), "a hidden group has no rates of its own: " + apps.group(1));
     }
+
+    @Test
+    void detectSaysWhichNetdataFilesWouldBeRead() throws Exception {
+        KernelTests.requireBpf();
+        Path user = Files.createDirectories(dir.resolve("user"));
+        Path stock = Files.createDirectories(dir.resolve("stock"));
+        Map<String, String> env = Map.of("NETDATA_USER_CONFIG_DIR", user.toString(), "NETDATA_STOCK_CONFIG_DIR", stock.toString());
+        CliRun none = CliRun.withEnvironment(env, "detect", "--json");
+        assertTrue(none.out().contains("\"netdata_config\":{\"user_dir\":\"" + user + "\",\"stock_dir\":\"" + stock
+                + "\",\"ebpf_d_conf\":null,\"network_conf\":null,\"apps_groups_conf\":\"built-in\"}"), none.out());
+        Path groups = write("stock/apps_groups.conf", "a: b\n");
+        Path module = write("user/ebpf.d/network.conf", "[global]\n");
+        CliRun found = CliRun.withEnvironment(env, "detect");
+        assertTrue(found.out().contains("apps_groups.conf         " + groups), found.out());
+        assertTrue(found.out().contains("ebpf.d/network.conf      " + module), found.out());
+    }
 }
