@@ -177,7 +177,8 @@ final class RootCommand implements Callable<Integer> {
         err.println("ebpf-cli: kernel " + report.release() + ", attach mode " + decision.mode().cliName()
                 + " (" + decision.reasons().getLast() + ")");
         if (decision.fellBack() && mode == null && !allowFallback) {
-            err.println("ebpf-cli: ebpf co-re tracing = " + cfg.coreTracing().text() + " (" + cfg.origin(ConfigKey.EBPF_CORE_TRACING)
+            String setIn = cfg.isSet(ConfigKey.EBPF_CORE_TRACING) ? cfg.origin(ConfigKey.EBPF_CORE_TRACING) : "its default";
+            err.println("ebpf-cli: ebpf co-re tracing = " + cfg.coreTracing().text() + " (" + setIn
                     + ") is refused by this kernel: fell back to " + decision.mode().cliName()
                     + "; --strict-mode makes this an error (exit code 4)");
         }
