@@ -261,7 +261,7 @@ final class RootCommand implements Callable<Integer> {
 
     /**
      * Seconds between outputs. By hand, --interval overrides update every. As Netdata's plugin, --interval is the
-     * agent's update every, and, as Netdata does for its plugins, the larger of it and the configured one is used.
+     * agent's update every, which Netdata's plugin protocol makes the minimum: the larger of it and the configured one is used.
      */
     private int updateEvery(CollectorConfig cfg, PrintWriter err) {
         if (!netdataPlugin || interval == null) {
