@@ -12,6 +12,10 @@ ebpfnet_require_packages netdata curl
 work=$(mktemp -d /tmp/ebpfnet-netdata.XXXXXX)
 mkdir -p "$work"/{plugins.d,conf,cache,lib,log}
 cp ebpf-cli/plugins.d/ebpfnet.plugin "$work/plugins.d/"
+# Debian's stock ebpf.d.conf (stock config below) says apps = yes and update every = 5; a user network.conf
+# overrides its update every, as ebpf.plugin lets each thread's file do, and leaves apps = yes standing.
+mkdir -p "$work/conf/ebpf.d"
+printf '[global]\n    update every = 1\n' > "$work/conf/ebpf.d/network.conf"
 port=$(( 20000 + RANDOM % 20000 ))
 cat > "$work/netdata.conf" <<CONF
 [global]
@@ -77,6 +81,15 @@ done
 [ -z "$missing" ] || fail "charts not in the agent after 90 s:$missing"
 kill -0 "$agent" 2>/dev/null || fail "the agent exited" 
 echo "agent has every chart of ebpfnet.plugin"
+# apps = yes from the stock ebpf.d.conf: the agent's own process group (Netdata's apps_groups.conf: netdata) is charted.
+app_chart=no
+for _ in $(seq 30); do
+  charts=$(curl -fsS "$api/charts" 2>/dev/null || true)
+  if grep -q '"app\.netdata_ebpf_call_tcp_sendmsg"' <<< "$charts"; then app_chart=yes; break; fi
+  sleep 1
+done
+[ "$app_chart" = yes ] || fail "no app chart: apps = yes in the stock ebpf.d.conf was not applied"
+echo "agent has the app charts that the stock ebpf.d.conf turns on"
 
 # Our own HTTP requests to the agent are TCP traffic the plugin counts.
 for _ in $(seq 40); do curl -fsS "$api/info" > /dev/null; sleep 0.1; done

@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
-# What only the tests use: promtool (Debian ships it in the prometheus package) checks our endpoint.
-ebpfnet_require_packages prometheus
+# What only the tests use: promtool (Debian ships it in the prometheus package) checks our endpoint;
+# Netdata's stock apps_groups.conf (netdata package) must parse, and the agent runs our plugin.
+ebpfnet_require_packages prometheus netdata
 
 if [ "$(id -u)" -ne 0 ]; then
   exec sudo --preserve-env=JAVA_HOME,EBPFNET_REQUIRE_KERNEL_TESTS,EBPFNET_REQUIRE_MODES,EBPFNET_EXPECT_AUTO_MODE "$0" "$@"

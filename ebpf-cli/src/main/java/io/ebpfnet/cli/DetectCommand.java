@@ -11,7 +11,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import io.ebpfnet.cli.config.AppsGroupsFile;
+import io.ebpfnet.cli.config.NetdataDirs;
+
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code detect}: what the kernel allows and which attach mode would be chosen, and why. */
@@ -21,6 +25,9 @@ import java.util.concurrent.Callable;
 final class DetectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @picocli.CommandLine.ParentCommand
+    RootCommand root;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
@@ -43,10 +50,12 @@ final class DetectCommand implements Callable<Integer> {
         } catch (AttachModeException e) {
             refused = e;
         }
+        NetdataDirs dirs = NetdataDirs.from(root != null ? root.environment : System.getenv());
         if (json) {
-            out.println(toJson(report, decision, refused));
+            out.println(toJson(report, decision, refused, dirs));
         } else {
             out.print(DetectionReportText.text(report));
+            out.print(netdataText(dirs));
             out.println("Attach mode");
             if (decision != null) {
                 out.println("  chosen: " + decision.mode().cliName());
@@ -62,7 +71,31 @@ final class DetectCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
-    private static String toJson(DetectionReport report, AttachDecision decision, AttachModeException refused) {
+    /** The files --netdata-plugin would read: the first place each is found, or what is used instead. */
+    private static String netdataText(NetdataDirs dirs) {
+        String row = "  %-23s  %s\n";
+        Path global = dirs.find("ebpf.d.conf");
+        Path module = dirs.find("ebpf.d/network.conf");
+        Path groups = dirs.find("apps_groups.conf");
+        return "Netdata configuration (--netdata-plugin; apps_groups.conf also without it)\n"
+                + String.format(row, "user directory", dirs.user())
+                + String.format(row, "stock directory", dirs.stock())
+                + String.format(row, "ebpf.d.conf", global != null ? global : "none (defaults)")
+                + String.format(row, "ebpf.d/network.conf", module != null ? module : "none (defaults)")
+                + String.format(row, "apps_groups.conf", groups != null ? groups : "none (the built-in one)");
+    }
+
+    private static String netdataJson(NetdataDirs dirs) {
+        Path global = dirs.find("ebpf.d.conf");
+        Path module = dirs.find("ebpf.d/network.conf");
+        Path groups = dirs.find("apps_groups.conf");
+        return "{\"user_dir\":" + JsonText.quote(dirs.user().toString()) + ",\"stock_dir\":" + JsonText.quote(dirs.stock().toString())
+                + ",\"ebpf_d_conf\":" + JsonText.quote(global == null ? null : global.toString())
+                + ",\"network_conf\":" + JsonText.quote(module == null ? null : module.toString())
+                + ",\"apps_groups_conf\":" + JsonText.quote(groups == null ? AppsGroupsFile.BUILT_IN : groups.toString()) + "}";
+    }
+
+    private static String toJson(DetectionReport report, AttachDecision decision, AttachModeException refused, NetdataDirs dirs) {
         StringBuilder sb = new StringBuilder("{\"report\":").append(DetectionReportText.json(report)).append(",\"attach_mode\":{");
         if (decision != null) {
             sb.append("\"chosen\":").append(JsonText.quote(decision.mode().cliName()))
@@ -72,6 +105,6 @@ final class DetectCommand implements Callable<Integer> {
             sb.append("\"chosen\":null,\"error\":").append(JsonText.quote(refused.getMessage()))
                     .append(",\"reasons\":").append(JsonText.array(refused.reasons()));
         }
-        return sb.append("}}").toString();
+        return sb.append("},\"netdata_config\":").append(netdataJson(dirs)).append('}').toString();
     }
 }

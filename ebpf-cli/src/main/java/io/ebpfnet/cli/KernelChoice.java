@@ -21,12 +21,16 @@ final class KernelChoice {
     }
 
     static Choice decide(TypeFormat format, CoreTracing tracing, boolean allowFallback) {
+        return decide(format.request(tracing, allowFallback));
+    }
+
+    static Choice decide(io.ebpfnet.core.detect.AttachRequest request) {
         DetectionReport report = KernelDetection.detect();
         if (!report.capabilities().canLoadBpf()) {
             throw new BpfPermissionException("load the socket collector", 1, "it needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN);"
                     + " this process lacks " + report.capabilities().missingForBpf()
                     + ". " + Capabilities.GRANT_ADVICE);
         }
-        return new Choice(report, AttachModeChooser.choose(format.request(tracing, allowFallback), report));
+        return new Choice(report, AttachModeChooser.choose(request, report));
     }
 }

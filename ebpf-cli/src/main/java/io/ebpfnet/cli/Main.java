@@ -17,7 +17,14 @@ public final class Main {
 
     /** Runs the command line and returns the exit code; tests call this. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new RootCommand());
+        return run(args, out, err, System.getenv());
+    }
+
+    /** As {@link #run(String[], PrintWriter, PrintWriter)}, with {@code environment} for Netdata's variables. */
+    static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> environment) {
+        RootCommand root = new RootCommand();
+        root.environment = environment;
+        CommandLine cli = new CommandLine(root);
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -6,7 +6,6 @@ import io.ebpfnet.cli.config.ConfigException;
 import io.ebpfnet.cli.config.ConfigKey;
 import io.ebpfnet.cli.config.ConfigLoader;
 import io.ebpfnet.core.detect.AttachDecision;
-import io.ebpfnet.cli.config.CoreTracing;
 import io.ebpfnet.core.detect.DetectionReport;
 import io.ebpfnet.cli.config.TypeFormat;
 import io.ebpfnet.socket.LoadMode;
@@ -24,6 +23,8 @@ import io.ebpfnet.cli.prometheus.PrometheusServer;
 import io.ebpfnet.cli.prometheus.PrometheusText;
 
 import io.ebpfnet.cli.config.AppsGroups;
+import io.ebpfnet.cli.config.NetdataDirs;
+import io.ebpfnet.core.detect.AttachRequest;
 import io.ebpfnet.socket.groups.SocketGroups;
 
 import java.io.PrintWriter;
@@ -50,9 +51,23 @@ final class RootCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The process's environment (Netdata's directory variables); tests give their own. */
+    java.util.Map<String, String> environment = System.getenv();
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Configuration: TOML, or Netdata's ebpf.d/network.conf (see docs/configuration.md).")
     Path config;
+
+    @Option(names = "--global-config", paramLabel = "FILE",
+            description = "Netdata's ebpf.d.conf: its [global] apps, cgroups, update every, ebpf load mode, maps per core,"
+                    + " lifetime, ebpf type format and ebpf co-re tracing apply unless the --config file sets them.")
+    Path globalConfig;
+
+    @Option(names = "--netdata-plugin",
+            description = "Run as Netdata's external plugin: --format netdata; ebpf.d.conf, ebpf.d/network.conf and"
+                    + " apps_groups.conf from Netdata's configuration directories; --interval is the agent's update every,"
+                    + " and the larger of it and the configured update every is used.")
+    boolean netdataPlugin;
 
     @Option(names = "--interval", paramLabel = "SECONDS",
             description = "Seconds between outputs, 1-3600 as for update every, which it overrides (default 5).")
@@ -61,7 +76,8 @@ final class RootCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "0", paramLabel = "N", description = "Stop after N outputs (0: run until stopped).")
     int count;
 
-    @Option(names = "--lifetime", paramLabel = "SECONDS", description = "Stop after this many seconds (default: run until stopped).")
+    @Option(names = "--lifetime", paramLabel = "SECONDS",
+            description = "Stop after this many seconds, 0-2147483647 as for lifetime, which it overrides (0: run until stopped).")
     Integer lifetime;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
@@ -73,7 +89,8 @@ final class RootCommand implements Callable<Integer> {
     String prometheus;
 
     @Option(names = "--mode", paramLabel = "MODE",
-            description = "auto, legacy, trampoline, probe or tracepoint; overrides ebpf type format and ebpf co-re tracing.")
+            description = "auto, legacy, trampoline, probe or tracepoint; overrides ebpf type format and ebpf co-re tracing."
+                    + " A mode the kernel refuses is an error (exit code 4) unless --allow-fallback.")
     AttachModeOption mode;
 
     @Option(names = "--load-mode", paramLabel = "MODE", description = "entry or return; overrides ebpf load mode.")
@@ -81,6 +98,11 @@ final class RootCommand implements Callable<Integer> {
 
     @Option(names = "--allow-fallback", description = "When the requested mode is refused, fall back to the best allowed one.")
     boolean allowFallback;
+
+    @Option(names = "--strict-mode",
+            description = "ebpf type format = co-re from the configuration asks for exactly ebpf co-re tracing: exit code 4"
+                    + " when the kernel refuses it (by default it falls back to probe, then tracepoint).")
+    boolean strictMode;
 
     @Override
     public Integer call() throws Exception {
@@ -93,18 +115,40 @@ final class RootCommand implements Callable<Integer> {
             err.println("error: --interval " + interval + " is out of range; expected " + every.allowed());
             return ExitCode.USAGE.code();
         }
-        if (count < 0 || (lifetime != null && lifetime < 1)) {
-            err.println("error: --lifetime must be at least 1, --count at least 0");
+        ConfigKey life = ConfigKey.LIFETIME; // --lifetime overrides it: the same bounds
+        if (lifetime != null && (lifetime < life.min() || lifetime > life.max())) {
+            err.println("error: --lifetime " + lifetime + " is out of range; expected " + life.allowed() + " (0: run until stopped)");
             return ExitCode.USAGE.code();
         }
+        if (count < 0) {
+            err.println("error: --count must be at least 0");
+            return ExitCode.USAGE.code();
+        }
+        if (strictMode && allowFallback) {
+            err.println("error: --strict-mode and --allow-fallback contradict each other; give one");
+            return ExitCode.USAGE.code();
+        }
+        if (netdataPlugin && spec.commandLine().getParseResult().hasMatchedOption("--format") && format != OutputFormat.NETDATA) {
+            err.println("error: --netdata-plugin writes Netdata's plugin protocol; leave out --format " + format.name().toLowerCase(java.util.Locale.ROOT));
+            return ExitCode.USAGE.code();
+        }
+        if (netdataPlugin) {
+            format = OutputFormat.NETDATA;
+        }
+        NetdataDirs dirs = NetdataDirs.from(environment);
+        Path global = globalConfig != null ? globalConfig : netdataPlugin ? dirs.find("ebpf.d.conf") : null;
+        Path module = config != null ? config : netdataPlugin ? dirs.find("ebpf.d/network.conf") : null;
         CollectorConfig cfg;
         SocketGroups groups;
         try {
-            cfg = config != null ? ConfigLoader.load(config) : CollectorConfig.defaults();
-            groups = groups(cfg);
+            cfg = ConfigLoader.load(global, module);
+            groups = groups(cfg, dirs, err);
         } catch (ConfigException e) {
             err.println("error: " + e.getMessage());
             return ExitCode.USAGE.code();
+        }
+        if (global != null || module != null) {
+            err.println("ebpf-cli: configuration from " + cfg.source());
         }
         cfg.warnings().forEach(w -> err.println("warning: " + w));
         AtomicReference<String> metrics = new AtomicReference<>("");
@@ -123,16 +167,21 @@ final class RootCommand implements Callable<Integer> {
 
     private int collect(PrintWriter out, PrintWriter err, CollectorConfig cfg, SocketGroups groups, PrometheusServer server,
                         AtomicReference<String> metrics, StopSignals stop) throws InterruptedException {
-        int every = interval != null ? interval : cfg.updateEvery();
+        int every = updateEvery(cfg, err);
+        Integer runFor = lifetime(cfg, err);
         LoadMode load = loadMode != null ? loadMode : cfg.loadMode();
-        TypeFormat typeFormat = mode != null ? mode.typeFormat() : cfg.typeFormat();
-        CoreTracing tracing = mode != null ? mode.tracing(cfg.coreTracing()) : cfg.coreTracing();
 
-        KernelChoice.Choice choice = KernelChoice.decide(typeFormat, tracing, allowFallback);
+        KernelChoice.Choice choice = KernelChoice.decide(attachRequest(cfg));
         DetectionReport report = choice.report();
         AttachDecision decision = choice.decision();
         err.println("ebpf-cli: kernel " + report.release() + ", attach mode " + decision.mode().cliName()
                 + " (" + decision.reasons().getLast() + ")");
+        if (decision.fellBack() && mode == null && !allowFallback) {
+            String setIn = cfg.isSet(ConfigKey.EBPF_CORE_TRACING) ? cfg.origin(ConfigKey.EBPF_CORE_TRACING) : "its default";
+            err.println("ebpf-cli: ebpf co-re tracing = " + cfg.coreTracing().text() + " (" + setIn
+                    + ") is refused by this kernel: fell back to " + decision.mode().cliName()
+                    + "; --strict-mode makes this an error (exit code 4)");
+        }
         err.flush();
         if (stop.stopped()) {
             return ExitCode.OK.code(); // stopped during detection: load nothing
@@ -142,7 +191,7 @@ final class RootCommand implements Callable<Integer> {
                 cfg.ipv4ConnectionTableSize(), cfg.ipv6ConnectionTableSize(), cfg.udpConnectionTableSize(), cfg.mapsPerCore(),
                 cfg.connectionsEnabled());
         long started = System.nanoTime();
-        long lifetimeNanos = lifetime == null ? Long.MAX_VALUE : lifetime * 1_000_000_000L;
+        long lifetimeNanos = runFor == null ? Long.MAX_VALUE : runFor * 1_000_000_000L;
         try (SocketCollector collector = SocketCollector.start(options)) {
             if (stop.stopped()) {
                 return ExitCode.OK.code(); // stopped while loading: closing detaches, and no chart was defined yet
@@ -165,7 +214,7 @@ final class RootCommand implements Callable<Integer> {
                     OutputFailure.check(out);
                 }
                 SocketSnapshot previous = collector.snapshot();
-                SocketGroups.Totals groupsBefore = groups.update(previous.processes());
+                SocketGroups.Totals groupsBefore = ShownGroups.of(groups.update(previous.processes()), shownApps);
                 metrics.set(PrometheusText.render(previous, groupsBefore, options, collector.attachedPrograms().size(), 0));
                 for (int n = 0; count == 0 || n < count; n++) {
                     // Elapsed time, not a deadline: nanoTime() + a long lifetime could overflow.
@@ -177,7 +226,7 @@ final class RootCommand implements Callable<Integer> {
                     long readStart = System.nanoTime();
                     SocketSnapshot current = collector.snapshot();
                     double readSeconds = (System.nanoTime() - readStart) / 1e9;
-                    SocketGroups.Totals groupsNow = groups.update(current.processes());
+                    SocketGroups.Totals groupsNow = ShownGroups.of(groups.update(current.processes()), shownApps);
                     // The endpoint serves this interval's read: scrapes never read the maps (nor consume exited rows).
                     metrics.set(PrometheusText.render(current, groupsNow, options, collector.attachedPrograms().size(), readSeconds));
                     printer.print(new IntervalPrinter.Interval(new SocketInterval(previous, current, SocketRates.between(previous, current)),
@@ -196,16 +245,68 @@ final class RootCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
-    /** The groupings the configuration turns on ({@code apps}, {@code cgroups}). */
-    private static SocketGroups groups(CollectorConfig cfg) throws ConfigException {
-        AppsGroups apps = null;
+    /** The apps groups in use (for hiding the hidden ones), or null with apps off. */
+    private AppsGroups shownApps;
+
+    /** The groupings the configuration turns on ({@code apps}, {@code cgroups}); says which apps_groups.conf is used. */
+    private SocketGroups groups(CollectorConfig cfg, NetdataDirs dirs, PrintWriter err) throws ConfigException {
         if (cfg.apps()) {
-            if (cfg.appsGroupsFile().isEmpty()) {
-                apps = AppsGroups.defaults();
+            AppsGroupsFile.Loaded loaded = AppsGroupsFile.resolve(cfg, dirs);
+            shownApps = loaded.groups();
+            err.println("ebpf-cli: apps groups from " + (loaded.from().equals(AppsGroupsFile.BUILT_IN)
+                    ? "the built-in apps_groups.conf (none in " + dirs.user() + " or " + dirs.stock() + ")" : loaded.from()));
+        }
+        return SocketGroups.live(shownApps, cfg.cgroups());
+    }
+
+    /**
+     * Seconds between outputs. By hand, --interval overrides update every. As Netdata's plugin, --interval is the
+     * agent's update every, which Netdata's plugin protocol makes the minimum: the larger of it and the configured one is used.
+     */
+    private int updateEvery(CollectorConfig cfg, PrintWriter err) {
+        if (!netdataPlugin || interval == null) {
+            return interval != null ? interval : cfg.updateEvery();
+        }
+        if (cfg.isSet(ConfigKey.UPDATE_EVERY) && cfg.updateEvery() > interval) {
+            err.println("ebpf-cli: update every " + cfg.updateEvery() + " s (" + cfg.origin(ConfigKey.UPDATE_EVERY)
+                    + "), the larger of it and the agent's " + interval + " s");
+            return cfg.updateEvery();
+        }
+        return interval;
+    }
+
+    /**
+     * Seconds to run, or null to run until stopped: --lifetime, else lifetime from a file. As Netdata's plugin the
+     * file's lifetime does not apply: Netdata runs the threads its configuration enables until stopped, and gives
+     * lifetime only to those a function starts on demand.
+     */
+    private Integer lifetime(CollectorConfig cfg, PrintWriter err) {
+        Integer seconds = lifetime;
+        if (seconds == null && cfg.isSet(ConfigKey.LIFETIME)) {
+            if (netdataPlugin) {
+                err.println("ebpf-cli: lifetime = " + cfg.lifetime() + " (" + cfg.origin(ConfigKey.LIFETIME) + ") does not apply:"
+                        + " the agent started this collector from its configuration, which runs until stopped");
             } else {
-                apps = AppsGroupsFile.load(cfg.appsGroupsFile(), cfg.source());
+                seconds = cfg.lifetime();
+                if (seconds > 0) {
+                    err.println("ebpf-cli: stops after " + seconds + " s (lifetime = " + seconds + " in " + cfg.origin(ConfigKey.LIFETIME)
+                            + "; --lifetime 0 runs until stopped)");
+                }
             }
         }
-        return SocketGroups.live(apps, cfg.cgroups());
+        return seconds == null || seconds == 0 ? null : seconds;
+    }
+
+    /**
+     * The attach request: --mode exactly (refused: exit code 4, unless --allow-fallback); else the configuration's
+     * ebpf type format and ebpf co-re tracing, where co-re falls back as Netdata's "tries to use trampoline when
+     * available" says, unless --strict-mode.
+     */
+    private AttachRequest attachRequest(CollectorConfig cfg) {
+        if (mode != null) {
+            return mode.typeFormat().request(mode.tracing(cfg.coreTracing()), allowFallback);
+        }
+        boolean fallback = allowFallback || (cfg.typeFormat() == TypeFormat.CORE && !strictMode);
+        return cfg.typeFormat().request(cfg.coreTracing(), fallback);
     }
 }

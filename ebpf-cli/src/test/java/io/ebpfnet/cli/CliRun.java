@@ -6,9 +6,14 @@ import java.io.StringWriter;
 /** Runs the CLI in-process and keeps what it printed. */
 record CliRun(int exitCode, String out, String err) {
     static CliRun of(String... args) {
+        return withEnvironment(System.getenv(), args);
+    }
+
+    /** As {@link #of}, with {@code environment} in place of the process's (Netdata's directory variables). */
+    static CliRun withEnvironment(java.util.Map<String, String> environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), environment);
         return new CliRun(code, out.toString(), err.toString());
     }
 

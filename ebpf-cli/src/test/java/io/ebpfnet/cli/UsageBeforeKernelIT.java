@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class UsageBeforeKernelIT {
     @ParameterizedTest
-    @ValueSource(strings = {"--prometheus bogus", "--prometheus 127.0.0.1:70000", "--interval 3601", "--lifetime 0"})
+    @ValueSource(strings = {"--prometheus bogus", "--prometheus 127.0.0.1:70000", "--interval 3601", "--lifetime -1",
+            "--strict-mode --allow-fallback"})
     void unprivilegedUsageErrorIsExitCodeTwo(String flags) throws Exception {
         List<String> args = new ArrayList<>(List.of("--count", "1"));
         args.addAll(List.of(flags.split(" ")));

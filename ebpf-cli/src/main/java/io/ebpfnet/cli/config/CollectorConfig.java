@@ -5,10 +5,11 @@ import io.ebpfnet.cli.config.TypeFormat;
 import io.ebpfnet.socket.LoadMode;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The collector's configuration, checked: every option of Netdata's {@code network.conf} with the
- * same meaning and default, plus the connection-view and apps-groups settings.
+ * same meaning and default, plus the connection-view and apps-groups settings, and where each was set.
  */
 public record CollectorConfig(int updateEvery, LoadMode loadMode, boolean apps, boolean cgroups, int bandwidthTableSize,
                               int ipv4ConnectionTableSize, int ipv6ConnectionTableSize, int udpConnectionTableSize,
@@ -16,7 +17,17 @@ public record CollectorConfig(int updateEvery, LoadMode loadMode, boolean apps, 
                               String appsGroupsFile, boolean connectionsEnabled, String connectionPorts,
                               String connectionIps, String connectionHostnames, boolean connectionsIncludeLoopback,
                               boolean resolveHostnames, boolean resolveServiceNames, String source,
-                              List<String> warnings) {
+                              List<String> warnings, Map<ConfigKey, String> origins) {
+
+    /** Whether a file set {@code key} (otherwise its value is the default). */
+    public boolean isSet(ConfigKey key) {
+        return origins.containsKey(key);
+    }
+
+    /** Where a file set {@code key} ("FILE:LINE"), or "(default)". */
+    public String origin(ConfigKey key) {
+        return origins.getOrDefault(key, "(default)");
+    }
 
     /** Every default. */
     public static CollectorConfig defaults() {

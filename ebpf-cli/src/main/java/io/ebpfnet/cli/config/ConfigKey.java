@@ -29,6 +29,13 @@ public enum ConfigKey {
     RESOLVE_HOSTNAMES("network connections", "resolve hostnames", Kind.BOOLEAN, "no"),
     RESOLVE_SERVICE_NAMES("network connections", "resolve service names", Kind.BOOLEAN, "no");
 
+    /**
+     * The {@code [global]} keys Netdata's ebpf.plugin reads from {@code ebpf.d.conf} and lets each thread's file
+     * ({@code network.conf} for the socket thread) override.
+     */
+    public static final java.util.Set<ConfigKey> EBPF_D_CONF_KEYS = java.util.Collections.unmodifiableSet(java.util.EnumSet.of(
+            UPDATE_EVERY, EBPF_LOAD_MODE, APPS, CGROUPS, EBPF_TYPE_FORMAT, EBPF_CORE_TRACING, MAPS_PER_CORE, LIFETIME));
+
     /** How a value is checked. */
     public enum Kind { INTEGER, BOOLEAN, CHOICE, STRING }
 

@@ -17,13 +17,46 @@ public final class ConfigLoader {
 
     /** The configuration in {@code path}; every refusal is a one-line {@link ConfigException} naming the file. */
     public static CollectorConfig load(Path path) throws ConfigException {
+        return from(raw(path), path.toString());
+    }
+
+    /**
+     * Netdata's two layers, as ebpf.plugin reads them: {@code global} (its {@code ebpf.d.conf}) gives the
+     * {@link ConfigKey#EBPF_D_CONF_KEYS} of {@code [global]}, and {@code module} (the socket thread's
+     * {@code network.conf}) overrides them and gives the rest. Either may be null; both null gives the defaults.
+     * A key of {@code global} that Netdata reads only from the thread's file is ignored with a warning.
+     */
+    public static CollectorConfig load(Path global, Path module) throws ConfigException {
+        if (global == null) {
+            return module == null ? CollectorConfig.defaults() : load(module);
+        }
+        RawConfig merged = raw(global);
+        merged.values.keySet().removeIf(key -> {
+            if (ConfigKey.EBPF_D_CONF_KEYS.contains(key)) {
+                return false;
+            }
+            RawValue v = merged.values.get(key);
+            merged.ignored(v.file(), v.line(), "[" + key.section() + "] " + key.netdataName() + " is not read from " + global.getFileName()
+                    + " (Netdata's ebpf.plugin reads it from the thread's file only); set it in network.conf");
+            return true;
+        });
+        String source = global.toString();
+        if (module != null) {
+            RawConfig own = raw(module);
+            merged.values.putAll(own.values);
+            merged.append(own);
+            source = global + " then " + module;
+        }
+        return from(merged, source);
+    }
+
+    private static RawConfig raw(Path path) throws ConfigException {
         String file = path.toString();
         String text = ConfigFile.read(path);
         if (text.isBlank()) {
             throw ConfigException.at(file, 0, "the file is empty; put options under [global] (see docs/configuration.md) or leave out --config");
         }
-        RawConfig raw = isToml(path, text) ? TomlConfigReader.read(text, file) : NetdataConfReader.read(text, file);
-        return from(raw, file);
+        return isToml(path, text) ? TomlConfigReader.read(text, file) : NetdataConfReader.read(text, file);
     }
 
     /** Netdata's name for what is in {@code path}: "toml" or "netdata". */
@@ -70,7 +103,15 @@ public final class ConfigLoader {
                 v.bool(ConfigKey.RESOLVE_HOSTNAMES),
                 v.bool(ConfigKey.RESOLVE_SERVICE_NAMES),
                 source,
-                raw.warnings());
+                raw.warnings(),
+                origins(raw));
+    }
+
+    /** Where each key that a file set was set: "FILE:LINE". */
+    private static java.util.Map<ConfigKey, String> origins(RawConfig raw) {
+        java.util.Map<ConfigKey, String> origins = new java.util.EnumMap<>(ConfigKey.class);
+        raw.values.forEach((k, v) -> origins.put(k, v.file() + (v.line() > 0 ? ":" + v.line() : "")));
+        return java.util.Collections.unmodifiableMap(origins);
     }
 
     /** Checks each value against its key. */

@@ -11,6 +11,8 @@ import java.util.Set;
 final class NetdataConfReader {
     /** Sections Netdata's file has that this collector reads nothing from (no warning for them). */
     private static final Set<String> OTHER_SECTIONS = Set.of("service name", "ebpf programs");
+    /** {@code [global]} keys of Netdata's ebpf.d.conf for its other threads (no warning for them). */
+    private static final Set<String> OTHER_GLOBAL_KEYS = Set.of("pid table size", "btf path", "ebpf object flavor", "collect pid");
 
     private NetdataConfReader() {
     }
@@ -53,6 +55,8 @@ final class NetdataConfReader {
             ConfigKey key = find(section, name);
             if (key != null) {
                 raw.values.put(key, new RawValue(key, value, file, lineNo, null));
+            } else if (section.equals("global") && OTHER_GLOBAL_KEYS.contains(name)) {
+                continue; // Netdata's, for other threads
             } else if (ConfigKey.sections(false).contains(section)) {
                 raw.unknownKey(file, lineNo, section, name, false);
             } // else its section was warned about, or is one of Netdata's this collector ignores

@@ -35,6 +35,23 @@ final class RawConfig {
         }
     }
 
+    /** A known key that this file may not set: warn. */
+    void ignored(String file, int line, String message) {
+        warn(file, line, message);
+    }
+
+    /** Adds {@code other}'s warnings after this one's (the limit applies to the sum). */
+    void append(RawConfig other) {
+        for (String w : other.warnings) {
+            if (warnings.size() < MAX_WARNINGS) {
+                warnings.add(w);
+            } else {
+                notShown++;
+            }
+        }
+        notShown += other.notShown;
+    }
+
     /** A key the reader does not know in a known section (or, in TOML, outside any table): warn, naming a close valid key. */
     void unknownKey(String file, int line, String section, String key, boolean toml) {
         if (warnings.size() >= MAX_WARNINGS) {

@@ -46,30 +46,39 @@ class ConfigFuzzTest {
         Path docs = Path.of(System.getProperty("user.dir")).getParent().resolve("docs");
         List<byte[]> seeds = List.of(Files.readAllBytes(docs.resolve("network.conf.example")),
                 Files.readAllBytes(docs.resolve("ebpfnet.toml.example")), utf8(ConfigLoaderTest.ALL_NETDATA), utf8(EVERY_TOML_OPTION));
-        run("configuration", seeds, SEED, file -> ConfigLoader.load(file).warnings());
+        run("configuration", seeds, SEED, CASES, file -> ConfigLoader.load(file).warnings());
     }
 
     @Test
     void appsGroupsFilesLoadOrAreRefusedInOneLine() throws IOException {
         byte[] builtIn;
-        try (InputStream in = AppsGroups.class.getResourceAsStream("/io/ebpfnet/socket/groups/apps_groups.conf")) {
+        try (InputStream in = AppsGroups.class.getResourceAsStream(AppsGroups.BUILT_IN)) {
             builtIn = in.readAllBytes();
         }
-        run("apps groups", List.of(builtIn, utf8("web: nginx* *httpd* apache\n-hidden: cron\n")), SEED + 1,
+        run("apps groups", List.of(builtIn, utf8("web: nginx* *httpd* apache\n-hidden: cron\n"), utf8(QUOTED_GROUPS)), SEED + 1, CASES,
                 file -> {
                     AppsGroupsFile.load(file.toString(), "network.conf");
                     return List.of();
                 });
     }
 
-    private void run(String what, List<byte[]> seeds, long seed, Load load) throws IOException {
+    /** An ebpf.d.conf under ConfigLoaderTest's every-option network.conf, as --netdata-plugin and --global-config read them. */
+    @Test
+    void ebpfDConfUnderNetworkConfLoadsOrIsRefusedInOneLine() throws IOException {
+        Path module = Files.writeString(dir.resolve("network.conf"), ConfigLoaderTest.ALL_NETDATA);
+        // Half the cases: each reads two files, and the single-file paths are fuzzed above.
+        run("ebpf.d.conf", List.of(utf8(EBPF_D_CONF), utf8(ConfigLoaderTest.ALL_NETDATA)), SEED + 2, CASES / 2,
+                file -> ConfigLoader.load(file, module).warnings());
+    }
+
+    private void run(String what, List<byte[]> seeds, long seed, int cases, Load load) throws IOException {
         Random random = new Random(seed);
         Mutator mutator = new Mutator(random);
         int loaded = 0;
         int refused = 0;
         long slowest = 0;
         long start = System.nanoTime();
-        for (int n = 0; n < CASES; n++) {
+        for (int n = 0; n < cases; n++) {
             byte[] input = mutator.mutate(seeds.get(random.nextInt(seeds.size())));
             Path file = Files.write(dir.resolve(NAMES[random.nextInt(NAMES.length)]), input);
             List<String> lines; // the warnings, or the error alone
@@ -104,9 +113,9 @@ class ConfigFuzzTest {
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
         System.out.printf("ConfigFuzzTest: %s files, seed %d (-Debpfnet.fuzz.seed), %d cases: %d loaded, %d refused, %d ms"
-                + " (slowest case %d ms)%n", what, seed, CASES, loaded, refused, ms, slowest / 1_000_000);
+                + " (slowest case %d ms)%n", what, seed, cases, loaded, refused, ms, slowest / 1_000_000);
         // A fuzzer whose every case fails, or passes, exercises one path only.
-        assertTrue(loaded > CASES / 50 && refused > CASES / 50, "loaded " + loaded + ", refused " + refused);
+        assertTrue(loaded > cases / 50 && refused > cases / 50, "loaded " + loaded + ", refused " + refused);
     }
 
     /** Describes a failing case and keeps its input for replaying. */
@@ -125,6 +134,34 @@ class ConfigFuzzTest {
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    /** Every key Netdata's ebpf.d.conf has, each ebpf.d.conf key this collector reads at a value not its default. */
+    static final String EBPF_D_CONF = """
+            [global]
+                ebpf load mode = return
+                apps = yes
+                cgroups = yes
+                update every = 7
+                pid table size = 32768
+                btf path = /sys/kernel/btf/
+                ebpf object flavor = buffer
+                maps per core = no
+                lifetime = 30
+                ebpf type format = co-re
+                ebpf co-re tracing = probe
+                collect pid = all
+            [ebpf programs]
+                socket = yes
+                network connections = no
+            """;
+
+    /** apps.plugin's syntax: quoted patterns with blanks and the other quote, hidden and debug marks, inline comments. */
+    static final String QUOTED_GROUPS = """
+            aws-s3: '*aws s3*' s3cmd s5cmd
+            gui: "*systemd --user*" xdg-* 'a "quoted" name'
+            -hidden: -secret +debug *tail # a comment
+            'quoted group': x y:z	w
+            """;
 
     // ConfigLoaderTest.ALL_TOML's options in other TOML spellings (literal and multi-line strings) for the lexer
     private static final String EVERY_TOML_OPTION = """
