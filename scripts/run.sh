@@ -7,7 +7,11 @@ cd "$(dirname "$0")/.."
 
 ./mvnw -B -q -DskipTests package
 
+# The launchers' JVM: ebpf-cli/jvm.options, glibc returning freed memory (libbpf's BTF parses are large),
+# and a class-data archive made by the first run (start-up); see README, Performance.
+run=(env MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 "$JAVA_HOME/bin/java" @ebpf-cli/jvm.options
+     -XX:SharedArchiveFile=ebpf-cli/target/ebpf-cli.jsa -XX:+AutoCreateSharedArchive -jar ebpf-cli/target/ebpf-cli.jar)
 if [ "$(id -u)" -ne 0 ]; then
-  exec sudo "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar ebpf-cli/target/ebpf-cli.jar "$@"
+  exec sudo "${run[@]}" "$@"
 fi
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar ebpf-cli/target/ebpf-cli.jar "$@"
+exec "${run[@]}" "$@"

@@ -187,9 +187,11 @@ final class RootCommand implements Callable<Integer> {
             return ExitCode.OK.code(); // stopped during detection: load nothing
         }
 
+        // No output of this command shows connections (`ebpf-cli connections` does): none are kept, and the
+        // closed-connection ring buffer, whose pages the process maps (32 MiB of its RSS at default sizes), is small.
         SocketCollectorOptions options = new SocketCollectorOptions(decision.mode(), load, cfg.bandwidthTableSize(),
                 cfg.ipv4ConnectionTableSize(), cfg.ipv6ConnectionTableSize(), cfg.udpConnectionTableSize(), cfg.mapsPerCore(),
-                cfg.connectionsEnabled());
+                false);
         long started = System.nanoTime();
         long lifetimeNanos = runFor == null ? Long.MAX_VALUE : runFor * 1_000_000_000L;
         try (SocketCollector collector = SocketCollector.start(options)) {

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The CLI's footprint against its goals: `detect` in <= 1 s, the first interval printed <= 1.5 s after
+# start (--interval 1), and the collector's RSS <= 64 MB with 16,384 processes tracked.
+#   scripts/footprint.sh [JAR]        (as root; default JAR: ebpf-cli/target/ebpf-cli.jar)
+# It runs the jar as the launchers do (scripts/run.sh): ebpf-cli/jvm.options, glibc's malloc told to
+# return large freed blocks, and an AppCDS archive (-XX:+AutoCreateSharedArchive, made by the first run). Wall-clock times depend on what else the machine
+# does: each is the median of several runs, printed beside its CPU time. Exit 1 if a goal is missed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jar=${1:-ebpf-cli/target/ebpf-cli.jar}
+java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+work=$(mktemp -d /tmp/ebpfnet-footprint.XXXXXX)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+run=(env MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 "$java" @ebpf-cli/jvm.options
+     -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$work/ebpf-cli.jsa" -jar "$jar")
+missed=0
+goal() { # name value unit limit
+  if awk -v v="$2" -v l="$4" 'BEGIN { exit !(v <= l) }'; then verdict=ok; else verdict=MISSED; missed=1; fi
+  printf '%-44s %10s %-3s  goal <= %s %s  %s\n' "$1" "$2" "$3" "$4" "$3" "$verdict"
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+now_ms() { date +%s%3N; }
+
+"${run[@]}" detect > /dev/null # makes the CDS archive
+for i in 1 2 3 4 5; do
+  /usr/bin/time -f '%e %U %S' -o "$work/time" "${run[@]}" detect > /dev/null
+  read -r wall user sys < "$work/time"
+  echo "$wall" >> "$work/detect.wall"; awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }' >> "$work/detect.cpu"
+done
+goal "detect: wall time (median of 5)" "$(median < "$work/detect.wall")" s 1
+echo "  (CPU time, user + system, median: $(median < "$work/detect.cpu") s)"
+
+for i in 1 2 3; do
+  start=$(now_ms)
+  "${run[@]}" --interval 1 --count 1 --format json 2> /dev/null | head -c 1 > /dev/null
+  echo $(( $(now_ms) - start )) >> "$work/first.ms"
+done
+goal "first interval printed after start (median of 3)" "$(awk '{ printf "%.2f\n", $1 / 1000 }' "$work/first.ms" | median)" s 1.5
+
+# 16,000 short-lived processes, each sending one UDP datagram, within one 90-second interval: the
+# interval's snapshot reads them all (an exited process keeps its row until it is read), with the
+# host's other processes. RSS is the collector JVM's peak (maximum resident set size).
+/usr/bin/time -f '%M' -o "$work/rss" "${run[@]}" --interval 90 --count 1 --format json > "$work/out.json" 2> "$work/err" &
+for i in $(seq 300); do grep -q "attach mode" "$work/err" 2>/dev/null && break; sleep 0.1; done
+started=$(now_ms)
+python3 - <<'PY'
+import os, socket
+for i in range(16000):
+    pid = os.fork()
+    if pid == 0:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.sendto(b"x", ("127.0.0.1", 9))
+        os._exit(0)
+    os.waitpid(pid, 0)
+PY
+echo "  (16,000 processes started and ended in $(( ($(now_ms) - started) / 1000 )) s)"
+wait
+rows=$(grep -o '"pid":' "$work/out.json" | wc -l)
+echo "processes in the snapshot: $rows (16,000 started, and the host's others)"
+[ "$rows" -ge 16000 ] || { echo "MISSED: fewer than 16,000 processes were tracked (a slow host: raise the interval)"; missed=1; }
+goal "collector peak RSS with them" "$(awk '{ printf "%.1f\n", $1 / 1024 }' "$work/rss")" MB 64
+exit $missed
