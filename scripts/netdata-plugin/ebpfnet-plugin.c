@@ -1,0 +1,126 @@
+/*
+ * ebpfnet.plugin: the Netdata agent's external plugin that starts the ebpfnet collector (a JVM) with
+ * CAP_BPF and CAP_PERFMON (and CAP_NET_ADMIN if installed with it) and nothing else.
+ *
+ * scripts/install-netdata-plugin.sh compiles this file with the java binary and the jar fixed at build
+ * time (-DEBPFNET_JAVA, -DEBPFNET_JAR), installs it root:netdata 0750 and gives it those capabilities as
+ * file capabilities in its permitted set only. This program raises each of them that it holds into the
+ * ambient set and execs that java with that jar: the collector's JVM is the only process that ends up with
+ * them, and it runs as the agent's user, never as root.
+ *
+ * Whoever runs it (a member of group netdata) chooses nothing that runs with the capabilities: the java
+ * binary, the jar and the JVM's flags are fixed; the environment is replaced by a fixed one (LD_PRELOAD,
+ * LD_LIBRARY_PATH, JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS would otherwise load the caller's code into the JVM,
+ * which the kernel does not treat as a privileged exec); the JVM's attach mechanism is off (a process of the
+ * same user could otherwise load an agent into it). The only inputs are the update frequency (digits) and
+ * the directory of ebpf.d/network.conf, which the collector only reads as the calling user.
+ *
+ * Usage, as the agent runs it: ebpfnet.plugin [UPDATE_EVERY]
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef EBPFNET_JAVA
+#error "build with -DEBPFNET_JAVA='\"/path/to/jdk/bin/java\"' (scripts/install-netdata-plugin.sh does)"
+#endif
+#ifndef EBPFNET_JAR
+#error "build with -DEBPFNET_JAR='\"/usr/lib/ebpfnet/ebpf-cli.jar\"' (scripts/install-netdata-plugin.sh does)"
+#endif
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+/* The collector JVM's flags, in this one place: a small heap and serial GC (a single-threaded collector
+ * that holds little), no attach listener, no hsperfdata file. */
+#define JVM_FLAGS "-Xmx64m", "-XX:+UseSerialGC", "-XX:+DisableAttachMechanism", "-XX:-UsePerfData", \
+                  "--enable-native-access=ALL-UNNAMED"
+
+/* The capabilities the collector may use, if the file capabilities grant them. */
+static const struct {
+    int cap;
+    const char *name;
+} WANTED[] = {{CAP_BPF, "CAP_BPF"}, {CAP_PERFMON, "CAP_PERFMON"}, {CAP_NET_ADMIN, "CAP_NET_ADMIN"}};
+
+static const char CONFIG_SUFFIX[] = "/ebpf.d/network.conf";
+
+/* Adds every wanted capability this process holds to its inheritable and ambient sets, so that it
+ * survives the exec of java; says on stderr (the agent's error.log) which ones. */
+static void raise_ambient(void) {
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+    if (syscall(SYS_capget, &header, data) != 0) {
+        fprintf(stderr, "ebpfnet.plugin: capget: %s\n", strerror(errno));
+        return;
+    }
+    char raised[128] = "";
+    for (size_t i = 0; i < sizeof WANTED / sizeof WANTED[0]; i++) {
+        int cap = WANTED[i].cap;
+        __u32 bit = 1u << (cap % 32);
+        if (!(data[cap / 32].permitted & bit)) {
+            continue;
+        }
+        data[cap / 32].inheritable |= bit;
+        if (syscall(SYS_capset, &header, data) != 0
+                || prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long) cap, 0, 0) != 0) {
+            fprintf(stderr, "ebpfnet.plugin: cannot pass %s on to the collector: %s\n", WANTED[i].name, strerror(errno));
+            continue;
+        }
+        strncat(raised, " ", sizeof raised - strlen(raised) - 1);
+        strncat(raised, WANTED[i].name, sizeof raised - strlen(raised) - 1);
+    }
+    fprintf(stderr, "ebpfnet.plugin: starting the collector as uid %u with%s\n", (unsigned) getuid(),
+            raised[0] ? raised : " no capabilities from this plugin's file");
+}
+
+/* NETDATA_USER_CONFIG_DIR, else NETDATA_STOCK_CONFIG_DIR, when it is absolute and holds ebpf.d/network.conf. */
+static char *network_conf(void) {
+    const char *vars[] = {"NETDATA_USER_CONFIG_DIR", "NETDATA_STOCK_CONFIG_DIR"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *dir = getenv(vars[i]);
+        if (dir == NULL || dir[0] != '/' || strlen(dir) > 4000) {
+            continue;
+        }
+        char *path = malloc(strlen(dir) + sizeof CONFIG_SUFFIX);
+        if (path == NULL) {
+            return NULL;
+        }
+        strcpy(path, dir);
+        strcat(path, CONFIG_SUFFIX);
+        if (access(path, R_OK) == 0) { /* checked with the real uid: what the collector can read */
+            return path;
+        }
+        free(path);
+    }
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    const char *every = argc > 1 ? argv[1] : "5";
+    if (argc > 2 || strlen(every) == 0 || strlen(every) > 4 || strspn(every, "0123456789") != strlen(every)) {
+        fprintf(stderr, "ebpfnet.plugin: usage: ebpfnet.plugin [UPDATE_EVERY]\n");
+        return 2; /* the collector's usage exit code */
+    }
+    char *config = network_conf();
+    raise_ambient();
+    if (chdir("/") != 0) {
+        fprintf(stderr, "ebpfnet.plugin: chdir /: %s\n", strerror(errno));
+        return 1;
+    }
+    char *const env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", NULL};
+    char *args[] = {EBPFNET_JAVA, JVM_FLAGS, "-jar", EBPFNET_JAR, "--format", "netdata", "--interval", (char *) every,
+                    config ? "--config" : NULL, config, NULL};
+    execve(EBPFNET_JAVA, args, env);
+    fprintf(stderr, "ebpfnet.plugin: cannot run %s: %s; run scripts/install-netdata-plugin.sh again\n",
+            EBPFNET_JAVA, strerror(errno));
+    puts("DISABLE");
+    return 1;
+}
