@@ -65,7 +65,9 @@ echo "$bset" | grep -q "+bpf" && echo "$bset" | grep -q "+perfmon" || fail "the 
 # Starts the agent as its own user, the way its systemd unit does; sets agent, api, log.
 start_agent() {
   local run=$1 port=$(( 20000 + RANDOM % 20000 ))
-  mkdir -p "$run"/{conf,cache,lib,log}
+  mkdir -p "$run"/{conf/ebpf.d,cache,lib,log}
+  # The user's network.conf (NETDATA_USER_CONFIG_DIR), which the launcher passes on before the stock one.
+  printf '[global]\n    update every = 1\n' > "$run/conf/ebpf.d/network.conf"
   chown -R netdata:netdata "$run"
   cat > "$run/netdata.conf" <<CONF
 [global]
@@ -103,7 +105,9 @@ start_agent() {
     enabled = no
 CONF
   # systemd's environment for User=netdata, and the unit's WorkingDirectory.
+  # JAVA_TOOL_OPTIONS stands for what a caller could slip into the JVM: the launcher must not pass it on.
   (cd /tmp && exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$(getent passwd netdata | cut -d: -f6)" \
+    JAVA_TOOL_OPTIONS=-Debpfnet.injected=yes \
     setpriv --reuid=netdata --regid=netdata --init-groups --bounding-set="$bset" -- \
     netdata -D -c "$run/netdata.conf") > "$run/log/stdout.log" 2>&1 &
   agent=$!
@@ -154,6 +158,10 @@ for set in CapPrm CapEff; do
     fail "$set of the collector is not CAP_BPF + CAP_PERFMON alone ($wanted): $status"
 done
 [ "$(ps -o comm= -p "$pid")" = java ] || fail "the plugin's process is not the JVM (the launcher should exec it)"
+environment=$(tr '\0' '\n' < /proc/"$pid"/environ | cut -d= -f1 | sort | paste -sd' ')
+[ "$environment" = "LANG PATH" ] || fail "the collector's environment is not the launcher's fixed one: $environment"
+args=$(tr '\0' ' ' < /proc/"$pid"/cmdline)
+echo "$args" | grep -q -- "--config $work/with-caps/conf/ebpf.d/network.conf" || fail "the user's network.conf is not used: $args"
 # Nothing the agent started (plugins, their children) runs as root.
 tree=$(ps -eo pid=,ppid=,user:32=,comm= | awk -v top="$agent" '
   { parent[$1] = $2; line[$1] = $0 }
