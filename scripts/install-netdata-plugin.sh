@@ -9,6 +9,7 @@
 #
 # What it installs (as root; then restart the agent):
 #   LIB_DIR/ebpf-cli.jar             root:root 0644 (default /usr/lib/ebpfnet; --jar, default the built jar)
+#   LIB_DIR/jvm.options              root:root 0644, the collector JVM's options (ebpf-cli/jvm.options)
 #   PLUGINS_DIR/ebpfnet.plugin       root:GROUP 0750, file capabilities cap_bpf,cap_perfmon+p: the small C
 #                                    program scripts/netdata-plugin/ebpfnet-plugin.c, compiled here with the
 #                                    java binary (a JDK >= 22: --java, JAVA_HOME, /usr/lib/jvm) and the jar's
@@ -81,7 +82,7 @@ reload_systemd() {
 }
 
 if [ "$uninstall" = yes ]; then
-  rm -f "$plugin" "$lib_dir/ebpf-cli.jar" "$dropin"
+  rm -f "$plugin" "$lib_dir/ebpf-cli.jar" "$lib_dir/jvm.options" "$dropin"
   rmdir "$lib_dir" 2>/dev/null || true
   rmdir "$dropin_dir" 2>/dev/null || true
   reload_systemd
@@ -134,10 +135,17 @@ writable=$(find "$jdk" ! -type l \( ! -user root -o -perm /022 \) -print -quit)
 caps="cap_bpf,cap_perfmon"
 [ "$net_admin" = no ] || caps="$caps,cap_net_admin"
 
-# The jar: root's, read by everyone (the collector runs as the agent's user).
+# The jar and the JVM's options: root's, read by everyone (the collector runs as the agent's user).
 install -d -o root -g root -m 0755 "$lib_dir"
 install -o root -g root -m 0644 "$jar" "$lib_dir/ebpf-cli.jar.new"
 mv -f "$lib_dir/ebpf-cli.jar.new" "$lib_dir/ebpf-cli.jar"
+if [ -f "$root/ebpf-cli/jvm.options" ]; then
+  install -o root -g root -m 0644 "$root/ebpf-cli/jvm.options" "$lib_dir/jvm.options.new"
+else # a checkout from before the project's jvm.options: a small heap and the serial collector
+  printf '%s\n' -Xmx64m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED > "$lib_dir/jvm.options.new"
+  chmod 0644 "$lib_dir/jvm.options.new"
+fi
+mv -f "$lib_dir/jvm.options.new" "$lib_dir/jvm.options"
 
 # The launcher: built with the paths fixed in it; replaced atomically (the agent may be running the old one).
 build=$(mktemp -d)
@@ -145,6 +153,7 @@ trap 'rm -rf "$build"' EXIT
 c_string() { printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')"; }
 gcc -O2 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
     -DEBPFNET_JAVA="$(c_string "$java")" -DEBPFNET_JAR="$(c_string "$lib_dir/ebpf-cli.jar")" \
+    -DEBPFNET_JVM_OPTIONS="$(c_string "$lib_dir/jvm.options")" \
     -o "$build/ebpfnet.plugin" "$root/scripts/netdata-plugin/ebpfnet-plugin.c"
 # chown clears file capabilities: owner and mode first, then setcap.
 install -o root -g "$group" -m 0750 "$build/ebpfnet.plugin" "$plugin.new"

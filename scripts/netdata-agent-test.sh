@@ -5,7 +5,8 @@
 #   2. the agent, started as Debian's systemd unit starts it (user netdata, no capabilities, the unit's
 #      capability bounding set plus the installer's drop-in), runs the plugin: the collector's JVM runs as
 #      netdata with CAP_BPF and CAP_PERFMON and nothing more, nothing of the plugin runs as root, and the
-#      agent's charts carry the TCP traffic we make;
+#      agent's charts carry the TCP traffic we make; its environment is the launcher's fixed one, and another
+#      process of user netdata cannot attach to it;
 #   3. the same plugin without its file capabilities says DISABLE: the agent disables it, starts it once,
 #      and keeps running;
 #   4. --uninstall removes what was installed.
@@ -178,6 +179,17 @@ compact=$(echo "$data" | tr -d ' \n')
 echo "$compact" | grep -q '"labels":\["time","received","sent","closed"\]' || fail "ip.tcp_functions dimensions: $data"
 # Some second has a non-zero 'sent' rate: our requests, counted by the plugin, rated by the agent.
 echo "$compact" | grep -Eq '\[[0-9]+,[0-9.]+,[1-9][0-9.]*' || fail "no TCP sends seen by the agent: $data"
+# Another process of the agent's user cannot attach to the JVM (and load its code there, with the
+# capabilities): jcmd is refused. The SIGQUIT it sends makes the JVM print a thread dump, on stderr: the
+# plugin protocol on stdout is untouched and the agent keeps the same collector.
+if out=$(cd /tmp && runuser -u netdata -- "$JAVA_HOME/bin/jcmd" "$pid" VM.version 2>&1); then
+  fail "a process of user netdata attached to the collector's JVM: $out"
+fi
+echo "jcmd as netdata cannot attach to the collector: $(echo "$out" | grep -m1 -i exception | cut -c1-160)"
+sleep 2
+kill -0 "$pid" 2>/dev/null || fail "the collector died when jcmd tried to attach"
+grep -q "Full thread dump" "$log" || fail "no thread dump on the collector's stderr after jcmd's SIGQUIT"
+grep -q "disconnected after" "$log" && fail "the agent lost the collector after jcmd's SIGQUIT"
 stop_agent
 [ -z "$(collectors)" ] || fail "the collector outlived the agent: $(collectors)"
 echo "the agent ran the plugin as netdata, with CAP_BPF + CAP_PERFMON in the collector's JVM alone"
@@ -203,6 +215,6 @@ echo "without its capabilities the plugin said DISABLE and the agent started it 
 
 # 4. Uninstall.
 scripts/install-netdata-plugin.sh --uninstall --plugins-dir "$work/plugins.d" --lib-dir "$work/lib" --systemd-dir "$work/systemd"
-[ ! -e "$plugin" ] && [ ! -e "$jar" ] && [ ! -e "$work/systemd/netdata.service.d/ebpfnet.conf" ] ||
+[ ! -e "$plugin" ] && [ ! -e "$jar" ] && [ ! -e "$work/lib/jvm.options" ] && [ ! -e "$work/systemd/netdata.service.d/ebpfnet.conf" ] ||
   fail "--uninstall left files behind"
 echo "netdata agent test passed (agent $(netdata -v 2>&1 | head -1))"

@@ -2,14 +2,14 @@
  * ebpfnet.plugin: the Netdata agent's external plugin that starts the ebpfnet collector (a JVM) with
  * CAP_BPF and CAP_PERFMON (and CAP_NET_ADMIN if installed with it) and nothing else.
  *
- * scripts/install-netdata-plugin.sh compiles this file with the java binary and the jar fixed at build
- * time (-DEBPFNET_JAVA, -DEBPFNET_JAR), installs it root:netdata 0750 and gives it those capabilities as
+ * scripts/install-netdata-plugin.sh compiles this file with the java binary, the jar and the JVM options
+ * file fixed at build time (-DEBPFNET_JAVA, -DEBPFNET_JAR, -DEBPFNET_JVM_OPTIONS), installs it root:netdata 0750 and gives it those capabilities as
  * file capabilities in its permitted set only. This program raises each of them that it holds into the
  * ambient set and execs that java with that jar: the collector's JVM is the only process that ends up with
  * them, and it runs as the agent's user, never as root.
  *
  * Whoever runs it (a member of group netdata) chooses nothing that runs with the capabilities: the java
- * binary, the jar and the JVM's flags are fixed; the environment is replaced by a fixed one (LD_PRELOAD,
+ * binary, the jar and the JVM's options (a root-owned file) are fixed; the environment is replaced by a fixed one (LD_PRELOAD,
  * LD_LIBRARY_PATH, JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS would otherwise load the caller's code into the JVM,
  * which the kernel does not treat as a privileged exec); the JVM's attach mechanism is off (a process of the
  * same user could otherwise load an agent into it). The only inputs are the update frequency (digits) and
@@ -39,10 +39,16 @@
 #define CAP_BPF 39
 #endif
 
-/* The collector JVM's flags, in this one place: a small heap and serial GC (a single-threaded collector
- * that holds little), no attach listener, no hsperfdata file. */
-#define JVM_FLAGS "-Xmx64m", "-XX:+UseSerialGC", "-XX:+DisableAttachMechanism", "-XX:-UsePerfData", \
-                  "--enable-native-access=ALL-UNNAMED"
+#ifndef EBPFNET_JVM_OPTIONS
+#error "build with -DEBPFNET_JVM_OPTIONS='\"/usr/lib/ebpfnet/jvm.options\"' (scripts/install-netdata-plugin.sh does)"
+#endif
+
+/* The collector's JVM options (heap, GC: the project's jvm.options, installed root's beside the jar),
+ * then what this launcher needs, last so that nothing before overrides it: no attach listener (a process
+ * of the same user could load an agent into the JVM through it), no hsperfdata file, and the VM's own
+ * output (a thread dump on SIGQUIT, warnings) on stderr, as stdout carries the plugin protocol. */
+#define JVM_FLAGS "@" EBPFNET_JVM_OPTIONS, "-XX:+DisableAttachMechanism", "-XX:-UsePerfData", \
+                  "-XX:+DisplayVMOutputToStderr"
 
 /* The capabilities the collector may use, if the file capabilities grant them. */
 static const struct {
