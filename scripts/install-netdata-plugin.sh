@@ -66,12 +66,28 @@ plugin="$plugins_dir/ebpfnet.plugin"
 dropin_dir="$systemd_dir/netdata.service.d"
 dropin="$dropin_dir/ebpfnet.conf"
 
-# The agent's unit, when systemd knows one (a drop-in for a unit that does not exist would be noise).
-has_unit() {
-  [ "$systemd_dir" != /etc/systemd/system ] && return 0 # a directory given on purpose (the tests)
-  local d
-  for d in /etc/systemd/system /run/systemd/system /lib/systemd/system /usr/lib/systemd/system; do
-    [ -f "$d/netdata.service" ] && return 0
+# The agent's systemd unit and its drop-ins (not ours), wherever systemd looks (and in --systemd-dir).
+unit_files() {
+  local d f
+  for d in "$systemd_dir" /etc/systemd/system /run/systemd/system /lib/systemd/system /usr/lib/systemd/system; do
+    [ ! -f "$d/netdata.service" ] || echo "$d/netdata.service"
+    for f in "$d"/netdata.service.d/*.conf; do
+      [ ! -f "$f" ] || [ "$f" = "$dropin" ] || echo "$f"
+    done
+  done
+}
+# Whether the unit bounds capabilities without all of "$@" (Debian's does): then a drop-in adds them
+# (bounding set lines are merged). A unit without CapabilityBoundingSet= bounds nothing, and a drop-in
+# would restrict it to ours: none is written then.
+unit_bounds_without() {
+  local files set cap
+  files=$(unit_files)
+  [ -n "$files" ] || return 1
+  # shellcheck disable=SC2086 # paths without spaces
+  set=$(sed -n 's/^CapabilityBoundingSet=\([^~]\)/\1/p' $files | tr ' ' '\n' | sort -u)
+  [ -n "$set" ] || return 1
+  for cap in "$@"; do
+    echo "$set" | grep -qx "$cap" || return 0
   done
   return 1
 }
@@ -86,7 +102,7 @@ if [ "$uninstall" = yes ]; then
   rmdir "$lib_dir" 2>/dev/null || true
   rmdir "$dropin_dir" 2>/dev/null || true
   reload_systemd
-  echo "removed $plugin, $lib_dir/ebpf-cli.jar and $dropin; restart the agent (systemctl restart netdata)"
+  echo "removed $plugin, $lib_dir and $dropin; restart the agent (systemctl restart netdata)"
   exit 0
 fi
 
@@ -160,18 +176,21 @@ install -o root -g "$group" -m 0750 "$build/ebpfnet.plugin" "$plugin.new"
 setcap "$caps+p" "$plugin.new" || die "setcap failed (does the file system of $plugins_dir keep security xattrs?)"
 mv -f "$plugin.new" "$plugin"
 
-if has_unit; then
+unit_caps=$(echo "$caps" | tr 'a-z,' 'A-Z ')
+rm -f "$dropin" # an earlier install's, maybe with other capabilities
+settings=()
+# shellcheck disable=SC2086 # the capability names are words
+! unit_bounds_without $unit_caps || settings+=("CapabilityBoundingSet=$unit_caps")
+[ "$old_memlock" = no ] || [ -z "$(unit_files)" ] || settings+=("LimitMEMLOCK=infinity")
+if [ ${#settings[@]} -gt 0 ]; then
   install -d -m 0755 "$dropin_dir"
-  {
-    echo "# Written by ebpfnet's scripts/install-netdata-plugin.sh: lets ebpfnet.plugin's file capabilities through."
-    echo "[Service]"
-    echo "CapabilityBoundingSet=$(echo "$caps" | tr 'a-z,' 'A-Z ')"
-    [ "$old_memlock" = no ] || echo "LimitMEMLOCK=infinity"
-  } > "$dropin"
-  reload_systemd
-  if grep -Eqs '^NoNewPrivileges=(true|yes|1)' /etc/systemd/system/netdata.service /lib/systemd/system/netdata.service /usr/lib/systemd/system/netdata.service; then
-    echo "warning: the netdata unit sets NoNewPrivileges=true, which ignores file capabilities: the plugin will say DISABLE" >&2
-  fi
+  printf '%s\n' "# Written by ebpfnet's scripts/install-netdata-plugin.sh: lets ebpfnet.plugin's capabilities through." \
+    "[Service]" "${settings[@]}" > "$dropin"
+fi
+reload_systemd
+# shellcheck disable=SC2046 # paths without spaces
+if [ -n "$(unit_files)" ] && grep -Eqs '^NoNewPrivileges=(true|yes|1)' $(unit_files); then
+  echo "warning: the netdata unit sets NoNewPrivileges=true, which ignores file capabilities: the plugin will say DISABLE" >&2
 fi
 [ "$old_memlock" = no ] || echo "note: Linux < 5.11 charges BPF maps to RLIMIT_MEMLOCK; start the agent with a high one (ulimit -l)" >&2
 
