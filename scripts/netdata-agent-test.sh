@@ -5,8 +5,8 @@
 #   2. the agent, started as Debian's systemd unit starts it (user netdata, no capabilities, the unit's
 #      capability bounding set plus the installer's drop-in), runs the plugin: the collector's JVM runs as
 #      netdata with CAP_BPF and CAP_PERFMON and nothing more, nothing of the plugin runs as root, and the
-#      agent's charts carry the TCP traffic we make; its environment is the launcher's fixed one, and another
-#      process of user netdata cannot attach to it;
+#      agent's charts carry the TCP traffic we make, and the app charts the stock ebpf.d.conf turns on; its
+#      environment is the launcher's fixed one, and another process of user netdata cannot attach to it;
 #   3. the same plugin without its file capabilities says DISABLE: the agent disables it, starts it once,
 #      and keeps running;
 #   4. --uninstall removes what was installed.
@@ -63,14 +63,29 @@ bounding_set() {
 bset=$(bounding_set)
 echo "$bset" | grep -q "+bpf" && echo "$bset" | grep -q "+perfmon" || fail "the drop-in does not add the capabilities: $bset"
 
-# Starts the agent as its own user, the way its systemd unit does; sets agent, api, log.
+# A port no socket uses now, below the ephemeral range (other programs on this host connect all the time).
+free_port() {
+  local port
+  for _ in $(seq 50); do
+    port=$(( 20000 + RANDOM % 12000 ))
+    ss -Htan "( sport = :$port )" | grep -q . || { echo "$port"; return; }
+  done
+  fail "no free port found"
+}
+# Starts the agent as its own user, the way its systemd unit does, and waits for its API; sets agent, api,
+# log. A port taken between our look and the agent's bind is tried again with another.
 start_agent() {
-  local run=$1 port=$(( 20000 + RANDOM % 20000 ))
+  local run=$1 port
   mkdir -p "$run"/{conf/ebpf.d,cache,lib,log}
-  # The user's network.conf (NETDATA_USER_CONFIG_DIR), which the launcher passes on before the stock one.
+  # Debian's stock ebpf.d.conf (stock config below) says apps = yes and update every = 5; a user network.conf
+  # overrides its update every, as ebpf.plugin lets each thread's file do, and leaves apps = yes standing.
   printf '[global]\n    update every = 1\n' > "$run/conf/ebpf.d/network.conf"
   chown -R netdata:netdata "$run"
-  cat > "$run/netdata.conf" <<CONF
+  log="$run/log/error.log"
+  for _ in 1 2 3 4 5; do
+    port=$(free_port)
+    rm -f "$log"
+    cat > "$run/netdata.conf" <<CONF
 [global]
     hostname = ebpfnet-test
     update every = 1
@@ -105,16 +120,26 @@ start_agent() {
 [ml]
     enabled = no
 CONF
-  # systemd's environment for User=netdata, and the unit's WorkingDirectory.
-  # JAVA_TOOL_OPTIONS stands for what a caller could slip into the JVM: the launcher must not pass it on.
-  (cd /tmp && exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$(getent passwd netdata | cut -d: -f6)" \
-    JAVA_TOOL_OPTIONS=-Debpfnet.injected=yes \
-    setpriv --reuid=netdata --regid=netdata --init-groups --bounding-set="$bset" -- \
-    netdata -D -c "$run/netdata.conf") > "$run/log/stdout.log" 2>&1 &
-  agent=$!
-  api="http://127.0.0.1:$port/api/v1"
-  log="$run/log/error.log"
-  sleep 1
+    # JAVA_TOOL_OPTIONS stands for what a caller could slip into the JVM: the launcher must not pass it on.
+    (cd /tmp && exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$(getent passwd netdata | cut -d: -f6)" \
+      JAVA_TOOL_OPTIONS=-Debpfnet.injected=yes \
+      setpriv --reuid=netdata --regid=netdata --init-groups --bounding-set="$bset" -- \
+      netdata -D -c "$run/netdata.conf") > "$run/log/stdout.log" 2>&1 &
+    agent=$!
+    api="http://127.0.0.1:$port/api/v1"
+    for _ in $(seq 60); do
+      curl -fsS "$api/info" > /dev/null 2>&1 && break
+      kill -0 "$agent" 2>/dev/null || break
+      sleep 1
+    done
+    kill -0 "$agent" 2>/dev/null && break
+    wait "$agent" || true
+    agent=""
+    grep -q "Cannot listen on any API socket" "$log" || fail "the agent exited at start"
+    echo "port $port was taken as the agent started; trying another"
+  done
+  [ -n "$agent" ] || fail "the agent found no free port in 5 tries"
+  curl -fsS "$api/info" > /dev/null || fail "the agent's API does not answer within 60 s"
   local status=/proc/$agent/status
   [ "$(awk '/^Uid:/ { print $2 }' "$status")" = "$(id -u netdata)" ] || fail "the agent does not run as netdata"
   [ "$(awk '/^CapEff:/ { print $2 }' "$status")" = 0000000000000000 ] || fail "the agent has capabilities: $(grep ^Cap "$status")"
@@ -159,10 +184,19 @@ for set in CapPrm CapEff; do
     fail "$set of the collector is not CAP_BPF + CAP_PERFMON alone ($wanted): $status"
 done
 [ "$(ps -o comm= -p "$pid")" = java ] || fail "the plugin's process is not the JVM (the launcher should exec it)"
-environment=$(tr '\0' '\n' < /proc/"$pid"/environ | cut -d= -f1 | sort | paste -sd' ')
-[ "$environment" = "LANG PATH" ] || fail "the collector's environment is not the launcher's fixed one: $environment"
-args=$(tr '\0' ' ' < /proc/"$pid"/cmdline)
-echo "$args" | grep -q -- "--config $work/with-caps/conf/ebpf.d/network.conf" || fail "the user's network.conf is not used: $args"
+environment=$(tr '\0' '\n' < /proc/"$pid"/environ | sort)
+[ "$(echo "$environment" | cut -d= -f1 | paste -sd' ')" = "LANG NETDATA_STOCK_CONFIG_DIR NETDATA_USER_CONFIG_DIR PATH" ] ||
+  fail "the collector's environment is not the launcher's fixed one plus the agent's configuration directories: $environment"
+echo "$environment" | grep -qx "NETDATA_USER_CONFIG_DIR=$work/with-caps/conf" || fail "not the agent's user config directory: $environment"
+# apps = yes from the stock ebpf.d.conf: the agent's own process group (Netdata's apps_groups.conf: netdata) is charted.
+app_chart=no
+for _ in $(seq 30); do
+  charts=$(curl -fsS "$api/charts" 2>/dev/null || true)
+  if grep -q '"app\.netdata_ebpf_call_tcp_sendmsg"' <<< "$charts"; then app_chart=yes; break; fi
+  sleep 1
+done
+[ "$app_chart" = yes ] || fail "no app chart: apps = yes in the stock ebpf.d.conf was not applied"
+echo "agent has the app charts that the stock ebpf.d.conf turns on"
 # Nothing the agent started (plugins, their children) runs as root.
 tree=$(ps -eo pid=,ppid=,user:32=,comm= | awk -v top="$agent" '
   { parent[$1] = $2; line[$1] = $0 }

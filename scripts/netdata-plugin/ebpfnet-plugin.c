@@ -56,8 +56,6 @@ static const struct {
     const char *name;
 } WANTED[] = {{CAP_BPF, "CAP_BPF"}, {CAP_PERFMON, "CAP_PERFMON"}, {CAP_NET_ADMIN, "CAP_NET_ADMIN"}};
 
-static const char CONFIG_SUFFIX[] = "/ebpf.d/network.conf";
-
 /* Adds every wanted capability this process holds to its inheritable and ambient sets, so that it
  * survives the exec of java; says on stderr (the agent's error.log) which ones. */
 static void raise_ambient(void) {
@@ -87,26 +85,18 @@ static void raise_ambient(void) {
             raised[0] ? raised : " no capabilities from this plugin's file");
 }
 
-/* NETDATA_USER_CONFIG_DIR, else NETDATA_STOCK_CONFIG_DIR, when it is absolute and holds ebpf.d/network.conf. */
-static char *network_conf(void) {
-    const char *vars[] = {"NETDATA_USER_CONFIG_DIR", "NETDATA_STOCK_CONFIG_DIR"};
-    for (size_t i = 0; i < 2; i++) {
-        const char *dir = getenv(vars[i]);
-        if (dir == NULL || dir[0] != '/' || strlen(dir) > 4000) {
-            continue;
-        }
-        char *path = malloc(strlen(dir) + sizeof CONFIG_SUFFIX);
-        if (path == NULL) {
-            return NULL;
-        }
-        strcpy(path, dir);
-        strcat(path, CONFIG_SUFFIX);
-        if (access(path, R_OK) == 0) { /* checked with the real uid: what the collector can read */
-            return path;
-        }
-        free(path);
+/* "NAME=value" for the agent's configuration directory NAME, which the collector reads its files from (as the
+ * calling user), when it is an absolute path; else NULL (the collector then uses Netdata's default). */
+static char *config_dir(const char *name) {
+    const char *dir = getenv(name);
+    if (dir == NULL || dir[0] != '/' || strlen(dir) > 4000) {
+        return NULL;
     }
-    return NULL;
+    char *entry = malloc(strlen(name) + strlen(dir) + 2);
+    if (entry != NULL) {
+        sprintf(entry, "%s=%s", name, dir);
+    }
+    return entry;
 }
 
 int main(int argc, char **argv) {
@@ -115,15 +105,22 @@ int main(int argc, char **argv) {
         fprintf(stderr, "ebpfnet.plugin: usage: ebpfnet.plugin [UPDATE_EVERY]\n");
         return 2; /* the collector's usage exit code */
     }
-    char *config = network_conf();
+    char *user_dir = config_dir("NETDATA_USER_CONFIG_DIR");
+    char *stock_dir = config_dir("NETDATA_STOCK_CONFIG_DIR");
     raise_ambient();
     if (chdir("/") != 0) {
         fprintf(stderr, "ebpfnet.plugin: chdir /: %s\n", strerror(errno));
         return 1;
     }
-    char *const env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", NULL};
-    char *args[] = {EBPFNET_JAVA, JVM_FLAGS, "-jar", EBPFNET_JAR, "--format", "netdata", "--interval", (char *) every,
-                    config ? "--config" : NULL, config, NULL};
+    char *env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", NULL, NULL, NULL};
+    size_t n = 2;
+    if (user_dir != NULL) {
+        env[n++] = user_dir;
+    }
+    if (stock_dir != NULL) {
+        env[n++] = stock_dir;
+    }
+    char *args[] = {EBPFNET_JAVA, JVM_FLAGS, "-jar", EBPFNET_JAR, "--netdata-plugin", "--interval", (char *) every, NULL};
     execve(EBPFNET_JAVA, args, env);
     fprintf(stderr, "ebpfnet.plugin: cannot run %s: %s; run scripts/install-netdata-plugin.sh again\n",
             EBPFNET_JAVA, strerror(errno));

@@ -8,7 +8,7 @@ import picocli.CommandLine;
 
 /**
  * Turns the library's typed exceptions into one line on stderr and the documented exit code. Run by the
- * Netdata agent ({@code --format netdata}), a failure that a restart cannot cure (missing privileges, an
+ * Netdata agent ({@code --netdata-plugin} or {@code --format netdata}), a failure that a restart cannot cure (missing privileges, an
  * unsupported kernel) also prints {@code DISABLE} on stdout: the plugin protocol's way to tell the agent
  * not to start the plugin again.
  */
@@ -23,7 +23,8 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
             cli.getErr().println("error: " + e.getMessage());
         }
         ExitCode code = exitCodeFor(e);
-        if (cli.getCommand() instanceof RootCommand root && root.format == OutputFormat.NETDATA && permanent(code)) {
+        if (cli.getCommand() instanceof RootCommand root && (root.netdataPlugin || root.format == OutputFormat.NETDATA)
+                && permanent(code)) {
             cli.getOut().println(NETDATA_DISABLE);
             cli.getOut().flush();
         }

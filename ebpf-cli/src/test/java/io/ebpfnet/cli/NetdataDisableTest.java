@@ -13,8 +13,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * In --format netdata, a failure a restart cannot cure ends with DISABLE on stdout (the agent then stops
- * restarting the plugin); other failures and other formats print nothing there.
+ * Under --netdata-plugin or --format netdata, a failure a restart cannot cure ends with DISABLE on stdout
+ * (the agent then stops restarting the plugin); other failures and other formats print nothing there.
  */
 class NetdataDisableTest {
     private record Handled(int exitCode, String out) {
@@ -33,6 +33,13 @@ class NetdataDisableTest {
     @Test
     void missingPrivilegesDisableThePlugin() {
         Handled h = handle(new BpfPermissionException("load", 1, "lacks CAP_BPF"), "--format", "netdata", "--interval", "1");
+        assertEquals(ExitCode.MISSING_PRIVILEGES.code(), h.exitCode());
+        assertEquals(List.of("DISABLE"), h.out().lines().toList());
+    }
+
+    @Test
+    void asTheAgentsPluginMissingPrivilegesDisableIt() {
+        Handled h = handle(new BpfPermissionException("load", 1, "lacks CAP_BPF"), "--netdata-plugin", "--interval", "1");
         assertEquals(ExitCode.MISSING_PRIVILEGES.code(), h.exitCode());
         assertEquals(List.of("DISABLE"), h.out().lines().toList());
     }
