@@ -128,14 +128,14 @@ java_major() {
 }
 if [ -z "$java" ]; then
   for home in ${JAVA_HOME:-} $(ls -d /usr/lib/jvm/* 2>/dev/null | sort -rV); do
-    major=$(java_major "$home/bin/java" 2>/dev/null || true)
-    if [ -n "$major" ] && [ "$major" -ge 22 ]; then java="$home/bin/java"; break; fi
+    version=$(java_major "$home/bin/java" 2>/dev/null || true)
+    if [ -n "$version" ] && [ "$version" -ge 22 ]; then java="$home/bin/java"; break; fi
   done
   [ -n "$java" ] || die "no JDK >= 22 found (set JAVA_HOME or give --java)"
 fi
 java=$(readlink -f "$java")
-major=$(java_major "$java" || true)
-[ -n "$major" ] && [ "$major" -ge 22 ] || die "$java is not a Java >= 22"
+version=$(java_major "$java" || true)
+[ -n "$version" ] && [ "$version" -ge 22 ] || die "$java is not a Java >= 22"
 # Whoever can replace the java binary (or a directory above it) could run their code with the capabilities.
 path=$java
 while [ "$path" != / ]; do
