@@ -6,8 +6,15 @@ import io.ebpfnet.core.BpfUnsupportedException;
 import io.ebpfnet.core.detect.AttachModeException;
 import picocli.CommandLine;
 
-/** Turns the library's typed exceptions into one line on stderr and the documented exit code. */
+/**
+ * Turns the library's typed exceptions into one line on stderr and the documented exit code. Run by the
+ * Netdata agent ({@code --netdata-plugin} or {@code --format netdata}), a failure that a restart cannot cure (missing privileges, an
+ * unsupported kernel) also prints {@code DISABLE} on stdout: the plugin protocol's way to tell the agent
+ * not to start the plugin again.
+ */
 final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
+    static final String NETDATA_DISABLE = "DISABLE";
+
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {
         if (e instanceof OutputFailure o && o.readerGone()) {
@@ -15,7 +22,18 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
         } else {
             cli.getErr().println("error: " + e.getMessage());
         }
-        return exitCodeFor(e).code();
+        ExitCode code = exitCodeFor(e);
+        if (cli.getCommand() instanceof RootCommand root && (root.netdataPlugin || root.format == OutputFormat.NETDATA)
+                && permanent(code)) {
+            cli.getOut().println(NETDATA_DISABLE);
+            cli.getOut().flush();
+        }
+        return code.code();
+    }
+
+    /** Failures that the agent's restarting the plugin would only repeat. */
+    static boolean permanent(ExitCode code) {
+        return code == ExitCode.MISSING_PRIVILEGES || code == ExitCode.KERNEL_UNSUPPORTED;
     }
 
     static ExitCode exitCodeFor(Exception e) {

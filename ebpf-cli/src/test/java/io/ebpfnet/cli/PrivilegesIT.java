@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * As an unprivileged user (nobody): without CAP_BPF and CAP_PERFMON the jar stops with exit code 3 and says
  * what is missing and how to grant it to this process alone; with them as ambient capabilities of that one
  * process, as the message advises, it runs (without CAP_NET_ADMIN, skipping the cgroup release hook and
- * saying so).
+ * saying so). Run by the Netdata agent ({@code --format netdata}), the unprivileged run also says DISABLE.
  */
 class PrivilegesIT {
     @Test
@@ -22,6 +22,14 @@ class PrivilegesIT {
         assertTrue(run.output().contains("CAP_BPF") && run.output().contains("CAP_PERFMON"), run.output());
         assertTrue(run.output().contains("AmbientCapabilities=") && run.output().contains("--ambient-caps"), run.output());
         assertFalse(run.output().contains("setcap cap_"), "never advises file capabilities on java: " + run.output());
+    }
+
+    @Test
+    void asANetdataPluginAnUnprivilegedRunDisablesItself() throws Exception {
+        NobodyRun.Result run = NobodyRun.run("", List.of("--format", "netdata", "--interval", "1"));
+        assertEquals(ExitCode.MISSING_PRIVILEGES.code(), run.exitCode(), run.output());
+        // stdout and stderr are merged here: DISABLE is a line of its own, and the last one.
+        assertEquals("DISABLE", run.output().strip().lines().toList().getLast(), run.output());
     }
 
     @Test
