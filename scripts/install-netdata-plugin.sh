@@ -10,6 +10,7 @@
 # What it installs (as root; then restart the agent):
 #   LIB_DIR/ebpf-cli.jar             root:root 0644 (default /usr/lib/ebpfnet; --jar, default the built jar)
 #   LIB_DIR/jvm.options              root:root 0644, the collector JVM's options (ebpf-cli/jvm.options)
+#   LIB_DIR/ebpf-cli.jsa             root:root 0644, its class-data archive (made at install, for start-up time)
 #   PLUGINS_DIR/ebpfnet.plugin       root:GROUP 0750, file capabilities cap_bpf,cap_perfmon+p: the small C
 #                                    program scripts/netdata-plugin/ebpfnet-plugin.c, compiled here with the
 #                                    java binary (a JDK >= 22: --java, JAVA_HOME, /usr/lib/jvm) and the jar's
@@ -98,7 +99,7 @@ reload_systemd() {
 }
 
 if [ "$uninstall" = yes ]; then
-  rm -f "$plugin" "$lib_dir/ebpf-cli.jar" "$lib_dir/jvm.options" "$dropin"
+  rm -f "$plugin" "$lib_dir/ebpf-cli.jar" "$lib_dir/jvm.options" "$lib_dir/ebpf-cli.jsa" "$dropin"
   rmdir "$lib_dir" 2>/dev/null || true
   rmdir "$dropin_dir" 2>/dev/null || true
   reload_systemd
@@ -155,13 +156,13 @@ caps="cap_bpf,cap_perfmon"
 install -d -o root -g root -m 0755 "$lib_dir"
 install -o root -g root -m 0644 "$jar" "$lib_dir/ebpf-cli.jar.new"
 mv -f "$lib_dir/ebpf-cli.jar.new" "$lib_dir/ebpf-cli.jar"
-if [ -f "$root/ebpf-cli/jvm.options" ]; then
-  install -o root -g root -m 0644 "$root/ebpf-cli/jvm.options" "$lib_dir/jvm.options.new"
-else # a checkout from before the project's jvm.options: a small heap and the serial collector
-  printf '%s\n' -Xmx64m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED > "$lib_dir/jvm.options.new"
-  chmod 0644 "$lib_dir/jvm.options.new"
-fi
+install -o root -g root -m 0644 "$root/ebpf-cli/jvm.options" "$lib_dir/jvm.options.new"
 mv -f "$lib_dir/jvm.options.new" "$lib_dir/jvm.options"
+# The class-data archive (start-up time): made here, as root, and read-only for the collector. A file
+# the agent's user could write would let it choose code that runs with the collector's capabilities.
+rm -f "$lib_dir/ebpf-cli.jsa"
+"$java" @"$lib_dir/jvm.options" -XX:ArchiveClassesAtExit="$lib_dir/ebpf-cli.jsa" -jar "$lib_dir/ebpf-cli.jar" --version > /dev/null 2>&1 \
+  && chmod 0644 "$lib_dir/ebpf-cli.jsa" || echo "install-netdata-plugin: no class-data archive (the collector starts without it)" >&2
 
 # The launcher: built with the paths fixed in it; replaced atomically (the agent may be running the old one).
 build=$(mktemp -d)
@@ -169,7 +170,7 @@ trap 'rm -rf "$build"' EXIT
 c_string() { printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')"; }
 gcc -O2 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
     -DEBPFNET_JAVA="$(c_string "$java")" -DEBPFNET_JAR="$(c_string "$lib_dir/ebpf-cli.jar")" \
-    -DEBPFNET_JVM_OPTIONS="$(c_string "$lib_dir/jvm.options")" \
+    -DEBPFNET_JVM_OPTIONS="$(c_string "$lib_dir/jvm.options")" -DEBPFNET_CDS_ARCHIVE="$(c_string "$lib_dir/ebpf-cli.jsa")" \
     -o "$build/ebpfnet.plugin" "$root/scripts/netdata-plugin/ebpfnet-plugin.c"
 # chown clears file capabilities: owner and mode first, then setcap.
 install -o root -g "$group" -m 0750 "$build/ebpfnet.plugin" "$plugin.new"

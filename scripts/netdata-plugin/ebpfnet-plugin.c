@@ -42,13 +42,16 @@
 #ifndef EBPFNET_JVM_OPTIONS
 #error "build with -DEBPFNET_JVM_OPTIONS='\"/usr/lib/ebpfnet/jvm.options\"' (scripts/install-netdata-plugin.sh does)"
 #endif
+#ifndef EBPFNET_CDS_ARCHIVE
+#error "build with -DEBPFNET_CDS_ARCHIVE='\"/usr/lib/ebpfnet/ebpf-cli.jsa\"' (scripts/install-netdata-plugin.sh does)"
+#endif
 
 /* The collector's JVM options (heap, GC: the project's jvm.options, installed root's beside the jar),
  * then what this launcher needs, last so that nothing before overrides it: no attach listener (a process
  * of the same user could load an agent into the JVM through it), no hsperfdata file, and the VM's own
  * output (a thread dump on SIGQUIT, warnings) on stderr, as stdout carries the plugin protocol. */
-#define JVM_FLAGS "@" EBPFNET_JVM_OPTIONS, "-XX:+DisableAttachMechanism", "-XX:-UsePerfData", \
-                  "-XX:+DisplayVMOutputToStderr"
+#define JVM_FLAGS "@" EBPFNET_JVM_OPTIONS, "-XX:SharedArchiveFile=" EBPFNET_CDS_ARCHIVE, "-XX:+DisableAttachMechanism", \
+                  "-XX:-UsePerfData", "-XX:+DisplayVMOutputToStderr"
 
 /* The capabilities the collector may use, if the file capabilities grant them. */
 static const struct {
@@ -112,8 +115,10 @@ int main(int argc, char **argv) {
         fprintf(stderr, "ebpfnet.plugin: chdir /: %s\n", strerror(errno));
         return 1;
     }
-    char *env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", NULL, NULL, NULL};
-    size_t n = 2;
+    /* glibc returns large freed blocks (libbpf's BTF parses) to the system: see ebpf-cli/jvm.options. */
+    char *env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", "MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=131072",
+                   NULL, NULL, NULL};
+    size_t n = 4;
     if (user_dir != NULL) {
         env[n++] = user_dir;
     }
