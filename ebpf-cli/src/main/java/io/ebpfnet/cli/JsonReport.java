@@ -21,6 +21,7 @@ import java.util.Locale;
  * name, and every process row with its cumulative counters.
  */
 final class JsonReport implements IntervalPrinter {
+    private static final int FLUSH_CHARS = 64 * 1024;
     private final PrintWriter out;
     private final SocketCollectorOptions options;
 
@@ -78,6 +79,10 @@ final class JsonReport implements IntervalPrinter {
                 sb.append(",\"").append(c.fieldName()).append("\":").append(p.get(row, c));
             }
             sb.append('}');
+            if (sb.length() >= FLUSH_CHARS) { // one line can be megabytes (16,384 processes: ~10 MB): written as it grows
+                out.append(sb);
+                sb.setLength(0);
+            }
         }
         sb.append("]}");
         out.println(sb);
