@@ -27,6 +27,7 @@ import io.ebpfnet.socket.groups.AppsGroups;
 import io.ebpfnet.socket.groups.SocketGroups;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -107,7 +108,7 @@ final class RootCommand implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
         cfg.warnings().forEach(w -> err.println("warning: " + w));
-        AtomicReference<String> metrics = new AtomicReference<>("");
+        AtomicReference<byte[]> metrics = new AtomicReference<>(new byte[0]);
         PrometheusServer server;
         try {
             // Bound now, so that a bad or busy address is a usage error before detection loads its probes.
@@ -122,7 +123,7 @@ final class RootCommand implements Callable<Integer> {
     }
 
     private int collect(PrintWriter out, PrintWriter err, CollectorConfig cfg, SocketGroups groups, PrometheusServer server,
-                        AtomicReference<String> metrics, StopSignals stop) throws InterruptedException {
+                        AtomicReference<byte[]> metrics, StopSignals stop) throws InterruptedException {
         int every = interval != null ? interval : cfg.updateEvery();
         LoadMode load = loadMode != null ? loadMode : cfg.loadMode();
         TypeFormat typeFormat = mode != null ? mode.typeFormat() : cfg.typeFormat();
@@ -166,7 +167,8 @@ final class RootCommand implements Callable<Integer> {
                 }
                 SocketSnapshot previous = collector.snapshot();
                 SocketGroups.Totals groupsBefore = groups.update(previous.processes());
-                metrics.set(PrometheusText.render(previous, groupsBefore, options, collector.attachedPrograms().size(), 0));
+                metrics.set(PrometheusText.render(previous, groupsBefore, options, collector.attachedPrograms().size(), 0)
+                        .getBytes(StandardCharsets.UTF_8));
                 for (int n = 0; count == 0 || n < count; n++) {
                     // Elapsed time, not a deadline: nanoTime() + a long lifetime could overflow.
                     long left = lifetimeNanos - (System.nanoTime() - started);
@@ -179,7 +181,8 @@ final class RootCommand implements Callable<Integer> {
                     double readSeconds = (System.nanoTime() - readStart) / 1e9;
                     SocketGroups.Totals groupsNow = groups.update(current.processes());
                     // The endpoint serves this interval's read: scrapes never read the maps (nor consume exited rows).
-                    metrics.set(PrometheusText.render(current, groupsNow, options, collector.attachedPrograms().size(), readSeconds));
+                    metrics.set(PrometheusText.render(current, groupsNow, options, collector.attachedPrograms().size(), readSeconds)
+                            .getBytes(StandardCharsets.UTF_8));
                     printer.print(new IntervalPrinter.Interval(new SocketInterval(previous, current, SocketRates.between(previous, current)),
                             groupsBefore, groupsNow, groups));
                     // A reader that went away stops the collector at this interval, not never.
