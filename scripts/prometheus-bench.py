@@ -137,6 +137,9 @@ def main():
 
     scrapes = Scrapes(host, port, path, a.pid)
     results = []
+    time.sleep(2)
+    at_rest = rss_kib(a.pid)  # the collector running, nothing scraped yet
+    scrapes.peak_rss = at_rest
 
     def record(t, info):
         results.append((t, info))
@@ -157,15 +160,14 @@ def main():
     scrapes.run()
     warm_ok, warm_bad, _ = summary(results)
     if warm_bad:
-        print(f"warm-up scrapes failed: {warm_bad[0]}", file=sys.stderr)
-        return 2
+        print(f"{len(warm_bad)} of {len(results)} warm-up scrapes (50 at once) failed: {warm_bad[0]}")
+        missed.append("warm-up")
     time.sleep(2)
     baseline = rss_kib(a.pid)
-    scrapes.peak_rss = baseline
     with socket.create_connection((host, port), TIMEOUT) as s:
         s.sendall(scrapes.request)
         body_size = len(b"".join(iter(lambda: s.recv(65536), b"")).partition(b"\r\n\r\n")[2])
-    print(f"endpoint {a.url}, body {body_size} bytes, RSS at rest {baseline / 1024:.1f} MiB, "
+    print(f"endpoint {a.url}, body {body_size} bytes, RSS at rest {at_rest / 1024:.1f} MiB, after the warm-up {baseline / 1024:.1f} MiB, "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
     # 1. Stalled connections: each sends half a request and waits; then scrapes, one at a time.
@@ -242,10 +244,10 @@ def main():
           f"p50 {p[50]:.1f} ms, p99 {p[99]:.1f} ms, {len(bad)} failed; server CPU "
           f"{(cpu_seconds(a.pid) - cpu_before) / max(1, len(results)) * 1e6:.0f} us per scrape)")
 
-    growth = (scrapes.peak_rss - baseline) / 1024
-    report("RSS growth under scrape load (peak - rest)", f"{growth:.1f}", "<= 20 MiB", growth <= 20, " MiB")
-    print(f"  (RSS at rest {baseline / 1024:.1f} MiB, peak {scrapes.peak_rss / 1024:.1f} MiB, "
-          f"after {rss_kib(a.pid) / 1024:.1f} MiB)")
+    growth = (scrapes.peak_rss - at_rest) / 1024
+    report("RSS growth under all this load (peak - at rest)", f"{growth:.1f}", "<= 20 MiB", growth <= 20, " MiB")
+    print(f"  (RSS at rest {at_rest / 1024:.1f} MiB, after the warm-up {baseline / 1024:.1f} MiB, "
+          f"peak {scrapes.peak_rss / 1024:.1f} MiB, at the end {rss_kib(a.pid) / 1024:.1f} MiB)")
     if missed:
         print(f"MISSED: {', '.join(missed)}")
         return 1
