@@ -27,7 +27,6 @@ import io.ebpfnet.socket.groups.AppsGroups;
 import io.ebpfnet.socket.groups.SocketGroups;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -167,8 +166,10 @@ final class RootCommand implements Callable<Integer> {
                 }
                 SocketSnapshot previous = collector.snapshot();
                 SocketGroups.Totals groupsBefore = groups.update(previous.processes());
-                metrics.set(PrometheusText.render(previous, groupsBefore, options, collector.attachedPrograms().size(), 0)
-                        .getBytes(StandardCharsets.UTF_8));
+                PrometheusText prometheusText = server != null ? new PrometheusText() : null;
+                if (server != null) {
+                    metrics.set(prometheusText.render(previous, groupsBefore, options, collector.attachedPrograms().size(), 0));
+                }
                 for (int n = 0; count == 0 || n < count; n++) {
                     // Elapsed time, not a deadline: nanoTime() + a long lifetime could overflow.
                     long left = lifetimeNanos - (System.nanoTime() - started);
@@ -181,8 +182,9 @@ final class RootCommand implements Callable<Integer> {
                     double readSeconds = (System.nanoTime() - readStart) / 1e9;
                     SocketGroups.Totals groupsNow = groups.update(current.processes());
                     // The endpoint serves this interval's read: scrapes never read the maps (nor consume exited rows).
-                    metrics.set(PrometheusText.render(current, groupsNow, options, collector.attachedPrograms().size(), readSeconds)
-                            .getBytes(StandardCharsets.UTF_8));
+                    if (server != null) {
+                        metrics.set(prometheusText.render(current, groupsNow, options, collector.attachedPrograms().size(), readSeconds));
+                    }
                     printer.print(new IntervalPrinter.Interval(new SocketInterval(previous, current, SocketRates.between(previous, current)),
                             groupsBefore, groupsNow, groups));
                     // A reader that went away stops the collector at this interval, not never.
