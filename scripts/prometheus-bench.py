@@ -7,6 +7,7 @@ The clients are plain non-blocking sockets on one selector (an asyncio stream co
 more CPU per connection, and on 2 CPUs the clients' own cost shows in the latencies they measure)."""
 import argparse
 import errno
+import gzip
 import os
 import selectors
 import socket
@@ -44,11 +45,14 @@ def check_answer(data):
 
 
 class Scrapes:
-    """Scrapes on new connections (Connection: close), many in flight on one selector."""
+    """Scrapes on new connections (Connection: close), many in flight on one selector. An answer is
+    checked for its status and Content-Length, not decompressed (that would time the clients)."""
 
-    def __init__(self, host, port, path, pid):
+    def __init__(self, host, port, path, pid, no_gzip):
         self.addr = (host, port)
-        self.request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode()
+        # Prometheus's own request asks for gzip; --no-gzip asks for the text as it is.
+        encoding = "" if no_gzip else "Accept-Encoding: gzip\r\n"
+        self.request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{encoding}Connection: close\r\n\r\n".encode()
         self.pid = pid
         self.sel = selectors.DefaultSelector()
         self.peak_rss = 0
@@ -125,6 +129,7 @@ def main():
     ap.add_argument("--stalled", type=int, default=300)
     ap.add_argument("--scrapers", type=int, default=200)
     ap.add_argument("--rounds", type=int, default=10)
+    ap.add_argument("--no-gzip", action="store_true", help="scrape without Accept-Encoding: gzip")
     ap.add_argument("--idle", type=float, default=15.0, help="seconds the collector is watched unscraped first")
     a = ap.parse_args()
     u = urlsplit(a.url)
@@ -136,7 +141,7 @@ def main():
         if not ok:
             missed.append(name)
 
-    scrapes = Scrapes(host, port, path, a.pid)
+    scrapes = Scrapes(host, port, path, a.pid, a.no_gzip)
     results = []
     # Control: the collector's RSS grows without any scrape too (its own reads and allocation, which
     # follow the host's process and connection churn, and the JVM touching heap pages for the first
@@ -177,8 +182,11 @@ def main():
     baseline = rss_kib(a.pid)
     with socket.create_connection((host, port), TIMEOUT) as s:
         s.sendall(scrapes.request)
-        body_size = len(b"".join(iter(lambda: s.recv(65536), b"")).partition(b"\r\n\r\n")[2])
-    print(f"endpoint {a.url}, body {body_size} bytes, RSS before any scrape {before_load / 1024:.1f} MiB, after the warm-up {baseline / 1024:.1f} MiB, "
+        head, _, body = b"".join(iter(lambda: s.recv(65536), b"")).partition(b"\r\n\r\n")
+    sizes = f"{len(body)} bytes"
+    if b"\r\ncontent-encoding: gzip" in head.lower():
+        sizes = f"{len(gzip.decompress(body))} bytes, {len(body)} gzipped"
+    print(f"endpoint {a.url}, body {sizes}, RSS before any scrape {before_load / 1024:.1f} MiB, after the warm-up {baseline / 1024:.1f} MiB, "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
     # 1. Stalled connections: each sends half a request and waits; then scrapes, one at a time.

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -102,6 +104,21 @@ class PrometheusIT {
         check.getOutputStream().close();
         String verdict = new String(check.getInputStream().readAllBytes());
         assertEquals(0, check.waitFor(), "promtool check metrics:\n" + verdict);
+    }
+
+    @Test
+    void gzipScrapeDecompressesToTheText() throws Exception {
+        // Prometheus asks for gzip at every scrape; the body is compressed once per interval.
+        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, response.statusCode());
+        assertEquals("gzip", response.headers().firstValue("Content-Encoding").orElse(""));
+        String body;
+        try (var gz = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
+            body = new String(gz.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(body.contains("# TYPE ebpfnet_process_bytes_total counter\n") && body.endsWith("\n"), body);
+        assertTrue(body.length() > 4 * response.body().length, "compressed: " + response.body().length + " of " + body.length() + " bytes");
     }
 
     @Test

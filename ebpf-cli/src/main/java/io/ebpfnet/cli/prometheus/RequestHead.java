@@ -4,11 +4,12 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What the metrics endpoint acts on in an HTTP/1.x request head: the method, whether the path (the
- * target without its query) is exactly {@code /metrics}, and whether the connection may stay open
- * (not when the request has a body: bodies are never read, the connection is closed after the
- * answer instead). Parsed from the bytes in place, allocating no strings: every scrape goes through it.
+ * target without its query) is exactly {@code /metrics}, whether the connection may stay open (not
+ * when the request has a body: bodies are never read, the connection is closed after the answer
+ * instead), and whether the client accepts gzip (Prometheus always does). Parsed from the bytes in
+ * place, allocating no strings: every scrape goes through it.
  */
-record RequestHead(Method method, boolean metricsPath, boolean keepAlive) {
+record RequestHead(Method method, boolean metricsPath, boolean keepAlive, boolean gzip) {
 
     enum Method { GET, HEAD, OTHER }
 
@@ -22,6 +23,8 @@ record RequestHead(Method method, boolean metricsPath, boolean keepAlive) {
     private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
     private static final byte[] CLOSE = ascii("close");
     private static final byte[] KEEP_ALIVE = ascii("keep-alive");
+    private static final byte[] ACCEPT_ENCODING = ascii("accept-encoding");
+    private static final byte[] GZIP = ascii("gzip");
 
     /** Where the head that starts at {@code from} ends (after its blank line) in {@code buf[from, to)}, or -1 while incomplete. */
     static int end(byte[] buf, int from, int to) {
@@ -57,6 +60,7 @@ record RequestHead(Method method, boolean metricsPath, boolean keepAlive) {
 
         boolean keepAlive = http11; // HTTP/1.0 closes unless it asks otherwise
         boolean body = false;
+        boolean gzip = false;
         for (int line = lineEnd + 1; line < to; line = lineEnd + 1) {
             lineEnd = indexOf(buf, '\n', line, to);
             stop = withoutCr(buf, line, lineEnd);
@@ -85,9 +89,40 @@ record RequestHead(Method method, boolean metricsPath, boolean keepAlive) {
                 body |= !(trimSpaces(buf, value, stop) == value + 1 && buf[value] == '0');
             } else if (same(buf, line, colon, TRANSFER_ENCODING, true)) {
                 body = true;
+            } else if (same(buf, line, colon, ACCEPT_ENCODING, true)) {
+                gzip |= acceptsGzip(buf, value, stop);
             }
         }
-        return new RequestHead(method, metricsPath, keepAlive && !body);
+        return new RequestHead(method, metricsPath, keepAlive && !body, gzip);
+    }
+
+    /** Whether the Accept-Encoding value in {@code buf[from, to)} lists gzip with a weight above 0 ({@code gzip;q=0} refuses it). */
+    private static boolean acceptsGzip(byte[] buf, int from, int to) {
+        for (int token = from; token < to; ) {
+            int comma = indexOf(buf, ',', token, to);
+            int tokenEnd = comma < 0 ? to : comma;
+            int semicolon = indexOf(buf, ';', token, tokenEnd);
+            int start = skipSpaces(buf, token, tokenEnd);
+            if (same(buf, start, trimSpaces(buf, start, semicolon < 0 ? tokenEnd : semicolon), GZIP, true)) {
+                return semicolon < 0 || !zeroWeight(buf, semicolon + 1, tokenEnd);
+            }
+            token = tokenEnd + 1;
+        }
+        return false;
+    }
+
+    /** Whether the parameters in {@code buf[from, to)} are {@code q=0}, {@code q=0.0}, ... */
+    private static boolean zeroWeight(byte[] buf, int from, int to) {
+        int q = skipSpaces(buf, from, to);
+        if (to - q < 3 || (buf[q] != 'q' && buf[q] != 'Q') || buf[q + 1] != '=') {
+            return false;
+        }
+        for (int i = q + 2; i < trimSpaces(buf, q, to); i++) {
+            if (buf[i] != '0' && buf[i] != '.') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int indexOf(byte[] buf, char c, int from, int to) {

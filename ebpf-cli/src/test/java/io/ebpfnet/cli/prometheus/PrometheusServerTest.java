@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -11,6 +12,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -68,6 +70,26 @@ class PrometheusServerTest {
         assertTrue(answer.contains("\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"), answer);
         assertTrue(answer.contains("\r\nContent-Length: " + BODY.length() + "\r\n"), answer);
         assertTrue(answer.endsWith("\r\n\r\n" + BODY), answer);
+    }
+
+    @Test
+    void gzipIsServedToClientsThatAcceptIt() throws IOException {
+        try (Socket s = connect()) {
+            s.getOutputStream().write("GET /metrics HTTP/1.1\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] answer = s.getInputStream().readAllBytes();
+            String text = new String(answer, StandardCharsets.ISO_8859_1);
+            int bodyStart = text.indexOf("\r\n\r\n") + 4;
+            String head = text.substring(0, bodyStart);
+            assertTrue(head.contains("\r\nContent-Encoding: gzip\r\n"), head);
+            assertTrue(head.contains("\r\nVary: Accept-Encoding\r\n"), head);
+            assertTrue(head.contains("\r\nContent-Length: " + (answer.length - bodyStart) + "\r\n"), head);
+            try (InputStream gz = new GZIPInputStream(new ByteArrayInputStream(answer, bodyStart, answer.length - bodyStart))) {
+                assertEquals(BODY, new String(gz.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        String refused = exchange("GET /metrics HTTP/1.1\r\nAccept-Encoding: gzip;q=0\r\nConnection: close\r\n\r\n");
+        assertTrue(refused.endsWith("\r\n\r\n" + BODY) && !refused.contains("Content-Encoding"), refused);
     }
 
     @Test

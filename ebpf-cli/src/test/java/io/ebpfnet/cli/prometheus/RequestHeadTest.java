@@ -25,7 +25,7 @@ class RequestHeadTest {
 
     @Test
     void prometheusScrapeIsAKeepAliveGetOfMetrics() {
-        assertEquals(new RequestHead(Method.GET, true, true), parse(PROMETHEUS));
+        assertEquals(new RequestHead(Method.GET, true, true, true), parse(PROMETHEUS));
     }
 
     @Test
@@ -62,8 +62,19 @@ class RequestHeadTest {
     }
 
     @Test
+    void gzipIsAcceptedUnlessItsWeightIsZero() {
+        assertTrue(parse("GET /metrics HTTP/1.1\r\nAccept-Encoding: gzip\r\n\r\n").gzip());
+        assertTrue(parse("GET /metrics HTTP/1.1\r\naccept-encoding: deflate, GZIP;q=0.5\r\n\r\n").gzip());
+        assertTrue(parse("GET /metrics HTTP/1.1\r\nAccept-Encoding: gzip;q=0.001\r\n\r\n").gzip());
+        assertFalse(parse("GET /metrics HTTP/1.1\r\n\r\n").gzip());
+        assertFalse(parse("GET /metrics HTTP/1.1\r\nAccept-Encoding: gzip;q=0\r\n\r\n").gzip());
+        assertFalse(parse("GET /metrics HTTP/1.1\r\nAccept-Encoding: br, gzip ; q=0.000\r\n\r\n").gzip());
+        assertFalse(parse("GET /metrics HTTP/1.1\r\nAccept-Encoding: x-gzip2, identity\r\n\r\n").gzip());
+    }
+
+    @Test
     void bareLineFeedsEndLinesToo() {
-        assertEquals(new RequestHead(Method.GET, true, false), parse("GET /metrics HTTP/1.1\nConnection: close\n\n"));
+        assertEquals(new RequestHead(Method.GET, true, false, false), parse("GET /metrics HTTP/1.1\nConnection: close\n\n"));
     }
 
     @Test
