@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * Serves {@code GET}/{@code HEAD /metrics} (the Prometheus text format the collector rendered last)
  * from one thread that never blocks: a selector reads request heads and writes answers on every
  * connection as the sockets allow, each connection under its own deadlines. A client that sends half a
- * request, or reads its answer slowly, occupies a 4 KiB buffer until its deadline, never the thread,
+ * request, or reads its answer slowly, holds at most a 4 KiB buffer until its deadline, never the thread,
  * so it delays no other scrape. The JDK's HttpServer (and the official Prometheus client built on it)
  * reads each request head on a worker thread, blocking: a few stalled clients hold every worker.
  */
