@@ -151,7 +151,7 @@ final class RootCommand implements Callable<Integer> {
             err.println("ebpf-cli: configuration from " + cfg.source());
         }
         cfg.warnings().forEach(w -> err.println("warning: " + w));
-        AtomicReference<String> metrics = new AtomicReference<>("");
+        AtomicReference<byte[]> metrics = new AtomicReference<>(new byte[0]);
         PrometheusServer server;
         try {
             // Bound now, so that a bad or busy address is a usage error before detection loads its probes.
@@ -166,7 +166,7 @@ final class RootCommand implements Callable<Integer> {
     }
 
     private int collect(PrintWriter out, PrintWriter err, CollectorConfig cfg, SocketGroups groups, PrometheusServer server,
-                        AtomicReference<String> metrics, StopSignals stop) throws InterruptedException {
+                        AtomicReference<byte[]> metrics, StopSignals stop) throws InterruptedException {
         int every = updateEvery(cfg, err);
         Integer runFor = lifetime(cfg, err);
         LoadMode load = loadMode != null ? loadMode : cfg.loadMode();
@@ -217,7 +217,10 @@ final class RootCommand implements Callable<Integer> {
                 }
                 SocketSnapshot previous = collector.snapshot();
                 SocketGroups.Totals groupsBefore = ShownGroups.of(groups.update(previous.processes()), shownApps);
-                metrics.set(PrometheusText.render(previous, groupsBefore, options, collector.attachedPrograms().size(), 0));
+                PrometheusText prometheusText = server != null ? new PrometheusText() : null;
+                if (server != null) {
+                    metrics.set(prometheusText.render(previous, groupsBefore, options, collector.attachedPrograms().size(), 0));
+                }
                 for (int n = 0; count == 0 || n < count; n++) {
                     // Elapsed time, not a deadline: nanoTime() + a long lifetime could overflow.
                     long left = lifetimeNanos - (System.nanoTime() - started);
@@ -230,7 +233,9 @@ final class RootCommand implements Callable<Integer> {
                     double readSeconds = (System.nanoTime() - readStart) / 1e9;
                     SocketGroups.Totals groupsNow = ShownGroups.of(groups.update(current.processes()), shownApps);
                     // The endpoint serves this interval's read: scrapes never read the maps (nor consume exited rows).
-                    metrics.set(PrometheusText.render(current, groupsNow, options, collector.attachedPrograms().size(), readSeconds));
+                    if (server != null) {
+                        metrics.set(prometheusText.render(current, groupsNow, options, collector.attachedPrograms().size(), readSeconds));
+                    }
                     printer.print(new IntervalPrinter.Interval(new SocketInterval(previous, current, SocketRates.between(previous, current)),
                             groupsBefore, groupsNow, groups));
                     // A reader that went away stops the collector at this interval, not never.

@@ -9,22 +9,34 @@ import io.ebpfnet.socket.SocketSnapshot;
 import io.ebpfnet.socket.groups.GroupTotals;
 import io.ebpfnet.socket.groups.SocketGroups;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * The Prometheus text exposition (format 0.0.4) of one snapshot: cumulative counters in base units
  * (bytes, not kilobits; calls; connections) named {@code *_total}, with direction, protocol and
- * family labels; per-process series with pid and command; and the collector's own state.
+ * family labels; per-process series with pid and command; and the collector's own state. One instance
+ * renders every interval into the same buffers, so that an interval allocates little more than the
+ * body it publishes (tens of kilobytes on a busy host), not the builder's growth and a String copy too.
  */
 public final class PrometheusText {
-    private PrometheusText() {
-    }
+    private final StringBuilder sb = new StringBuilder(8192);
+    private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder();
+    private ByteBuffer encoded = ByteBuffer.allocate(8192);
 
-    /** Renders {@code snapshot}; {@code readSeconds} is how long the snapshot's read took. */
-    public static String render(SocketSnapshot snapshot, SocketGroups.Totals groups, SocketCollectorOptions options,
-                                int programsAttached, double readSeconds) {
-        StringBuilder sb = new StringBuilder(8192);
+    /**
+     * Renders {@code snapshot} as UTF-8; {@code readSeconds} is how long the snapshot's read took. The
+     * array is new at each call: the endpoint may still be sending the previous one.
+     */
+    public byte[] render(SocketSnapshot snapshot, SocketGroups.Totals groups, SocketCollectorOptions options,
+                         int programsAttached, double readSeconds) {
+        sb.setLength(0);
         family(sb, "ebpfnet_bytes_total", "Bytes sent and received by TCP and UDP calls, since the collector started.");
         counter(sb, "ebpfnet_bytes_total", snapshot.global(GlobalCounter.TCP_SEND_BYTES), "protocol", "tcp", "direction", "sent");
         counter(sb, "ebpfnet_bytes_total", snapshot.global(GlobalCounter.TCP_RECV_BYTES), "protocol", "tcp", "direction", "received");
@@ -80,7 +92,18 @@ public final class PrometheusText {
         sb.append("# HELP ebpfnet_last_read_duration_seconds How long the last read of the kernel maps took.\n")
                 .append("# TYPE ebpfnet_last_read_duration_seconds gauge\n");
         sb.append("ebpfnet_last_read_duration_seconds ").append(String.format(Locale.ROOT, "%.6f", readSeconds)).append('\n');
-        return sb.toString();
+        return encode();
+    }
+
+    private byte[] encode() {
+        if (encoded.capacity() < sb.length() * 3) { // UTF-8 needs at most three bytes per char
+            encoded = ByteBuffer.allocate(sb.length() * 3);
+        }
+        CoderResult result = utf8.reset().encode(CharBuffer.wrap(sb), encoded.clear(), true);
+        if (!result.isUnderflow() || !utf8.flush(encoded).isUnderflow()) {
+            throw new IllegalStateException("UTF-8 encoding of the metrics: " + result); // only with unpaired surrogates
+        }
+        return Arrays.copyOf(encoded.array(), encoded.position());
     }
 
     private static void groupFamily(StringBuilder sb, String name, String label, String help, Map<String, long[]> totals) {
