@@ -253,7 +253,7 @@ class AttachModeChooserTest {
                 TestReports.report(false, false, TestReports.ROOT, probes));
         assertEquals(AttachMode.LEGACY, d.mode());
         assertTrue(d.explanation().contains("/sys/kernel/btf/vmlinux absent"), d.explanation());
-        assertEquals("legacy: chosen, classic tracepoints load and attach (no BTF needed).", d.reasons().getLast());
+        assertEquals("legacy: chosen, kprobes load and attach (legacy mode needs no BTF).", d.reasons().getLast());
     }
 
     @Test
@@ -262,22 +262,26 @@ class AttachModeChooserTest {
         AttachModeException e = assertThrows(AttachModeException.class,
                 () -> AttachModeChooser.choose(TypeFormat.CORE, CoreTracing.TRACEPOINT, false, r));
         assertTrue(e.getMessage().contains("it needs kernel BTF, which libbpf cannot parse"), e.getMessage());
-        assertEquals(AttachMode.LEGACY, AttachModeChooser.choose(TypeFormat.AUTO, CoreTracing.TRACEPOINT, false, r).mode());
+        // our machine refuses kprobes, so legacy, the only mode left without BTF, is refused too
+        AttachModeException auto = assertThrows(AttachModeException.class,
+                () -> AttachModeChooser.choose(TypeFormat.AUTO, CoreTracing.TRACEPOINT, false, r));
+        assertTrue(auto.getMessage().contains("only legacy is possible. legacy: refused, kprobe attach failed with ENOENT"),
+                auto.getMessage());
     }
 
     @Test
-    void legacysProbeIsCalledClassicTracepoint() {
+    void legacyStandsOrFallsWithKprobes() {
         AttachModeException e = assertThrows(AttachModeException.class, () -> AttachModeChooser.choose(TypeFormat.LEGACY,
-                CoreTracing.TRAMPOLINE, false, TestReports.report(false, Set.of())));
-        assertEquals("The configured attach mode 'legacy' cannot be used on this kernel: classic tracepoint attach failed"
-                + " with EACCES (tracefs not accessible). Use ebpf type format = auto, configure another mode, or allow fallback.",
+                CoreTracing.TRAMPOLINE, false, TestReports.report(false, Set.of(FeatureProbe.TRACEPOINT))));
+        assertEquals("The configured attach mode 'legacy' cannot be used on this kernel: kprobe attach failed"
+                + " with ENOENT (no kprobe PMU). Use ebpf type format = auto, configure another mode, or allow fallback.",
                 e.getMessage());
     }
 
     @Test
     void explicitLegacyIsUsedWithoutBtf() {
         AttachDecision d = AttachModeChooser.choose(TypeFormat.LEGACY, CoreTracing.TRAMPOLINE, false,
-                TestReports.report(false, Set.of(FeatureProbe.TRACEPOINT)));
+                TestReports.report(false, Set.of(FeatureProbe.KPROBE)));
         assertEquals(AttachMode.LEGACY, d.mode());
         assertEquals("ebpf type format = legacy: legacy requested.", d.reasons().getFirst());
     }
@@ -315,10 +319,11 @@ class AttachModeChooserTest {
     @Test
     void anUnprobedModeIsNeverChosen() {
         DetectionReport r = TestReports.report(true, true, TestReports.ROOT,
-                Map.of(FeatureProbe.TRACEPOINT, ProbeResult.allowed(FeatureProbe.TRACEPOINT)));
+                Map.of(FeatureProbe.TP_BTF, ProbeResult.allowed(FeatureProbe.TP_BTF)));
         AttachDecision d = AttachModeChooser.choose(TypeFormat.AUTO, CoreTracing.TRAMPOLINE, false, r);
-        assertEquals(AttachMode.LEGACY, d.mode());
+        assertEquals(AttachMode.TRACEPOINT, d.mode());
         assertTrue(d.explanation().contains("trampoline: refused, fentry was not probed."), d.explanation());
+        assertTrue(d.explanation().contains("probe: refused, kprobe was not probed."), d.explanation());
     }
 
     @Test
@@ -355,7 +360,8 @@ class AttachModeChooserTest {
     void attachModesNameTheirProbes() {
         assertEquals(List.of("trampoline", "probe", "tracepoint", "legacy"),
                 Stream.of(AttachMode.values()).map(AttachMode::cliName).toList());
-        assertEquals(List.of(FeatureProbe.FENTRY, FeatureProbe.KPROBE, FeatureProbe.TP_BTF, FeatureProbe.TRACEPOINT),
+        // legacy's counts all come from kprobes: it cannot run where they are refused
+        assertEquals(List.of(FeatureProbe.FENTRY, FeatureProbe.KPROBE, FeatureProbe.TP_BTF, FeatureProbe.KPROBE),
                 Stream.of(AttachMode.values()).map(AttachMode::requiredProbe).toList());
         assertEquals(List.of(true, true, true, false), Stream.of(AttachMode.values()).map(AttachMode::needsBtf).toList());
     }
