@@ -35,6 +35,23 @@ final class ModeTests {
                 .flatMap(m -> Stream.of(Arguments.of(m, LoadMode.ENTRY), Arguments.of(m, LoadMode.RETURN)));
     }
 
+    /**
+     * {@link #modes()} and the legacy mode in both load modes: for the tests of what legacy mode counts as
+     * the others do (per-process bytes, calls, connects, accepts, closes, errors).
+     */
+    static Stream<Arguments> modesWithLegacy() {
+        return Stream.concat(modes(), Stream.of(Arguments.of(AttachMode.LEGACY, LoadMode.ENTRY),
+                Arguments.of(AttachMode.LEGACY, LoadMode.RETURN)));
+    }
+
+    /**
+     * The options of {@code mode} and {@code load}; legacy mode's act as on a kernel without BTF (the
+     * collector reads none and libbpf needs none), which is what legacy mode is for.
+     */
+    static SocketCollectorOptions options(AttachMode mode, LoadMode load) {
+        return SocketCollectorOptions.defaults(mode).withLoadMode(load).withIgnoreKernelBtf(mode == AttachMode.LEGACY);
+    }
+
     /** Each attach mode once, in return mode (which sees errors too): for tests of what the load mode leaves alone. */
     static Stream<Arguments> attachModes() {
         return Stream.of(AttachMode.TRAMPOLINE, AttachMode.PROBE, AttachMode.TRACEPOINT)
@@ -43,7 +60,7 @@ final class ModeTests {
 
     /** The options of {@code mode} and {@code load}, once the kernel is known to allow the mode (else a skip). */
     static SocketCollectorOptions optionsOrSkip(AttachMode mode, LoadMode load) {
-        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
+        SocketCollectorOptions options = options(mode, load);
         skipUnlessTheKernelAllows(mode, options);
         return options;
     }
