@@ -39,6 +39,8 @@ final class JsonReport implements IntervalPrinter {
                 .append(",\"interval_seconds\":").append(number(rates.seconds()))
                 .append(",\"attach_mode\":").append(JsonText.quote(options.attachMode().cliName()))
                 .append(",\"load_mode\":").append(JsonText.quote(options.loadMode().configName()))
+                .append(",\"connection_table\":").append(options.connectionsOff() == null ? "\"kept\""
+                        : JsonText.quote("off: " + options.connectionsOff()))
                 .append(",\"global\":{");
         String chartSep = "";
         for (GlobalChart chart : GlobalChart.published(options.loadMode())) {

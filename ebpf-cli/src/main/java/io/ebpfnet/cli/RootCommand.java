@@ -6,6 +6,7 @@ import io.ebpfnet.cli.config.ConfigException;
 import io.ebpfnet.cli.config.ConfigKey;
 import io.ebpfnet.cli.config.ConfigLoader;
 import io.ebpfnet.core.detect.AttachDecision;
+import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.core.detect.CoreTracing;
 import io.ebpfnet.core.detect.DetectionReport;
 import io.ebpfnet.core.detect.TypeFormat;
@@ -82,6 +83,10 @@ final class RootCommand implements Callable<Integer> {
     @Option(names = "--allow-fallback", description = "When the requested mode is refused, fall back to the best allowed one.")
     boolean allowFallback;
 
+    @Option(names = "--ignore-kernel-btf", description = "Act as on a kernel without BTF: auto chooses legacy, the BTF modes"
+            + " are refused, and nothing reads /sys/kernel/btf/vmlinux (to try legacy mode on a kernel that has BTF).")
+    boolean ignoreKernelBtf;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -128,7 +133,10 @@ final class RootCommand implements Callable<Integer> {
         TypeFormat typeFormat = mode != null ? mode.typeFormat() : cfg.typeFormat();
         CoreTracing tracing = mode != null ? mode.tracing(cfg.coreTracing()) : cfg.coreTracing();
 
-        KernelChoice.Choice choice = KernelChoice.decide(typeFormat, tracing, allowFallback);
+        if (ignoreKernelBtf) {
+            err.println("ebpf-cli: " + KernelChoice.BTF_IGNORED);
+        }
+        KernelChoice.Choice choice = KernelChoice.decide(typeFormat, tracing, allowFallback, ignoreKernelBtf);
         DetectionReport report = choice.report();
         AttachDecision decision = choice.decision();
         err.println("ebpf-cli: kernel " + report.release() + ", attach mode " + decision.mode().cliName()
@@ -140,7 +148,10 @@ final class RootCommand implements Callable<Integer> {
 
         SocketCollectorOptions options = new SocketCollectorOptions(decision.mode(), load, cfg.bandwidthTableSize(),
                 cfg.ipv4ConnectionTableSize(), cfg.ipv6ConnectionTableSize(), cfg.udpConnectionTableSize(), cfg.mapsPerCore(),
-                cfg.connectionsEnabled());
+                cfg.connectionsEnabled(), ignoreKernelBtf);
+        if (options.attachMode() == AttachMode.LEGACY) {
+            err.println("ebpf-cli: no connection table: " + options.connectionsOff());
+        }
         long started = System.nanoTime();
         long lifetimeNanos = lifetime == null ? Long.MAX_VALUE : lifetime * 1_000_000_000L;
         try (SocketCollector collector = SocketCollector.start(options)) {

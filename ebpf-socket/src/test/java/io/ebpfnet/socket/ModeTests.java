@@ -31,7 +31,7 @@ final class ModeTests {
     }
 
     static Stream<Arguments> modes() {
-        return Stream.of(AttachMode.TRAMPOLINE, AttachMode.PROBE, AttachMode.TRACEPOINT)
+        return selected(AttachMode.TRAMPOLINE, AttachMode.PROBE, AttachMode.TRACEPOINT)
                 .flatMap(m -> Stream.of(Arguments.of(m, LoadMode.ENTRY), Arguments.of(m, LoadMode.RETURN)));
     }
 
@@ -40,8 +40,8 @@ final class ModeTests {
      * the others do (per-process bytes, calls, connects, accepts, closes, errors).
      */
     static Stream<Arguments> modesWithLegacy() {
-        return Stream.concat(modes(), Stream.of(Arguments.of(AttachMode.LEGACY, LoadMode.ENTRY),
-                Arguments.of(AttachMode.LEGACY, LoadMode.RETURN)));
+        return Stream.concat(modes(), selected(AttachMode.LEGACY)
+                .flatMap(m -> Stream.of(Arguments.of(m, LoadMode.ENTRY), Arguments.of(m, LoadMode.RETURN))));
     }
 
     /**
@@ -54,7 +54,7 @@ final class ModeTests {
 
     /** Each attach mode once, in return mode (which sees errors too): for tests of what the load mode leaves alone. */
     static Stream<Arguments> attachModes() {
-        return Stream.of(AttachMode.TRAMPOLINE, AttachMode.PROBE, AttachMode.TRACEPOINT)
+        return selected(AttachMode.TRAMPOLINE, AttachMode.PROBE, AttachMode.TRACEPOINT)
                 .map(m -> Arguments.of(m, LoadMode.RETURN));
     }
 
@@ -86,6 +86,13 @@ final class ModeTests {
             System.out.println("SKIPPED (kernel refuses the mode, as probed): " + reason);
             Assumptions.abort(reason);
         }
+    }
+
+    /** Of {@code modes}, those EBPFNET_TEST_MODES (comma-separated) names, or all: to run one mode's tests alone under qemu. */
+    private static Stream<AttachMode> selected(AttachMode... modes) {
+        String v = System.getenv().getOrDefault("EBPFNET_TEST_MODES", "");
+        List<String> only = v.isBlank() ? List.of() : List.of(v.split(","));
+        return Stream.of(modes).filter(m -> only.isEmpty() || only.contains(m.cliName()));
     }
 
     /** Modes that must run here (comma-separated EBPFNET_REQUIRE_MODES); empty on our CI host. */
