@@ -28,7 +28,7 @@ class RetransmitKernelTest {
     private static final int PID = (int) ProcessHandle.current().pid();
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.ebpfnet.socket.ModeTests#attachModes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#attachModesWithLegacy")
     void retransmitsAreChargedToTheSendingProcess(AttachMode mode, LoadMode load) throws Exception {
         SocketCollectorOptions options = ModeTests.optionsOrSkip(mode, load);
         try (LossyNamespace ns = new LossyNamespace(20);
@@ -91,7 +91,7 @@ class RetransmitKernelTest {
      * TCPRetransFail (retransmits counted there whose transmission failed).
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.ebpfnet.socket.ModeTests#attachModes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#attachModesWithLegacy")
     void retransmitsAndSendsInterleaveExactly(AttachMode mode, LoadMode load) throws Exception {
         SocketCollectorOptions options = ModeTests.optionsOrSkip(mode, load);
         int senders = 4;
