@@ -48,9 +48,10 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Reads are synchronized: one thread at a time. Each snapshot copies from the kernel only the
- * processes that changed since the previous one (an iterator sums their per-CPU copies in the kernel)
- * and keeps the others from the previous snapshot. {@link #close()} detaches every program and frees
- * the kernel maps.
+ * processes that changed since the previous one (an iterator sums their per-CPU copies in the kernel;
+ * legacy mode, which has no iterator, copies the whole table and sums them here) and keeps the others
+ * from the previous snapshot. Legacy mode has no connection table. {@link #close()} detaches every
+ * program and frees the kernel maps.
  */
 public final class SocketCollector implements AutoCloseable {
     static final String OBJECT = "/io/ebpfnet/socket/bpf/socket.bpf.o";
