@@ -79,9 +79,8 @@ final class ConnectionsCommand implements Callable<Integer> {
         String noTable = SocketCollectorOptions.defaults(decision.mode()).connectionsOff();
         if (noTable != null) {
             // never an empty table that looks like "no connections"
-            spec.commandLine().getErr().println("error: attach mode " + decision.mode().cliName() + " ("
-                    + decision.reasons().getLast() + "): " + noTable + "; the per-process counters"
-                    + " (ebpf-cli without a subcommand) are counted in this mode");
+            spec.commandLine().getErr().println("error: attach mode " + decision.mode().cliName() + ": " + noTable
+                    + "; this mode counts per process and in total only (ebpf-cli without a subcommand)");
             return ExitCode.KERNEL_UNSUPPORTED.code();
         }
         try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(decision.mode()))) {
