@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Runs the attach-mode kernel tests inside other kernels under qemu, where the modes our own kernel
-# refuses (fentry trampolines, kprobes) work: Debian's 6.1 (trampoline and probe; it lacks the
-# sock:sock_*_length tracepoints, so the tracepoint mode must be refused cleanly) and Debian's 6.12 (all
-# three modes), by default; EBPFNET_MATRIX_KERNELS="6.1 6.12" chooses. Builds on the host first if
-# needed; runs the tests in each guest with the JUnit console launcher (no Maven there); brings back the
-# exit code and the XML reports (printed paths). The guests are booted by scripts/qemu-kernel.sh (stock
-# Debian kernel packages, the host's root read-only): nothing outside this repository is needed.
+# refuses (fentry trampolines, kprobes) work: Debian's 6.1 (trampoline, probe, and legacy with the
+# collector told to ignore the kernel's BTF, as on a kernel without it; 6.1 lacks the sock:sock_*_length
+# tracepoints, so the tracepoint mode must be refused cleanly) and Debian's 6.12 (all four modes), by
+# default; EBPFNET_MATRIX_KERNELS="6.1 6.12" chooses. Builds on the host first if needed; runs the tests
+# in each guest with the JUnit console launcher (no Maven there); brings back the exit code and the XML
+# reports (printed paths). The guests are booted by scripts/qemu-kernel.sh (stock
+# Debian kernel packages, the host's root read-only): nothing outside this repository is needed. In 6.1
+# the legacy tests then run once more with the kernel's BTF hidden (an empty file bound over
+# /sys/kernel/btf/vmlinux): a kernel without BTF.
+# EBPFNET_TEST_MODES=legacy (comma-separated) runs the parameterized tests in those modes only: quicker
+# while working on one mode under qemu's slow emulation.
 #   scripts/kernel-matrix.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,18 +34,34 @@ cat > "$out/run.sh" <<GUEST
 #!/bin/bash
 # In the guest: the modes this kernel must run ($modes), and auto must choose the trampoline.
 export EBPFNET_REQUIRE_KERNEL_TESTS=1 EBPFNET_REQUIRE_MODES=$modes EBPFNET_EXPECT_AUTO_MODE=trampoline
+export EBPFNET_TEST_MODES=${EBPFNET_TEST_MODES:-}
 ip link set lo up 2>/dev/null || true
 mountpoint -q /sys/kernel/tracing || mount -t tracefs none /sys/kernel/tracing 2>/dev/null || true
 echo "guest kernel: \$(uname -r)"
 # surefire.test.class.path: where tests that start a JVM of their own (SinkServer) find the test classes
-exec "$JAVA_HOME/bin/java" -XX:ErrorFile='$out'/hs_err_%p.log -Dsurefire.test.class.path="$classpath" --enable-native-access=ALL-UNNAMED -jar "$root/$matrix/junit-platform-console-standalone.jar" execute \\
-  --class-path "$classpath" \\
-  --select-class io.ebpfnet.socket.AttachModesKernelTest \\
+junit() {
+  "$JAVA_HOME/bin/java" -XX:ErrorFile='$out'/hs_err_%p.log -Dsurefire.test.class.path="$classpath" --enable-native-access=ALL-UNNAMED \\
+    -jar "$root/$matrix/junit-platform-console-standalone.jar" execute --class-path "$classpath" \\
+    --fail-if-no-tests --disable-banner --disable-ansi-colors --details=tree "\$@"
+}
+junit --select-class io.ebpfnet.socket.AttachModesKernelTest \\
   --select-class io.ebpfnet.socket.AutoModeKernelTest \\
   --select-class io.ebpfnet.socket.ExecRenameKernelTest \\
   --select-class io.ebpfnet.socket.CgroupMoveKernelTest \\
   --select-class io.ebpfnet.socket.RetransmitKernelTest \\
-  --reports-dir "$out/reports" --fail-if-no-tests --disable-banner --disable-ansi-colors --details=tree
+  --reports-dir "$out/reports"
+rc=\$?
+[ "$no_btf" = yes ] || exit \$rc
+# Then as a kernel without BTF: its vmlinux BTF hidden behind an empty file, auto must choose legacy, and
+# legacy must count exactly with nothing to read there (neither the collector nor libbpf).
+: > "$out/no-btf" && mount --bind "$out/no-btf" /sys/kernel/btf/vmlinux || exit 1
+echo "without kernel BTF: /sys/kernel/btf/vmlinux now \$(wc -c < /sys/kernel/btf/vmlinux) bytes"
+EBPFNET_REQUIRE_MODES=legacy EBPFNET_TEST_MODES=legacy EBPFNET_EXPECT_AUTO_MODE=legacy junit \\
+  --select-class io.ebpfnet.socket.AutoModeKernelTest \\
+  --select-method 'io.ebpfnet.socket.AttachModesKernelTest#exactCountsInEveryMode(io.ebpfnet.core.detect.AttachMode,io.ebpfnet.socket.LoadMode)' \\
+  --reports-dir "$out/reports-no-btf"
+second=\$?
+exit \$(( rc != 0 ? rc : second ))
 GUEST
 chmod +x "$out/run.sh"
 
@@ -71,6 +92,7 @@ for attempt in $(seq $attempts); do
 done
 set -e
 echo "$out/reports" >> "$matrix/last-reports"
+[ ! -d "$out/reports-no-btf" ] || echo "$out/reports-no-btf" >> "$matrix/last-reports"
 echo "kernel matrix: linux $kernel, exit $rc, $(( $(date +%s) - start )) s; reports in $out/reports"
 return $rc
 }
@@ -79,8 +101,8 @@ return $rc
 status=0
 for kernel in $kernels; do
   case "$kernel" in
-    6.1) modes=trampoline,probe ;;
-    *) modes=${EBPFNET_MATRIX_MODES:-trampoline,probe,tracepoint} ;;
+    6.1) modes=trampoline,probe,legacy no_btf=yes ;;
+    *) modes=${EBPFNET_MATRIX_MODES:-trampoline,probe,tracepoint,legacy} no_btf=no ;;
   esac
   run_kernel || status=$?
 done

@@ -8,17 +8,7 @@
 #define EBPFNET_KERNEL_STRUCTS_H
 
 #include "kernel_types.h"
-
-#define AF_INET 2
-#define AF_INET6 10
-#define IPPROTO_TCP 6
-#define IPPROTO_UDP 17
-#define IPPROTO_MPTCP 262
-#define SOCK_STREAM 1
-#define SOCK_DGRAM 2
-#define MSG_PEEK 0x2
-#define MSG_ERRQUEUE 0x2000
-#define MSG_MORE 0x8000
+#include "kernel_abi.h"
 
 enum {
 	TCP_ESTABLISHED = 1,
@@ -165,16 +155,5 @@ struct task_struct {
 	struct signal_struct *signal;
 	struct css_set *cgroups; /* changes when the task changes cgroups */
 } __attribute__((preserve_access_index));
-
-#if defined(__TARGET_ARCH_x86)
-/* The kprobe context: the x86-64 register frame, with the user-space (UAPI) names that
- * bpf_tracing.h expects when no vmlinux.h is included. The layout is ABI and never changes. */
-struct pt_regs {
-	unsigned long r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
-	unsigned long rax, rcx, rdx, rsi, rdi, orig_rax, rip, cs, eflags, rsp, ss;
-};
-#else
-#error "add this architecture's struct pt_regs (see the kernel's arch/*/include/asm/ptrace.h)"
-#endif
 
 #endif

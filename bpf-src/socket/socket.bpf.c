@@ -52,11 +52,6 @@ const volatile struct socket_settings settings = { .connections = 1, .shared_map
 /* The only .bss global: what the next iterator read wants, written by user space before it. */
 struct reader_state reader = {};
 
-/* One value of GC_COUNT counters: one lookup per event, whatever it counts. */
-struct global_counters {
-	__u64 counters[GC_COUNT];
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);

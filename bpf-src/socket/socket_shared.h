@@ -38,6 +38,11 @@ enum global_counter {
 	GC_COUNT = 25,
 };
 
+/* The `global_counters` map's one value: one lookup per event, whatever it counts. */
+struct global_counters {
+	__u64 counters[GC_COUNT];
+};
+
 /* Set by user space before load (the `settings` constant in .rodata): the verifier drops the code a
  * setting turns off, so an off feature costs nothing per event. */
 struct socket_settings {

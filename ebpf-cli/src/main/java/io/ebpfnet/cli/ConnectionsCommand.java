@@ -72,9 +72,16 @@ final class ConnectionsCommand implements Callable<Integer> {
                 cfg.connectionsIncludeLoopback() && !noLoopback);
         ServiceNames services = cfg.resolveServiceNames() ? ServiceNames.read(Path.of("/etc/services")) : null;
         StopSignals stop = StopSignals.install();
-        AttachDecision decision = KernelChoice.decide(mode.typeFormat(), mode.tracing(CoreTracing.TRAMPOLINE), false).decision();
+        AttachDecision decision = KernelChoice.decide(mode.typeFormat(), mode.tracing(CoreTracing.TRAMPOLINE), false, false).decision();
         if (stop.stopped()) {
             return ExitCode.OK.code(); // stopped during detection: load nothing
+        }
+        String noTable = SocketCollectorOptions.defaults(decision.mode()).connectionsOff();
+        if (noTable != null) {
+            // never an empty table that looks like "no connections"
+            spec.commandLine().getErr().println("error: attach mode " + decision.mode().cliName() + ": " + noTable
+                    + "; this mode counts per process and in total only (ebpf-cli without a subcommand)");
+            return ExitCode.KERNEL_UNSUPPORTED.code();
         }
         try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(decision.mode()))) {
             // Connections that close while we watch are reported once, by the next read: read every

@@ -39,10 +39,13 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--allow-fallback", description = "When the requested mode is refused, fall back to the best allowed one.")
     boolean allowFallback;
 
+    @Option(names = "--ignore-kernel-btf", description = "Report and choose as on a kernel without BTF (auto then chooses legacy).")
+    boolean ignoreKernelBtf;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        DetectionReport report = KernelDetection.detect();
+        DetectionReport report = KernelChoice.detect(ignoreKernelBtf);
         AttachDecision decision = null;
         AttachModeException refused = null;
         try {

@@ -1,5 +1,6 @@
 package io.ebpfnet.cli;
 
+import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.socket.GlobalCounter;
 import io.ebpfnet.socket.ProcessCounter;
 import io.ebpfnet.socket.ProcessTable;
@@ -39,6 +40,9 @@ final class JsonReport implements IntervalPrinter {
                 .append(",\"interval_seconds\":").append(number(rates.seconds()))
                 .append(",\"attach_mode\":").append(JsonText.quote(options.attachMode().cliName()))
                 .append(",\"load_mode\":").append(JsonText.quote(options.loadMode().configName()))
+                .append(",\"connection_table\":").append(options.connectionsOff() == null ? "\"kept\""
+                        : JsonText.quote("off: " + (options.attachMode() == AttachMode.LEGACY ? options.connectionsOff()
+                        : "this command keeps none; ebpf-cli connections lists them")))
                 .append(",\"global\":{");
         String chartSep = "";
         for (GlobalChart chart : GlobalChart.published(options.loadMode())) {

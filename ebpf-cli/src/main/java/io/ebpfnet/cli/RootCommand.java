@@ -6,6 +6,7 @@ import io.ebpfnet.cli.config.ConfigException;
 import io.ebpfnet.cli.config.ConfigKey;
 import io.ebpfnet.cli.config.ConfigLoader;
 import io.ebpfnet.core.detect.AttachDecision;
+import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.core.detect.DetectionReport;
 import io.ebpfnet.cli.config.TypeFormat;
 import io.ebpfnet.socket.LoadMode;
@@ -104,6 +105,10 @@ final class RootCommand implements Callable<Integer> {
                     + " when the kernel refuses it (by default it falls back to probe, then tracepoint).")
     boolean strictMode;
 
+    @Option(names = "--ignore-kernel-btf", description = "Act as on a kernel without BTF: auto chooses legacy, the BTF modes"
+            + " are refused, and nothing reads /sys/kernel/btf/vmlinux (to try legacy mode on a kernel that has BTF).")
+    boolean ignoreKernelBtf;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -171,7 +176,10 @@ final class RootCommand implements Callable<Integer> {
         Integer runFor = lifetime(cfg, err);
         LoadMode load = loadMode != null ? loadMode : cfg.loadMode();
 
-        KernelChoice.Choice choice = KernelChoice.decide(attachRequest(cfg));
+        if (ignoreKernelBtf) {
+            err.println("ebpf-cli: " + KernelChoice.BTF_IGNORED);
+        }
+        KernelChoice.Choice choice = KernelChoice.decide(attachRequest(cfg), ignoreKernelBtf);
         DetectionReport report = choice.report();
         AttachDecision decision = choice.decision();
         err.println("ebpf-cli: kernel " + report.release() + ", attach mode " + decision.mode().cliName()
@@ -191,7 +199,7 @@ final class RootCommand implements Callable<Integer> {
         // closed-connection ring buffer, whose pages the process maps (32 MiB of its RSS at default sizes), is small.
         SocketCollectorOptions options = new SocketCollectorOptions(decision.mode(), load, cfg.bandwidthTableSize(),
                 cfg.ipv4ConnectionTableSize(), cfg.ipv6ConnectionTableSize(), cfg.udpConnectionTableSize(), cfg.mapsPerCore(),
-                false);
+                false, ignoreKernelBtf);
         long started = System.nanoTime();
         long lifetimeNanos = runFor == null ? Long.MAX_VALUE : runFor * 1_000_000_000L;
         try (SocketCollector collector = SocketCollector.start(options)) {

@@ -40,6 +40,26 @@ class DetectCommandTest {
         }
     }
 
+    /**
+     * With --ignore-kernel-btf the kernel is reported as one without BTF, and auto can only choose legacy:
+     * chosen where kprobes work, refused with its reason where they do not (our CI kernel).
+     */
+    @Test
+    void ignoringTheKernelsBtfLeavesOnlyLegacy() {
+        KernelTests.requireBpf();
+        boolean kprobes = io.ebpfnet.core.KernelDetection.detect().allows(io.ebpfnet.core.detect.FeatureProbe.KPROBE);
+        CliRun run = CliRun.of("detect", "--json", "--ignore-kernel-btf");
+        String json = run.out().strip();
+        assertTrue(json.contains("\"btf\":{\"present\":false,\"parsable\":false}"), json);
+        if (kprobes) {
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(json.contains("\"attach_mode\":{\"chosen\":\"legacy\""), json);
+        } else {
+            assertEquals(ExitCode.KERNEL_UNSUPPORTED.code(), run.exitCode(), run.err());
+            assertTrue(json.contains("only legacy is possible. legacy: refused, kprobe"), json);
+        }
+    }
+
     @Test
     void badModeIsAUsageError() {
         CliRun run = CliRun.of("detect", "--mode", "kprobe");

@@ -17,6 +17,8 @@ import io.ebpfnet.core.detect.Capabilities;
 import io.ebpfnet.core.detect.Capability;
 import io.ebpfnet.core.detect.SystemPaths;
 import io.ebpfnet.socket.groups.CgroupResolver;
+import io.ebpfnet.socket.internal.LegacyHooks;
+import io.ebpfnet.socket.internal.ProcessMapReader;
 import io.ebpfnet.socket.internal.ProgramSet;
 import io.ebpfnet.socket.internal.RecordBuffer;
 import io.ebpfnet.socket.internal.RowWords;
@@ -33,8 +35,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The socket collector: loads {@code socket.bpf.o} with the programs of one attach mode and load
- * mode, attaches them, and reads its maps into {@link SocketSnapshot}s.
+ * The socket collector: loads {@code socket.bpf.o} (in legacy mode {@code socket_legacy.bpf.o}, which
+ * needs no kernel BTF) with the programs of one attach mode and load mode, attaches them, and reads its
+ * maps into {@link SocketSnapshot}s.
  *
  * <pre>{@code
  * try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
@@ -45,12 +48,15 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Reads are synchronized: one thread at a time. Each snapshot copies from the kernel only the
- * processes that changed since the previous one (an iterator sums their per-CPU copies in the kernel)
- * and keeps the others from the previous snapshot. {@link #close()} detaches every program and frees
- * the kernel maps.
+ * processes that changed since the previous one (an iterator sums their per-CPU copies in the kernel;
+ * legacy mode, which has no iterator, copies the whole table and sums them here) and keeps the others
+ * from the previous snapshot. Legacy mode has no connection table. {@link #close()} detaches every
+ * program and frees the kernel maps.
  */
 public final class SocketCollector implements AutoCloseable {
     static final String OBJECT = "/io/ebpfnet/socket/bpf/socket.bpf.o";
+    /** Legacy mode's object: kprobes and classic tracepoints, no CO-RE relocation (bpf-src/socket/socket_legacy.bpf.c). */
+    static final String LEGACY_OBJECT = "/io/ebpfnet/socket/bpf/socket_legacy.bpf.o";
     private static final Path KERNEL_BTF = Path.of("/sys/kernel/btf/vmlinux");
     /* Bytes a closed-connection record takes in the ring buffer: its 8-byte header and the record. */
     private static final long CLOSED_RECORD_BYTES = 8 + SocketLayouts.CLOSED_CONNECTION.byteSize();
@@ -78,8 +84,10 @@ public final class SocketCollector implements AutoCloseable {
     private final MemorySegment zeroKey;
     private final MemorySegment globalValues;
     private final MemorySegment readerState;
-    private final BpfIterator foldIterator;
-    private final BpfIterator processIterator;
+    private final boolean legacy;
+    private final BpfIterator foldIterator;     // null in legacy mode (iterators are typed by kernel BTF)
+    private final BpfIterator processIterator;  // null in legacy mode
+    private final ProcessMapReader processReader; // legacy mode's read of the process table
     private final BpfIterator connectionIterator;
     private final BpfRingBuffer closedConnections;
     private final RecordBuffer closedV4 = new RecordBuffer(ConnectionTableBuilder.recordSize(false), 16);
@@ -94,6 +102,7 @@ public final class SocketCollector implements AutoCloseable {
     private SocketCollector(SocketCollectorOptions options, BpfObject object) {
         this.options = options;
         this.object = object;
+        this.legacy = options.attachMode() == AttachMode.LEGACY;
         this.globalMap = object.map("global_counters");
         this.processMap = object.map("processes");
         this.readerMap = globalData(".bss", SocketLayouts.READER_STATE.byteSize());
@@ -104,6 +113,15 @@ public final class SocketCollector implements AutoCloseable {
         object.load();
         this.globalValues = arena.allocate(globalMap.valueBufferSize(), 8);
         attach();
+        if (legacy) {
+            this.foldIterator = null;
+            this.processIterator = null;
+            this.processReader = new ProcessMapReader(processMap, copies(processMap));
+            this.connectionIterator = null;
+            this.closedConnections = null;
+            return;
+        }
+        this.processReader = null;
         BpfMap sockets = object.map(options.attachMode() == AttachMode.PROBE ? "socket_table" : "sockets");
         this.foldIterator = object.program(ProgramSet.foldIterator(options.attachMode())).attachIterator(sockets);
         this.processIterator = object.program(ProgramSet.PROCESS_ITERATOR).attachIterator(processMap);
@@ -119,12 +137,21 @@ public final class SocketCollector implements AutoCloseable {
 
     /**
      * Loads and attaches the programs {@code options} select. Throws {@link BpfException} (with the
-     * errno and what to do) when the kernel refuses; nothing stays loaded then.
+     * errno and what to do) when the kernel refuses, or when {@link SocketCollectorOptions#ignoreKernelBtf()}
+     * is set for a mode that needs BTF; nothing stays loaded then.
      */
     public static SocketCollector start(SocketCollectorOptions options) {
-        BpfObject object = BpfObject.open(SocketCollector.class.getResourceAsStream(OBJECT), "socket");
+        AttachMode mode = options.attachMode();
+        if (options.ignoreKernelBtf() && mode.needsBtf()) {
+            throw new BpfUnsupportedException("start the socket collector in " + mode.cliName() + " mode", 0,
+                    mode.cliName() + " mode needs the kernel's BTF, which the collector was told to ignore"
+                            + " (ignore kernel BTF); only the legacy mode runs without it");
+        }
+        BpfObject object = mode == AttachMode.LEGACY
+                ? BpfObject.open(SocketCollector.class.getResourceAsStream(LEGACY_OBJECT), "socket_legacy")
+                : BpfObject.open(SocketCollector.class.getResourceAsStream(OBJECT), "socket");
         try {
-            SocketObjectCheck.require(object);
+            SocketObjectCheck.require(object, mode == AttachMode.LEGACY);
             return new SocketCollector(options, object);
         } catch (RuntimeException | Error e) {
             object.close();
@@ -165,13 +192,20 @@ public final class SocketCollector implements AutoCloseable {
         previousClock = clock;
         clock = nanos;
         writeReader(since, 0);
-        // Sends and receives count in their socket's state: fold those counts into the process rows and
-        // the global counters (stamped with this read's clock) before reading either.
-        foldIterator.read(Long.BYTES, (records, count) -> { });
-        long[] global = readGlobal();
         ProcessTableBuilder builder = new ProcessTableBuilder(lastProcesses, 64);
-        processIterator.read(ProcessTableBuilder.RECORD_SIZE, builder);
-        lastReadBytes = processIterator.lastReadBytes();
+        long[] global;
+        if (legacy) {
+            // Every event adds to its row at once: nothing to fold. No iterator: user space sums the copies.
+            global = readGlobal();
+            lastReadBytes = processReader.read(since, builder);
+        } else {
+            // Sends and receives count in their socket's state: fold those counts into the process rows and
+            // the global counters (stamped with this read's clock) before reading either.
+            foldIterator.read(Long.BYTES, (records, count) -> { });
+            global = readGlobal();
+            processIterator.read(ProcessTableBuilder.RECORD_SIZE, builder);
+            lastReadBytes = processIterator.lastReadBytes();
+        }
         ProcessTable processes = builder.build();
         lastProcesses = processes;
         releaseExited(processes);
@@ -190,13 +224,13 @@ public final class SocketCollector implements AutoCloseable {
      * call this at least every few seconds on a busy host, or some are dropped (and counted in
      * {@link GlobalCounter#REFUSED_CONNECTIONS_V4} / {@code _V6}).
      *
-     * @throws IllegalStateException when the options turned the connection tables off
+     * @throws IllegalStateException when there are no connection tables: legacy mode, or the options turned
+     *                               them off ({@link SocketCollectorOptions#connectionsOff()} says which)
      */
     public synchronized ConnectionTable connections(boolean ipv6) {
         checkOpen();
         if (!options.connections()) {
-            throw new IllegalStateException("the connection tables are off (SocketCollectorOptions.connections,"
-                    + " [network connections] enabled = no)");
+            throw new IllegalStateException("no connection table: " + options.connectionsOff());
         }
         closedWanted = true;
         writeReader(previousClock, ipv6 ? AF_INET6 : AF_INET); // the process iterator's threshold stays as it was
@@ -218,6 +252,9 @@ public final class SocketCollector implements AutoCloseable {
         closed = true;
         if (closedConnections != null) {
             closedConnections.close();
+        }
+        if (processReader != null) {
+            processReader.close();
         }
         object.close(); // detaches the iterators with the other links
         arena.close();
@@ -247,9 +284,9 @@ public final class SocketCollector implements AutoCloseable {
     /* The object's map of one global-data section, which must hold exactly one struct of `size` bytes. */
     private BpfMap globalData(String section, long size) {
         BpfMap map = object.maps().stream().filter(m -> m.name().endsWith(section)).findFirst()
-                .orElseThrow(() -> new IllegalStateException(OBJECT + " has no " + section + " map"));
+                .orElseThrow(() -> new IllegalStateException(object.name() + " has no " + section + " map"));
         if (map.initialValueSize() != size) {
-            throw new IllegalStateException("the " + section + " of " + OBJECT + " holds " + map.initialValueSize()
+            throw new IllegalStateException("the " + section + " of " + object.name() + " holds " + map.initialValueSize()
                     + " bytes, not the " + size + " of its one struct");
         }
         return map;
@@ -261,7 +298,8 @@ public final class SocketCollector implements AutoCloseable {
         return caps.has(Capability.CAP_NET_ADMIN) || caps.has(Capability.CAP_SYS_ADMIN);
     }
 
-    private void writeSettings(Btf kernel) {
+    /* udpFlagsArg: the index of udp_recvmsg's (and tcp_recvmsg's) flags parameter. */
+    private void writeSettings(int udpFlagsArg) {
         BpfMap rodata = globalData(".rodata", SocketLayouts.SOCKET_SETTINGS.byteSize());
         try (Arena settings = Arena.ofConfined()) {
             MemorySegment value = settings.allocate(SocketLayouts.SOCKET_SETTINGS);
@@ -271,8 +309,7 @@ public final class SocketCollector implements AutoCloseable {
             setting(value, "accepted_by_address", options.attachMode() == AttachMode.TRAMPOLINE ? 1 : 0);
             // the cgroup release hook, or (trampoline, probe) udp_destroy_sock, sees UDP sockets go
             setting(value, "release_seen", options.attachMode() != AttachMode.TRACEPOINT || noReleaseHook == null ? 1 : 0);
-            // udp_recvmsg(sk, msg, len, noblock, flags, addr_len) until Linux 5.19, then without noblock
-            setting(value, "udp_flags_arg", kernel.functionParameters("udp_recvmsg").orElse(5) >= 6 ? 4 : 3);
+            setting(value, "udp_flags_arg", udpFlagsArg);
             rodata.setInitialValue(0, value);
         }
     }
@@ -285,28 +322,23 @@ public final class SocketCollector implements AutoCloseable {
         boolean probe = options.attachMode() == AttachMode.PROBE;
         int sockets = options.ipv4ConnectionTableSize() + options.ipv6ConnectionTableSize();
         processMap.setMaxEntries(options.bandwidthTableSize());
+        object.map("pending_calls").setMaxEntries(options.udpConnectionTableSize());
+        configureProcessMap();
+        if (legacy) {
+            object.map("socket_owners").setMaxEntries(Math.max(1024, sockets));
+            LegacyHooks.select(object, options, skipped);
+            writeSettings(LegacyHooks.receiveFlagsArgument());
+            return;
+        }
         // Probe mode keeps socket state in a preallocated table (kprobes cannot use socket storage).
         object.map("socket_table").setMaxEntries(probe ? Math.max(1024, sockets) : 1);
         object.map("closed_connections").setMaxEntries(options.connections() ? ringBytes(sockets) : SMALLEST_RING);
-        object.map("pending_calls").setMaxEntries(options.udpConnectionTableSize());
         object.map("accepted_sockets").setMaxEntries(options.attachMode() == AttachMode.TRAMPOLINE ? 4096 : 1);
-        // A preallocated per-CPU table takes entries x value x possible CPUs at load: 6 MB for 16,384
-        // processes on 2 CPUs, 805 MB on 256. Up to PREALLOCATE_UP_TO it is preallocated, and an insert
-        // never fails for memory; beyond, rows are allocated on insert (Linux 6.1+), where a burst of new
-        // processes can find the per-CPU caches dry (ENOMEM, counted as refused: measured here, 2-29 of
-        // 16,384 back-to-back inserts).
-        long preallocated = (long) options.bandwidthTableSize() * processMap.valueStride() * PossibleCpus.count();
-        if (options.mapsPerCore() && preallocated > PREALLOCATE_UP_TO && allocatesOnInsert()) {
-            processMap.setFlags(processMap.flags() | BpfMap.NO_PREALLOC);
-        }
-        if (!options.mapsPerCore()) {
-            globalMap.setType(MapType.ARRAY);
-            processMap.setType(MapType.HASH);
-        }
         Set<String> wanted = new HashSet<>();
         List<String> missing = new ArrayList<>();
         try (Btf kernel = Btf.parse(KERNEL_BTF)) {
-            writeSettings(kernel);
+            // udp_recvmsg(sk, msg, len, noblock, flags, addr_len) until Linux 5.19, then without noblock
+            writeSettings(kernel.functionParameters("udp_recvmsg").orElse(5) >= 6 ? 4 : 3);
             boolean retransmitErrors = kernel.rawTracepointArguments("tcp_retransmit_skb").orElse(0) >= 3;
             for (ProgramSet.Hook hook : ProgramSet.hooks(options.attachMode(), options.loadMode(), options.connections(),
                     retransmitErrors)) {
@@ -346,6 +378,23 @@ public final class SocketCollector implements AutoCloseable {
         }
         for (BpfProgram p : object.programs()) {
             p.setAutoload(wanted.contains(p.name()));
+        }
+    }
+
+    /* The process table's and global counters' kind: per-CPU or shared, preallocated or not. */
+    private void configureProcessMap() {
+        // A preallocated per-CPU table takes entries x value x possible CPUs at load: 6 MB for 16,384
+        // processes on 2 CPUs, 805 MB on 256. Up to PREALLOCATE_UP_TO it is preallocated, and an insert
+        // never fails for memory; beyond, rows are allocated on insert (Linux 6.1+), where a burst of new
+        // processes can find the per-CPU caches dry (ENOMEM, counted as refused: measured here, 2-29 of
+        // 16,384 back-to-back inserts).
+        long preallocated = (long) options.bandwidthTableSize() * processMap.valueStride() * PossibleCpus.count();
+        if (options.mapsPerCore() && preallocated > PREALLOCATE_UP_TO && allocatesOnInsert()) {
+            processMap.setFlags(processMap.flags() | BpfMap.NO_PREALLOC);
+        }
+        if (!options.mapsPerCore()) {
+            globalMap.setType(MapType.ARRAY);
+            processMap.setType(MapType.HASH);
         }
     }
 

@@ -13,13 +13,21 @@ import io.ebpfnet.core.detect.AttachMode;
  * @param udpConnectionTableSize   {@code udp connection table size}: kprobe arguments awaiting their kretprobe
  * @param mapsPerCore              {@code maps per core}: per-CPU maps (yes) or shared maps updated atomically (no)
  * @param connections              {@code [network connections] enabled}: keep the connection tables (no: the
- *                                 programs skip them, one map update less per call, and they take no memory)
+ *                                 programs skip them, one map update less per call, and they take no memory).
+ *                                 Always false in legacy mode, which keeps none (see {@link #connectionsOff()})
+ * @param ignoreKernelBtf          act as on a kernel without BTF: read neither {@code /sys/kernel/btf/vmlinux}
+ *                                 nor let libbpf need it; only the legacy attach mode can start so
  */
 public record SocketCollectorOptions(AttachMode attachMode, LoadMode loadMode, int bandwidthTableSize,
                                      int ipv4ConnectionTableSize, int ipv6ConnectionTableSize,
-                                     int udpConnectionTableSize, boolean mapsPerCore, boolean connections) {
+                                     int udpConnectionTableSize, boolean mapsPerCore, boolean connections,
+                                     boolean ignoreKernelBtf) {
     /** The largest table size accepted: beyond it the kernel's memory, not the option, is the limit. */
     public static final int MAX_TABLE_SIZE = 1 << 22;
+
+    /** Why legacy mode has no connection table, for the user. */
+    public static final String LEGACY_HAS_NO_CONNECTIONS = "the legacy attach mode keeps no connection table: a connection's"
+            + " addresses, ports and state are socket fields, which it cannot read without kernel BTF";
 
     public SocketCollectorOptions {
         if (attachMode == null || loadMode == null) {
@@ -29,36 +37,59 @@ public record SocketCollectorOptions(AttachMode attachMode, LoadMode loadMode, i
         checkSize("ipv4 connection table size", ipv4ConnectionTableSize);
         checkSize("ipv6 connection table size", ipv6ConnectionTableSize);
         checkSize("udp connection table size", udpConnectionTableSize);
+        connections &= attachMode != AttachMode.LEGACY;
+    }
+
+    /** The options of a collector that uses the kernel's BTF where its mode needs it. */
+    public SocketCollectorOptions(AttachMode attachMode, LoadMode loadMode, int bandwidthTableSize,
+                                  int ipv4ConnectionTableSize, int ipv6ConnectionTableSize,
+                                  int udpConnectionTableSize, boolean mapsPerCore, boolean connections) {
+        this(attachMode, loadMode, bandwidthTableSize, ipv4ConnectionTableSize, ipv6ConnectionTableSize,
+                udpConnectionTableSize, mapsPerCore, connections, false);
     }
 
     /** Netdata's defaults with the given attach mode. */
     public static SocketCollectorOptions defaults(AttachMode attachMode) {
-        return new SocketCollectorOptions(attachMode, LoadMode.ENTRY, 16384, 16384, 16384, 4096, true, true);
+        return new SocketCollectorOptions(attachMode, LoadMode.ENTRY, 16384, 16384, 16384, 4096, true, true, false);
+    }
+
+    /** Why there is no connection table (legacy mode, or turned off), or null when it is kept. */
+    public String connectionsOff() {
+        if (attachMode == AttachMode.LEGACY) {
+            return LEGACY_HAS_NO_CONNECTIONS;
+        }
+        return connections ? null : "the collector was started without connections";
     }
 
     public SocketCollectorOptions withLoadMode(LoadMode mode) {
         return new SocketCollectorOptions(attachMode, mode, bandwidthTableSize, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections);
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf);
     }
 
     public SocketCollectorOptions withBandwidthTableSize(int size) {
         return new SocketCollectorOptions(attachMode, loadMode, size, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections);
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf);
     }
 
     public SocketCollectorOptions withMapsPerCore(boolean perCore) {
         return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, perCore, connections);
+                ipv6ConnectionTableSize, udpConnectionTableSize, perCore, connections, ignoreKernelBtf);
     }
 
     public SocketCollectorOptions withConnectionTableSizes(int ipv4, int ipv6) {
         return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4, ipv6,
-                udpConnectionTableSize, mapsPerCore, connections);
+                udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf);
     }
 
     public SocketCollectorOptions withConnections(boolean keep) {
         return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, keep);
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, keep, ignoreKernelBtf);
+    }
+
+    /** Act as on a kernel without BTF (only legacy mode starts then): for tests on kernels that have it. */
+    public SocketCollectorOptions withIgnoreKernelBtf(boolean ignore) {
+        return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4ConnectionTableSize,
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignore);
     }
 
     private static void checkSize(String name, int size) {

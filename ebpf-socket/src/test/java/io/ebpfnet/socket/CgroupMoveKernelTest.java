@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A process that moves to another cgroup, in every attach mode: charged in each, every row released at its exit. */
 class CgroupMoveKernelTest {
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.ebpfnet.socket.ModeTests#attachModes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#attachModesWithLegacy")
     void aProcessThatMovedHasEveryRowReleasedWhenItExits(AttachMode mode, LoadMode load, @TempDir Path dir) throws Exception {
         SocketCollectorOptions options = ModeTests.optionsOrSkip(mode, load);
         Path root = cgroupRoot();
@@ -63,7 +63,7 @@ class CgroupMoveKernelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.ebpfnet.socket.ModeTests#attachModes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#attachModesWithLegacy")
     void aProcessMovedIntoATestCgroupIsChargedThere(AttachMode mode, LoadMode load, @TempDir Path dir) throws Exception {
         SocketCollectorOptions options = ModeTests.optionsOrSkip(mode, load);
         Path root = cgroupRoot();

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A process that exec()s keeps its row (same pid, same start time) and takes the new program's name. */
 class ExecRenameKernelTest {
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.ebpfnet.socket.ModeTests#attachModes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#attachModesWithLegacy")
     void aRowFollowsExecToTheNewName(AttachMode mode, LoadMode load, @TempDir Path dir) throws Exception {
         SocketCollectorOptions options = ModeTests.optionsOrSkip(mode, load);
         // The kernel's comm is the basename of the executed path: two names for bash.

@@ -35,6 +35,28 @@ final class ModeTests {
                 .flatMap(m -> Stream.of(Arguments.of(m, LoadMode.ENTRY), Arguments.of(m, LoadMode.RETURN)));
     }
 
+    /**
+     * {@link #modes()} and the legacy mode in both load modes: for the tests of what legacy mode counts as
+     * the others do (per-process bytes, calls, connects, accepts, closes, errors).
+     */
+    static Stream<Arguments> modesWithLegacy() {
+        return Stream.concat(modes(), Stream.of(AttachMode.LEGACY)
+                .flatMap(m -> Stream.of(Arguments.of(m, LoadMode.ENTRY), Arguments.of(m, LoadMode.RETURN))));
+    }
+
+    /**
+     * The options of {@code mode} and {@code load}; legacy mode's act as on a kernel without BTF (the
+     * collector reads none and libbpf needs none), which is what legacy mode is for.
+     */
+    static SocketCollectorOptions options(AttachMode mode, LoadMode load) {
+        return SocketCollectorOptions.defaults(mode).withLoadMode(load).withIgnoreKernelBtf(mode == AttachMode.LEGACY);
+    }
+
+    /** {@link #attachModes()} and legacy mode, in return mode. */
+    static Stream<Arguments> attachModesWithLegacy() {
+        return Stream.concat(attachModes(), Stream.of(Arguments.of(AttachMode.LEGACY, LoadMode.RETURN)));
+    }
+
     /** Each attach mode once, in return mode (which sees errors too): for tests of what the load mode leaves alone. */
     static Stream<Arguments> attachModes() {
         return Stream.of(AttachMode.TRAMPOLINE, AttachMode.PROBE, AttachMode.TRACEPOINT)
@@ -43,12 +65,17 @@ final class ModeTests {
 
     /** The options of {@code mode} and {@code load}, once the kernel is known to allow the mode (else a skip). */
     static SocketCollectorOptions optionsOrSkip(AttachMode mode, LoadMode load) {
-        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
+        SocketCollectorOptions options = options(mode, load);
         skipUnlessTheKernelAllows(mode, options);
         return options;
     }
 
     static synchronized void skipUnlessTheKernelAllows(AttachMode mode, SocketCollectorOptions options) {
+        if (!selected(mode)) {
+            String reason = mode.cliName() + " is not in EBPFNET_TEST_MODES=" + System.getenv("EBPFNET_TEST_MODES");
+            System.out.println("SKIPPED: " + reason);
+            Assumptions.abort(reason);
+        }
         KernelTests.requireBpf();
         if (report == null) {
             report = KernelDetection.detect();
@@ -69,6 +96,12 @@ final class ModeTests {
             System.out.println("SKIPPED (kernel refuses the mode, as probed): " + reason);
             Assumptions.abort(reason);
         }
+    }
+
+    /** The modes EBPFNET_TEST_MODES (comma-separated) names, or all when it is unset: to run one mode's tests alone under qemu. */
+    private static boolean selected(AttachMode mode) {
+        String v = System.getenv().getOrDefault("EBPFNET_TEST_MODES", "");
+        return v.isBlank() || List.of(v.split(",")).contains(mode.cliName());
     }
 
     /** Modes that must run here (comma-separated EBPFNET_REQUIRE_MODES); empty on our CI host. */

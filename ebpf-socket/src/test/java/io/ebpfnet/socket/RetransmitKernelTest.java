@@ -28,7 +28,7 @@ class RetransmitKernelTest {
     private static final int PID = (int) ProcessHandle.current().pid();
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.ebpfnet.socket.ModeTests#attachModes")
+    @MethodSource("io.ebpfnet.socket.ModeTests#attachModesWithLegacy")
     void retransmitsAreChargedToTheSendingProcess(AttachMode mode, LoadMode load) throws Exception {
         SocketCollectorOptions options = ModeTests.optionsOrSkip(mode, load);
         try (LossyNamespace ns = new LossyNamespace(20);
@@ -88,7 +88,10 @@ class RetransmitKernelTest {
      * softirq retransmits (atomic adds, charged to the socket owner) land on this process's per-CPU rows
      * while its threads' sends (plain adds) update them too. Both must stay exact: bytes sent = bytes
      * written, and retransmits = the sender namespace's RetransSegs (only our sockets live there) less
-     * TCPRetransFail (retransmits counted there whose transmission failed).
+     * TCPRetransFail (retransmits counted there whose transmission failed). Not in legacy mode, which is not
+     * exact here: one run on 6.1 counted 310 of 311 (another all of them). The known way to lose one: the
+     * kernel skips a classic tracepoint's program that interrupts one of legacy's kprobe programs on its CPU
+     * (docs/metrics.md); that this was the cause is not proven.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.ebpfnet.socket.ModeTests#attachModes")

@@ -10,8 +10,11 @@ public enum AttachMode {
     PROBE(FeatureProbe.KPROBE, true),
     /** BTF-typed tracepoints (tp_btf): stable hooks; needs BTF. */
     TRACEPOINT(FeatureProbe.TP_BTF, true),
-    /** No BTF needed: classic tracepoints and kprobes without CO-RE. */
-    LEGACY(FeatureProbe.TRACEPOINT, false);
+    /**
+     * No BTF needed: kprobes/kretprobes without CO-RE (its counts), plus classic tracepoints where tracefs
+     * has them (retransmits, process exits and renames; optional). It stands or falls with kprobes.
+     */
+    LEGACY(FeatureProbe.KPROBE, false);
 
     private final FeatureProbe probe;
     private final boolean needsBtf;

@@ -121,7 +121,7 @@ public final class AttachModeChooser {
             case TRAMPOLINE -> "kernel BTF is present and fentry/fexit programs load and attach.";
             case PROBE -> "kernel BTF is present and kprobes load and attach.";
             case TRACEPOINT -> "kernel BTF is present and tp_btf programs load and attach.";
-            case LEGACY -> "classic tracepoints load and attach (no BTF needed).";
+            case LEGACY -> "kprobes load and attach (legacy mode needs no BTF).";
         };
     }
 

@@ -44,7 +44,8 @@ class AttachModeChooserTest {
         assertEquals(TRACEPOINT, choose(AttachRequest.best(TRAMPOLINE), true, Set.of(TP_BTF, CLASSIC)).mode());
         assertEquals(TRAMPOLINE, choose(AttachRequest.best(TRACEPOINT), true, Set.of(FENTRY, KPROBE)).mode());
         assertEquals(PROBE, choose(AttachRequest.best(TRACEPOINT), true, Set.of(KPROBE, CLASSIC)).mode());
-        assertEquals(LEGACY, choose(AttachRequest.best(TRAMPOLINE), true, Set.of(CLASSIC)).mode());
+        assertEquals(LEGACY, choose(AttachRequest.best(LEGACY), true, Set.of(KPROBE)).mode());
+        assertThrows(AttachModeException.class, () -> choose(AttachRequest.best(TRAMPOLINE), true, Set.of(CLASSIC)));
         assertFalse(choose(AttachRequest.best(TRAMPOLINE), true, Set.of(TP_BTF)).fellBack());
     }
 
@@ -54,7 +55,7 @@ class AttachModeChooserTest {
         assertEquals(LEGACY, d.mode());
         assertTrue(d.explanation().contains("no parsable kernel BTF"), d.explanation());
         AttachModeException e = assertThrows(AttachModeException.class,
-                () -> choose(AttachRequest.best(TRAMPOLINE), false, Set.of(FENTRY, KPROBE, TP_BTF)));
+                () -> choose(AttachRequest.best(TRAMPOLINE), false, Set.of(FENTRY, TP_BTF, CLASSIC)));
         assertTrue(e.getMessage().contains("this kernel allows none of the attach modes"), e.getMessage());
         assertEquals(LEGACY, choose(AttachRequest.exactly(TRAMPOLINE, true), false, ALL).mode());
     }
@@ -62,7 +63,7 @@ class AttachModeChooserTest {
     @Test
     void anExplicitModeIsUsedOrRefusedOrFallsBack() {
         assertEquals(PROBE, choose(AttachRequest.exactly(PROBE, false), true, Set.of(KPROBE)).mode());
-        assertEquals(LEGACY, choose(AttachRequest.exactly(LEGACY, false), false, Set.of(CLASSIC)).mode());
+        assertEquals(LEGACY, choose(AttachRequest.exactly(LEGACY, false), false, Set.of(KPROBE)).mode());
         AttachModeException e = assertThrows(AttachModeException.class,
                 () -> choose(AttachRequest.exactly(PROBE, false), true, Set.of(FENTRY, TP_BTF)));
         assertTrue(e.getMessage().startsWith("The requested attach mode 'probe' cannot be used on this kernel: "
@@ -202,7 +203,7 @@ class AttachModeChooserTest {
                 TestReports.report(false, false, TestReports.ROOT, probes));
         assertEquals(AttachMode.LEGACY, d.mode());
         assertTrue(d.explanation().contains("/sys/kernel/btf/vmlinux absent"), d.explanation());
-        assertEquals("legacy: chosen, classic tracepoints load and attach (no BTF needed).", d.reasons().getLast());
+        assertEquals("legacy: chosen, kprobes load and attach (legacy mode needs no BTF).", d.reasons().getLast());
     }
 
     @Test
@@ -211,22 +212,26 @@ class AttachModeChooserTest {
         AttachModeException e = assertThrows(AttachModeException.class,
                 () -> AttachModeChooser.choose(AttachRequest.exactly(TRACEPOINT, false), r));
         assertTrue(e.getMessage().contains("it needs kernel BTF, which libbpf cannot parse"), e.getMessage());
-        assertEquals(AttachMode.LEGACY, AttachModeChooser.choose(AttachRequest.best(TRACEPOINT), r).mode());
+        // our machine refuses kprobes, so legacy, the only mode left without BTF, is refused too
+        AttachModeException auto = assertThrows(AttachModeException.class,
+                () -> AttachModeChooser.choose(AttachRequest.best(TRACEPOINT), r));
+        assertTrue(auto.getMessage().contains("only legacy is possible. legacy: refused, kprobe attach failed with ENOENT"),
+                auto.getMessage());
     }
 
     @Test
-    void legacysProbeIsCalledClassicTracepoint() {
-        AttachModeException e = assertThrows(AttachModeException.class, () -> AttachModeChooser.choose(AttachRequest.exactly(LEGACY, false),
-                TestReports.report(false, Set.of())));
-        assertEquals("The requested attach mode 'legacy' cannot be used on this kernel: classic tracepoint attach failed"
-                + " with EACCES (tracefs not accessible). Use the auto mode, choose another mode, or allow fallback.",
+    void legacyStandsOrFallsWithKprobes() {
+        AttachModeException e = assertThrows(AttachModeException.class, () -> AttachModeChooser.choose(
+                AttachRequest.exactly(LEGACY, false), TestReports.report(false, Set.of(FeatureProbe.TRACEPOINT))));
+        assertEquals("The requested attach mode 'legacy' cannot be used on this kernel: kprobe attach failed"
+                + " with ENOENT (no kprobe PMU). Use the auto mode, choose another mode, or allow fallback.",
                 e.getMessage());
     }
 
     @Test
     void explicitLegacyIsUsedWithoutBtf() {
         AttachDecision d = AttachModeChooser.choose(AttachRequest.exactly(LEGACY, false),
-                TestReports.report(false, Set.of(FeatureProbe.TRACEPOINT)));
+                TestReports.report(false, Set.of(FeatureProbe.KPROBE)));
         assertEquals(AttachMode.LEGACY, d.mode());
         assertEquals("legacy requested.", d.reasons().getFirst());
     }
@@ -266,10 +271,11 @@ class AttachModeChooserTest {
     @Test
     void anUnprobedModeIsNeverChosen() {
         DetectionReport r = TestReports.report(true, true, TestReports.ROOT,
-                Map.of(FeatureProbe.TRACEPOINT, ProbeResult.allowed(FeatureProbe.TRACEPOINT)));
+                Map.of(FeatureProbe.TP_BTF, ProbeResult.allowed(FeatureProbe.TP_BTF)));
         AttachDecision d = AttachModeChooser.choose(AttachRequest.best(TRAMPOLINE), r);
-        assertEquals(AttachMode.LEGACY, d.mode());
+        assertEquals(AttachMode.TRACEPOINT, d.mode());
         assertTrue(d.explanation().contains("trampoline: refused, fentry was not probed."), d.explanation());
+        assertTrue(d.explanation().contains("probe: refused, kprobe was not probed."), d.explanation());
     }
 
     @Test
@@ -285,7 +291,8 @@ class AttachModeChooserTest {
     void attachModesNameTheirProbes() {
         assertEquals(List.of("trampoline", "probe", "tracepoint", "legacy"),
                 Stream.of(AttachMode.values()).map(AttachMode::cliName).toList());
-        assertEquals(List.of(FeatureProbe.FENTRY, FeatureProbe.KPROBE, FeatureProbe.TP_BTF, FeatureProbe.TRACEPOINT),
+        // legacy's counts all come from kprobes: it cannot run where they are refused
+        assertEquals(List.of(FeatureProbe.FENTRY, FeatureProbe.KPROBE, FeatureProbe.TP_BTF, FeatureProbe.KPROBE),
                 Stream.of(AttachMode.values()).map(AttachMode::requiredProbe).toList());
         assertEquals(List.of(true, true, true, false), Stream.of(AttachMode.values()).map(AttachMode::needsBtf).toList());
     }

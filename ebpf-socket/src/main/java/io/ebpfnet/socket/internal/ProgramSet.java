@@ -1,6 +1,5 @@
 package io.ebpfnet.socket.internal;
 
-import io.ebpfnet.core.BpfUnsupportedException;
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.socket.LoadMode;
 
@@ -8,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which programs of {@code socket.bpf.o} an attach mode and load mode need, and the kernel function
- * or tracepoint each one hooks (so a missing one can be skipped with a reason rather than failing
- * the whole load).
+ * Which programs of {@code socket.bpf.o} (or, in legacy mode, {@code socket_legacy.bpf.o}) an attach mode
+ * and load mode need, and the kernel function or tracepoint each one hooks (so a missing one can be
+ * skipped with a reason rather than failing the whole load).
  */
 public final class ProgramSet {
     /** What a hook's target names. */
@@ -21,6 +20,8 @@ public final class ProgramSet {
         TRACEPOINT,
         /** a system call's classic tracepoint ({@code syscalls/sys_exit_*}) */
         SYSCALL,
+        /** a classic tracepoint, {@code category/name} in tracefs (legacy mode: no BTF needed) */
+        EVENT,
         /** an iterator target (iter/): the kernel has a {@code bpf_iter_<target>} function for it */
         ITERATOR,
         /** a cgroup program, attached to the root of the cgroup v2 hierarchy */
@@ -33,7 +34,7 @@ public final class ProgramSet {
      */
     public record Hook(String program, String target, Target kind) {
         public boolean optional() {
-            return kind == Target.SYSCALL || target.startsWith("tcp_v6_") || target.startsWith("udpv6_")
+            return kind == Target.SYSCALL || kind == Target.EVENT || target.startsWith("tcp_v6_") || target.startsWith("udpv6_")
                     || target.endsWith("_sendpage") || target.startsWith("mptcp_");
         }
 
@@ -43,6 +44,13 @@ public final class ProgramSet {
                 return " (no system call tracepoints: CONFIG_FTRACE_SYSCALLS off, or tracefs not mounted;"
                         + " splice() reads from TCP sockets are not counted)";
             }
+            if (kind == Target.EVENT) {
+                return switch (target) {
+                    case RETRANSMIT_EVENT -> " (retransmits are not counted)";
+                    case EXIT_EVENT -> " (exited processes' rows are never released: the process table fills up)";
+                    default -> " (a process keeps the name it had before exec())";
+                };
+            }
             if (target.endsWith("_sendpage")) {
                 return " (Linux 6.5+: sendfile() and splice() to a socket go through sendmsg, counted there)";
             }
@@ -50,11 +58,21 @@ public final class ProgramSet {
                     : " (IPv6 is not loaded: no IPv6 traffic to count)";
         }
 
+        /** An {@link Target#EVENT}'s tracefs category and name. */
+        public String[] event() {
+            return target.split("/", 2);
+        }
+
         /** The name the kernel's BTF has for the target. */
         public String btfName() {
             return kind == Target.ITERATOR ? "bpf_iter_" + target : target;
         }
     }
+
+    /** Legacy mode's classic tracepoints. */
+    static final String RETRANSMIT_EVENT = "tcp/tcp_retransmit_skb";
+    static final String EXIT_EVENT = "sched/sched_process_exit";
+    static final String EXEC_EVENT = "sched/sched_process_exec";
 
     /** Tracepoint mode's cgroup program that queues a released socket's final counters. */
     public static final String SOCKET_RELEASE = "socket_release";
@@ -168,9 +186,9 @@ public final class ProgramSet {
                 // released sockets' counts folded and final counters queued (UDP's only here)
                 hooks.add(new Hook(SOCKET_RELEASE, "sock_release", Target.CGROUP));
             }
-            case LEGACY -> throw new BpfUnsupportedException("start the socket collector in legacy mode", 0,
-                    "the legacy attach mode (kernels without BTF) is not implemented by the socket collector yet;"
-                            + " it needs a kernel with BTF (CONFIG_DEBUG_INFO_BTF) for the trampoline, probe or tracepoint mode");
+            case LEGACY -> {
+                return legacyHooks(ret);
+            }
         }
         // Retransmits: the tracepoint fires for a retransmit that was sent (see socket.bpf.c); probe mode's
         // programs find the socket's state in its table, the others in the socket's storage.
@@ -185,6 +203,37 @@ public final class ProgramSet {
         if (connections) {
             hooks.add(new Hook(connectionIterator(mode), socketIterator, Target.ITERATOR));
         }
+        return List.copyOf(hooks);
+    }
+
+    /*
+     * socket_legacy.bpf.o: kprobes and classic tracepoints only, nothing typed by the kernel's BTF; no
+     * iterator (an iterator is BTF-typed): user space reads the process table itself. Receives are counted
+     * at return in both load modes; entry mode's outer UDP sends forget their note at return.
+     */
+    private static List<Hook> legacyHooks(boolean ret) {
+        List<Hook> hooks = new ArrayList<>();
+        for (String f : List.of("tcp_sendmsg", "tcp_sendpage", "udp_sendmsg", "udpv6_sendmsg", "udp_sendpage",
+                "tcp_v4_connect", "tcp_v6_connect")) {
+            if (ret) {
+                fn(hooks, "legacy_" + f + "_remember", f);
+                fn(hooks, "legacy_" + f + "_return", f);
+            } else {
+                fn(hooks, "legacy_" + f + "_entry", f);
+                if (f.equals("udpv6_sendmsg") || f.equals("udp_sendpage")) {
+                    fn(hooks, "legacy_" + f + "_done", f);
+                }
+            }
+        }
+        for (String f : List.of("tcp_recvmsg", "udp_recvmsg", "udpv6_recvmsg")) {
+            fn(hooks, "legacy_" + f + "_remember", f);
+            fn(hooks, "legacy_" + f + "_return", f);
+        }
+        fn(hooks, "legacy_tcp_close", "tcp_close");
+        fn(hooks, "legacy_inet_csk_accept_return", "inet_csk_accept");
+        hooks.add(new Hook("legacy_tcp_retransmit_skb", RETRANSMIT_EVENT, Target.EVENT));
+        hooks.add(new Hook("legacy_process_exit", EXIT_EVENT, Target.EVENT));
+        hooks.add(new Hook("legacy_process_exec", EXEC_EVENT, Target.EVENT));
         return List.copyOf(hooks);
     }
 

@@ -1,0 +1,135 @@
+package io.ebpfnet.socket.internal;
+
+import io.ebpfnet.core.BpfIterator;
+import io.ebpfnet.core.BpfMap;
+import io.ebpfnet.core.MapReader;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Legacy mode's read of the {@code processes} map from user space: an iterator program is typed by the
+ * kernel's BTF, which legacy mode does without. Does what {@code read_processes} in socket.bpf.c does in
+ * the kernel: sums each row's per-CPU copies and hands on, as {@code struct process_row} records, the rows
+ * seen since a time and the exited ones (reported exited once a whole read passed since the mark).
+ * Nothing is allocated per row. Not thread-safe; close it to free its buffers.
+ */
+public final class ProcessMapReader implements AutoCloseable {
+    private static final long KEY = SocketLayouts.offset(SocketLayouts.PROCESS_ROW, "key");
+    private static final long STATS = SocketLayouts.offset(SocketLayouts.PROCESS_ROW, "stats");
+    private static final long ROW = SocketLayouts.PROCESS_ROW.byteSize();
+    private static final long KEY_SIZE = SocketLayouts.PROCESS_KEY.byteSize();
+    /* The cumulative counters: every u64 before first_seen_ns. */
+    private static final long FIRST_SEEN = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "first_seen_ns");
+    private static final long LAST_SEEN = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "last_seen_ns");
+    private static final long EXITED = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "exited");
+    private static final long COMM_NS = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "comm_ns");
+    private static final long COMM = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "comm");
+    private static final long COMM_SIZE = 16;
+    private static final int CHUNK_ROWS = 64;
+
+    private final MapReader reader;
+    private final int copies;
+    private final long stride;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment rows = arena.allocate(CHUNK_ROWS * ROW, 8);
+    private final MapReader.ChunkConsumer consumer = this::chunk;
+    private int pending;
+    private long changedSince;
+    private BpfIterator.RecordSink sink;
+
+    /**
+     * @param processes the {@code processes} map
+     * @param copies    its values per key: the possible CPUs for a per-CPU map, else 1
+     */
+    public ProcessMapReader(BpfMap processes, int copies) {
+        if (processes.keySize() != KEY_SIZE) {
+            throw new IllegalStateException("the processes map's key is " + processes.keySize() + " bytes, not a process_key");
+        }
+        this.reader = processes.reader(CHUNK_ROWS);
+        this.copies = copies;
+        this.stride = processes.valueStride();
+    }
+
+    /**
+     * Hands {@code sink} every row last seen at or after {@code changedSinceNanos}, and the exited ones;
+     * returns the bytes copied from the kernel.
+     */
+    public long read(long changedSinceNanos, BpfIterator.RecordSink to) {
+        this.changedSince = changedSinceNanos;
+        this.sink = to;
+        this.pending = 0;
+        int entries = reader.read(consumer);
+        if (pending > 0) {
+            sink.accept(rows, pending);
+        }
+        return entries * (reader.keySize() + reader.valueBufferSize());
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+        arena.close();
+    }
+
+    private void chunk(MemorySegment keys, MemorySegment values, int count) {
+        for (int i = 0; i < count; i++) {
+            long value = i * reader.valueBufferSize();
+            long lastSeen = 0;
+            long exitedAt = 0;
+            for (int c = 0; c < copies; c++) {
+                lastSeen = Math.max(lastSeen, values.get(ValueLayout.JAVA_LONG, value + c * stride + LAST_SEEN));
+                exitedAt = Math.max(exitedAt, values.get(ValueLayout.JAVA_LONG, value + c * stride + EXITED));
+            }
+            if (Long.compareUnsigned(lastSeen, changedSince) < 0 && exitedAt == 0) {
+                continue;
+            }
+            long row = pending * ROW;
+            MemorySegment.copy(keys, (long) i * reader.keySize(), rows, row + KEY, KEY_SIZE);
+            sum(values, value, row + STATS);
+            rows.set(ValueLayout.JAVA_LONG, row + STATS + LAST_SEEN, lastSeen);
+            // exited once a whole read passed since the mark: the process's last sockets close after it
+            boolean exited = exitedAt != 0 && Long.compareUnsigned(exitedAt - 1, changedSince) <= 0;
+            rows.set(ValueLayout.JAVA_LONG, row + STATS + EXITED, exited ? 1 : 0);
+            if (++pending == CHUNK_ROWS) {
+                sink.accept(rows, pending);
+                pending = 0;
+            }
+        }
+    }
+
+    /* The copies of the value at `value` summed into the row at `to`: counters added, the earliest first
+     * sight, the latest name. */
+    private void sum(MemorySegment values, long value, long to) {
+        long firstSeen = 0;
+        long commNs = 0;
+        int named = -1;
+        for (long field = 0; field < FIRST_SEEN; field += Long.BYTES) {
+            long total = 0;
+            for (int c = 0; c < copies; c++) {
+                total += values.get(ValueLayout.JAVA_LONG, value + c * stride + field);
+            }
+            rows.set(ValueLayout.JAVA_LONG, to + field, total);
+        }
+        for (int c = 0; c < copies; c++) {
+            long seen = values.get(ValueLayout.JAVA_LONG, value + c * stride + FIRST_SEEN);
+            if (seen != 0 && (firstSeen == 0 || seen < firstSeen)) {
+                firstSeen = seen;
+            }
+            long ns = values.get(ValueLayout.JAVA_LONG, value + c * stride + COMM_NS);
+            if (ns > commNs) {
+                commNs = ns;
+                named = c;
+            }
+        }
+        rows.set(ValueLayout.JAVA_LONG, to + FIRST_SEEN, firstSeen);
+        rows.set(ValueLayout.JAVA_LONG, to + COMM_NS, commNs);
+        if (named >= 0) {
+            MemorySegment.copy(values, value + named * stride + COMM, rows, to + COMM, COMM_SIZE);
+        } else {
+            rows.set(ValueLayout.JAVA_LONG, to + COMM, 0);
+            rows.set(ValueLayout.JAVA_LONG, to + COMM + Long.BYTES, 0);
+        }
+    }
+}
