@@ -17,6 +17,7 @@ import io.ebpfnet.core.detect.Capabilities;
 import io.ebpfnet.core.detect.Capability;
 import io.ebpfnet.core.detect.SystemPaths;
 import io.ebpfnet.socket.groups.CgroupResolver;
+import io.ebpfnet.socket.internal.LayoutCheck;
 import io.ebpfnet.socket.internal.LegacyHooks;
 import io.ebpfnet.socket.internal.ProcessMapReader;
 import io.ebpfnet.socket.internal.ProgramSet;
@@ -340,8 +341,10 @@ public final class SocketCollector implements AutoCloseable {
             // udp_recvmsg(sk, msg, len, noblock, flags, addr_len) until Linux 5.19, then without noblock
             writeSettings(kernel.functionParameters("udp_recvmsg").orElse(5) >= 6 ? 4 : 3);
             boolean retransmitErrors = kernel.rawTracepointArguments("tcp_retransmit_skb").orElse(0) >= 3;
-            for (ProgramSet.Hook hook : ProgramSet.hooks(options.attachMode(), options.loadMode(), options.connections(),
-                    retransmitErrors)) {
+            List<ProgramSet.Hook> hooks = ProgramSet.hooks(options.attachMode(), options.loadMode(), options.connections(),
+                    retransmitErrors);
+            LayoutCheck.require(object.name(), ProgramSet.sectionDifferences(object, hooks));
+            for (ProgramSet.Hook hook : hooks) {
                 if (hook.kind() == ProgramSet.Target.CGROUP) {
                     if (noReleaseHook == null) {
                         wanted.add(hook.program());

@@ -3,16 +3,12 @@ package io.ebpfnet.socket;
 import io.ebpfnet.core.BpfObject;
 import io.ebpfnet.core.BpfProgram;
 import io.ebpfnet.core.BpfUnsupportedException;
-import io.ebpfnet.core.Btf;
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.socket.internal.ProgramSet;
-import io.ebpfnet.socket.internal.SocketLayouts;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.StructLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

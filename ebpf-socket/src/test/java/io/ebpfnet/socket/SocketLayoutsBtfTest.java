@@ -51,7 +51,7 @@ class SocketLayoutsBtfTest {
                     "process_key.start_ns is 8 bytes at offset 8 in the object, 8 bytes at 16 here",
                     "struct no_such_struct is not in the object"), d);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> LayoutCheck.require("socket", d));
-            assertTrue(e.getMessage().startsWith("The BPF object 'socket' does not match this library's layouts (process_key.cgroup_id"),
+            assertTrue(e.getMessage().startsWith("The BPF object 'socket' does not match this library's layouts or hooks (process_key.cgroup_id"),
                     e.getMessage());
             assertTrue(e.getMessage().endsWith("come from different builds; rebuild ebpf-socket."), e.getMessage());
         }

@@ -81,7 +81,7 @@ public final class LayoutCheck {
     /** Throws naming the differences, if any: the object and the classes must come from one build. */
     public static void require(String object, List<String> differences) {
         if (!differences.isEmpty()) {
-            throw new IllegalStateException("The BPF object '" + object + "' does not match this library's layouts ("
+            throw new IllegalStateException("The BPF object '" + object + "' does not match this library's layouts or hooks ("
                     + String.join("; ", differences.subList(0, Math.min(5, differences.size())))
                     + (differences.size() > 5 ? "; and " + (differences.size() - 5) + " more" : "")
                     + "): the object and the classes come from different builds; rebuild ebpf-socket.");

@@ -36,6 +36,7 @@ public final class LegacyHooks {
      */
     public static void select(BpfObject object, SocketCollectorOptions options, List<String> skipped) {
         List<ProgramSet.Hook> hooks = ProgramSet.hooks(AttachMode.LEGACY, options.loadMode(), false, false);
+        LayoutCheck.require(object.name(), ProgramSet.sectionDifferences(object, hooks));
         Set<String> functions = new HashSet<>();
         for (ProgramSet.Hook hook : hooks) {
             if (hook.kind() == ProgramSet.Target.FUNCTION) {

@@ -1,10 +1,14 @@
 package io.ebpfnet.socket.internal;
 
+import io.ebpfnet.core.BpfObject;
+import io.ebpfnet.core.BpfProgram;
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.socket.LoadMode;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which programs of {@code socket.bpf.o} (or, in legacy mode, {@code socket_legacy.bpf.o}) an attach mode
@@ -235,6 +239,32 @@ public final class ProgramSet {
         hooks.add(new Hook("legacy_process_exit", EXIT_EVENT, Target.EVENT));
         hooks.add(new Hook("legacy_process_exec", EXEC_EVENT, Target.EVENT));
         return List.copyOf(hooks);
+    }
+
+    /**
+     * One sentence per hook of {@code hooks} whose program {@code object} lacks, or whose section does not
+     * name the hook's target (a section is {@code kind/target}, a system call's {@code tracepoint/syscalls/target}):
+     * the hook names here and the sections in the C source must agree, or a program would attach
+     * somewhere else than the kernel checks say, or never load.
+     */
+    public static List<String> sectionDifferences(BpfObject object, List<Hook> hooks) {
+        Map<String, BpfProgram> programs = new HashMap<>();
+        object.programs().forEach(p -> programs.put(p.name(), p));
+        List<String> out = new ArrayList<>();
+        for (Hook hook : hooks) {
+            BpfProgram p = programs.get(hook.program());
+            if (p == null) {
+                out.add("no program " + hook.program() + " in " + object.name());
+                continue;
+            }
+            String section = p.sectionName().startsWith("?") ? p.sectionName().substring(1) : p.sectionName();
+            String target = section.substring(section.indexOf('/') + 1);
+            String expected = hook.kind() == Target.SYSCALL ? "syscalls/" + hook.target() : hook.target();
+            if (!target.equals(expected)) {
+                out.add(hook.program() + " is in section " + section + ", not on " + expected);
+            }
+        }
+        return out;
     }
 
     private static void fn(List<Hook> hooks, String program, String function) {
