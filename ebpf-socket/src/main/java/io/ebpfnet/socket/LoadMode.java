@@ -2,14 +2,14 @@ package io.ebpfnet.socket;
 
 import java.util.Locale;
 
-/** Netdata's {@code ebpf load mode}. */
+/** Where the programs hook each call: at entry only, or at entry and return (Netdata's {@code ebpf load mode}). */
 public enum LoadMode {
     /** Hooks at function entry: calls and bytes (the requested size where only entry is seen). */
     ENTRY,
     /** Hooks at entry and return: also errors, and bytes as actually transferred. */
     RETURN;
 
-    /** "entry" or "return", as in the configuration. */
+    /** "entry" or "return". */
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
     }

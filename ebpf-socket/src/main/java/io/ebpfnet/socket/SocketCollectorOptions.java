@@ -3,16 +3,16 @@ package io.ebpfnet.socket;
 import io.ebpfnet.core.detect.AttachMode;
 
 /**
- * What the collector loads and how big its tables are. Defaults are Netdata's ({@code network.conf}).
+ * What the collector loads and how big its tables are. The defaults are those of Netdata's socket collector.
  *
  * @param attachMode               the hooks (from {@code AttachModeChooser})
- * @param loadMode                 {@code ebpf load mode}
- * @param bandwidthTableSize       {@code bandwidth table size}: per-process entries
- * @param ipv4ConnectionTableSize  {@code ipv4 connection table size}
- * @param ipv6ConnectionTableSize  {@code ipv6 connection table size}
- * @param udpConnectionTableSize   {@code udp connection table size}: kprobe arguments awaiting their kretprobe
- * @param mapsPerCore              {@code maps per core}: per-CPU maps (yes) or shared maps updated atomically (no)
- * @param connections              {@code [network connections] enabled}: keep the connection tables (no: the
+ * @param loadMode                 entry only, or entry and return (errors, bytes as transferred)
+ * @param bandwidthTableSize       entries of the process table
+ * @param ipv4ConnectionTableSize  IPv4 connections: sizes the closed-connection buffer (and probe mode's socket table)
+ * @param ipv6ConnectionTableSize  IPv6 connections: likewise
+ * @param udpConnectionTableSize   kprobe arguments awaiting their kretprobe
+ * @param mapsPerCore              per-CPU maps (true) or shared maps updated atomically (false)
+ * @param connections              keep the connection tables (false: the
  *                                 programs skip them, one map update less per call, and they take no memory).
  *                                 Always false in legacy mode, which keeps none (see {@link #connectionsOff()})
  * @param ignoreKernelBtf          act as on a kernel without BTF: read neither {@code /sys/kernel/btf/vmlinux}

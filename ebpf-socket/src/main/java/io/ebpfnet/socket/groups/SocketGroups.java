@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The per-application, per-cgroup and per-service totals of a stream of snapshots, each grouping
- * on or off as Netdata's {@code apps} and {@code cgroups} options say.
+ * on or off.
  */
 public final class SocketGroups {
     /** Cumulative counters per group (ProcessCounter order), for each kind of group. */
