@@ -1,6 +1,9 @@
 package io.ebpfnet.socket;
 
+import io.ebpfnet.core.KernelDetection;
 import io.ebpfnet.core.detect.AttachMode;
+import io.ebpfnet.core.detect.AttachModeChooser;
+import io.ebpfnet.core.detect.AttachRequest;
 import io.ebpfnet.core.testing.KernelTests;
 import io.ebpfnet.socket.groups.CgroupLayout;
 import io.ebpfnet.socket.groups.CgroupV1Paths;
@@ -35,7 +38,9 @@ class CgroupV1KernelTest {
         ProcFs proc = ProcFs.live();
         CgroupV1Paths paths = (CgroupV1Paths) CgroupLayout.detect(Path.of("/proc")).paths(proc);
         SocketGroups grouping = new SocketGroups(null, proc, paths);
-        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT));
+        // the mode auto picks: the grouping is the same in every mode, the kernel decides which one runs
+        AttachMode mode = AttachModeChooser.choose(AttachRequest.best(AttachMode.TRAMPOLINE), KernelDetection.detect()).mode();
+        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(mode));
              DatagramSocket sink = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             grouping.update(collector.snapshot().processes());
             Path bash = Files.createSymbolicLink(dir.resolve("ebpfnet-v1"), Path.of("/bin/bash"));
@@ -55,7 +60,7 @@ class CgroupV1KernelTest {
             assertEquals(0, p.waitFor());
             SocketGroups.Totals after = grouping.update(collector.snapshot().processes());
             assertEquals(6 * 321, GroupTotals.get(after.cgroups().get(name), ProcessCounter.UDP_BYTES_SENT), "kept after exit");
-            System.out.println("v1 groups: " + after.cgroups().keySet() + ", processes gone before read: " + paths.goneBeforeRead());
+            System.out.println(mode.cliName() + " mode, v1 groups: " + after.cgroups().keySet() + ", processes gone before read: " + paths.goneBeforeRead());
         } finally {
             Files.deleteIfExists(cgroup);
         }
