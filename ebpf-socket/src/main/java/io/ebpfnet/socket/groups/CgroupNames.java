@@ -4,8 +4,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Readable names for cgroup v2 paths: systemd services by their unit name, containers of docker,
- * containerd, CRI-O, podman and Kubernetes by runtime and short id; anything else by its path.
+ * Readable names for cgroup paths (v2 paths, and v1 paths from {@code /proc/<pid>/cgroup} without
+ * their leading '/'): systemd services by their unit name, containers of docker, containerd, CRI-O,
+ * podman and Kubernetes by runtime and short id; anything else by its path. Kubernetes' cgroupfs
+ * driver ({@code kubepods/<qos>/pod<uid>/<id>}) does not say the runtime: those are "container-<id>".
  */
 public final class CgroupNames {
     private static final Pattern SERVICE = Pattern.compile("(?:^|/)([^/]+)\\.service$");
@@ -13,7 +15,8 @@ public final class CgroupNames {
     private static final Pattern CONTAINERD = Pattern.compile("cri-containerd-([0-9a-f]{12})[0-9a-f]*\\.scope$");
     private static final Pattern CRIO = Pattern.compile("crio-([0-9a-f]{12})[0-9a-f]*\\.scope$");
     private static final Pattern PODMAN = Pattern.compile("libpod-([0-9a-f]{12})[0-9a-f]*\\.scope$");
-    private static final Pattern POD = Pattern.compile("pod([0-9a-f_-]{8})[0-9a-f_-]*\\.slice");
+    private static final Pattern POD = Pattern.compile("pod([0-9a-f_-]{8})[0-9a-f_-]*(?:\\.slice|/)");
+    private static final Pattern KUBE_CGROUPFS = Pattern.compile("(?:^|/)pod[0-9a-f_-]+/([0-9a-f]{12})[0-9a-f]{52}$");
 
     private CgroupNames() {
     }
@@ -24,7 +27,7 @@ public final class CgroupNames {
         return m.find() ? m.group(1) : null;
     }
 
-    /** A readable name for a cgroup path relative to the cgroup v2 root ("" is the root: "/"). */
+    /** A readable name for a cgroup path relative to its hierarchy's root ("" is the root: "/"). */
     public static String name(String path) {
         String container = container(path);
         if (container != null) {
@@ -51,6 +54,9 @@ public final class CgroupNames {
         }
         if ((m = DOCKER.matcher(path)).find()) {
             return "docker-" + m.group(1);
+        }
+        if (path.contains("kubepods") && (m = KUBE_CGROUPFS.matcher(path)).find()) {
+            return "container-" + m.group(1);
         }
         return null;
     }

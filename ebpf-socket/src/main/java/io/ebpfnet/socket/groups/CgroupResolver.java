@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * unified systems, {@code /sys/fs/cgroup/unified} on hybrid ones). The tree is walked again when an
  * unknown id appears (at most once per id).
  */
-public final class CgroupResolver {
+public final class CgroupResolver implements CgroupPaths {
     private final Path root;
     private final Map<Long, String> paths = new HashMap<>();
     private final Map<Long, Boolean> missed = new HashMap<>();
@@ -36,6 +36,21 @@ public final class CgroupResolver {
             // no /proc: no cgroups
         }
         return Optional.empty();
+    }
+
+    @Override
+    public String cgroupPath(int tgid, long startNanos, long cgroupId) {
+        return pathOf(cgroupId).orElse(null);
+    }
+
+    @Override
+    public String servicePath(int tgid, long startNanos, long cgroupId) {
+        return pathOf(cgroupId).orElse(null);
+    }
+
+    @Override
+    public void forget(int tgid) {
+        // ids are the kernel's: nothing is kept per process
     }
 
     /** The path of cgroup {@code id} relative to the root ("" for the root), or empty if unknown. */

@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
-/** What grouping needs from {@code /proc/<pid>}: command name, command line, parent. Root injectable for tests. */
+/** What grouping needs from {@code /proc/<pid>}: command name, command line, parent, cgroups. Root injectable for tests. */
 public final class ProcFs {
     /** One process as /proc shows it. */
     public record Process(int pid, String comm, String cmdline, int ppid) {
@@ -40,6 +41,15 @@ public final class ProcFs {
                 // kernel threads and zombies have none
             }
             return Optional.of(new Process(pid, comm, cmdline, ppid));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The lines of {@code /proc/<pid>/cgroup}, or empty when the process is gone. */
+    public Optional<List<String>> cgroupLines(int pid) {
+        try {
+            return Optional.of(Files.readAllLines(proc.resolve(Integer.toString(pid)).resolve("cgroup")));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -15,27 +15,31 @@ public final class SocketGroups {
     }
 
     private final AppGrouper apps;
-    private final CgroupResolver cgroups;
+    private final CgroupPaths cgroups;
     private final GroupTotals appTotals;
     private final GroupTotals cgroupTotals;
     private final GroupTotals serviceTotals;
 
     /**
      * @param apps     the application groups, or null for no per-application grouping
-     * @param cgroups  the cgroup v2 tree, or null for no per-cgroup and per-service grouping
+     * @param cgroups  the cgroup paths (v2 ids resolved in the tree, or v1 paths from /proc), or null
+     *                 for no per-cgroup and per-service grouping
      */
-    public SocketGroups(AppRules apps, ProcFs proc, CgroupResolver cgroups) {
+    public SocketGroups(AppRules apps, ProcFs proc, CgroupPaths cgroups) {
         this.apps = apps == null ? null : new AppGrouper(apps, proc);
         this.cgroups = cgroups;
         this.appTotals = this.apps == null ? null : new GroupTotals(this::appOf, this.apps::forget);
-        this.cgroupTotals = cgroups == null ? null : new GroupTotals(this::cgroupOf, tgid -> { });
-        this.serviceTotals = cgroups == null ? null : new GroupTotals(this::serviceOf, tgid -> { });
+        this.cgroupTotals = cgroups == null ? null : new GroupTotals(this::cgroupOf, cgroups::forget);
+        this.serviceTotals = cgroups == null ? null : new GroupTotals(this::serviceOf, cgroups::forget);
     }
 
-    /** Live grouping: the given groups (or none), /proc, and the cgroup2 mount (when cgroups are on). */
+    /**
+     * Live grouping: the given groups (or none), /proc, and (when cgroups are on) the cgroup version
+     * {@link CgroupLayout} finds: v2 ids resolved in the cgroup2 mount, or v1 paths from /proc.
+     */
     public static SocketGroups live(AppRules apps, boolean cgroups) {
-        CgroupResolver resolver = cgroups ? CgroupResolver.findMount(Path.of("/proc")).map(CgroupResolver::new).orElse(null) : null;
-        return new SocketGroups(apps, ProcFs.live(), resolver);
+        ProcFs proc = ProcFs.live();
+        return new SocketGroups(apps, proc, cgroups ? CgroupLayout.detect(Path.of("/proc")).paths(proc) : null);
     }
 
     public boolean appsEnabled() {
@@ -60,11 +64,19 @@ public final class SocketGroups {
 
     /** The cgroup name of a row, or null when cgroups are off or the id is unknown. */
     public String cgroupOf(ProcessTable table, int row) {
-        return cgroups == null ? null : cgroups.pathOf(table.cgroupId(row)).map(CgroupNames::name).orElse(null);
+        return cgroups == null ? null : name(cgroups.cgroupPath(table.tgid(row), table.startNanos(row), table.cgroupId(row)));
     }
 
     /** The systemd service of a row, or null. */
     public String serviceOf(ProcessTable table, int row) {
-        return cgroups == null ? null : cgroups.pathOf(table.cgroupId(row)).map(CgroupNames::service).orElse(null);
+        return cgroups == null ? null : service(cgroups.servicePath(table.tgid(row), table.startNanos(row), table.cgroupId(row)));
+    }
+
+    private static String name(String path) {
+        return path == null ? null : CgroupNames.name(path);
+    }
+
+    private static String service(String path) {
+        return path == null ? null : CgroupNames.service(path);
     }
 }

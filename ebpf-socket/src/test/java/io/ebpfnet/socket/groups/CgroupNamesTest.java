@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -27,6 +28,26 @@ class CgroupNamesTest {
         assertEquals("crio-4e3c1b2a9f8d", CgroupNames.name("kube.slice/crio-" + ID + ".scope"));
         assertEquals("k8s-pod-1a2b3c4d/containerd-4e3c1b2a9f8d", CgroupNames.name(
                 "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1a2b3c4d_5e6f_7a8b.slice/cri-containerd-" + ID + ".scope"));
+        assertEquals("/", CgroupNames.name(""));
+    }
+
+    @Test
+    void v1PathsGetTheSameNamesAndServices() {
+        // paths from /proc/<pid>/cgroup on v1 hosts, as CgroupV1Paths hands them over (leading '/' dropped)
+        for (String line : new String[] {"4:cpu,cpuacct:/docker/" + ID, "4:cpu,cpuacct:/system.slice/docker-" + ID + ".scope"}) {
+            assertEquals("docker-4e3c1b2a9f8d", CgroupNames.name(CgroupV1Paths.parse(List.of(line)).get("cpuacct")), line);
+        }
+        assertEquals("podman-4e3c1b2a9f8d", CgroupNames.name("machine.slice/libpod-" + ID + ".scope"));
+        assertEquals("nginx.service", CgroupNames.name("system.slice/nginx.service"));
+        assertEquals("nginx", CgroupNames.service(CgroupV1Paths.parse(List.of("1:name=systemd:/system.slice/nginx.service")).get("name=systemd")));
+        // Kubernetes' cgroupfs driver: no runtime in the path
+        assertEquals("k8s-pod-1a2b3c4d/container-4e3c1b2a9f8d", CgroupNames.name("kubepods/burstable/pod1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d/" + ID));
+        assertEquals("k8s-pod-1a2b3c4d/container-4e3c1b2a9f8d", CgroupNames.name("kubepods/pod1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d/" + ID));
+        // the systemd driver under v1 writes the same paths as under v2
+        assertEquals("k8s-pod-1a2b3c4d/docker-4e3c1b2a9f8d", CgroupNames.name(
+                "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1a2b3c4d_5e6f_7a8b.slice/docker-" + ID + ".scope"));
+        assertNull(CgroupNames.service("docker/" + ID));
+        assertEquals("", CgroupV1Paths.parse(List.of("4:cpu,cpuacct:/")).get("cpu"), "the root");
         assertEquals("/", CgroupNames.name(""));
     }
 
