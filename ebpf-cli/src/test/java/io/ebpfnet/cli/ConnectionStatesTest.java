@@ -71,25 +71,75 @@ class ConnectionStatesTest {
         assertNotNull(result, "the CLI did not finish");
         assertEquals(0, result.exitCode(), result.err());
 
-        List<String[]> rows = new ArrayList<>(); // {local, remote, direction, state}
-        for (String line : result.out().lines().toList()) {
+        List<String[]> rows = rowsMatchingSs(result.out(), port, ss, order);
+        // One row per socket: both ends of every pair, no earlier row of a socket left beside its final one.
+        assertEquals(2 * (PAIRS + 1), rows.size(), "rows for port " + port + ":\n" + result.out());
+        long established = rows.stream().filter(r -> r[3].equals("ESTABLISHED")).count();
+        assertEquals(2, established, "only the open pair is ESTABLISHED (" + order + ")");
+        assertEquals(2, ss.values().stream().filter("ESTAB"::equals).count(), "ss: the open pair: " + ss);
+    }
+
+    /**
+     * A client closes with data its peer does not read still unsent: its FIN waits behind the data, and the
+     * socket stays in FIN_WAIT1, as ss shows (closing is not closed), while the peer is still ESTABLISHED.
+     */
+    @org.junit.jupiter.api.Test
+    void aCloseStillUnderWayShowsItsStateNow() throws Exception {
+        KernelTests.requireBpf();
+        java.net.InetAddress lo = java.net.InetAddress.getByName("127.0.0.1");
+        long links = CliRun.bpfLinks();
+        AtomicReference<CliRun> run = new AtomicReference<>();
+        Thread cli = new Thread(() -> run.set(CliRun.of("connections", "--duration", "4")));
+        cli.start();
+        CliRun.awaitAttached(links);
+        Map<String, String> ss;
+        int port;
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, lo)) {
+            port = server.getLocalPort();
+            java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open(new java.net.InetSocketAddress(lo, port));
+            try (java.net.Socket unread = server.accept()) {
+                client.configureBlocking(false);
+                java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(1 << 16);
+                for (int stalled = 0; stalled < 20; ) { // until the peer's window and our send buffer are full
+                    data.clear();
+                    if (client.write(data) == 0) {
+                        stalled++;
+                        Thread.sleep(10);
+                    }
+                }
+                client.close();
+                cli.join(30_000);
+                ss = ssStates(port);
+            }
+        }
+        CliRun result = run.get();
+        assertNotNull(result, "the CLI did not finish");
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(ss.containsValue("FIN-WAIT-1"), "ss: " + ss);
+        List<String[]> rows = rowsMatchingSs(result.out(), port, ss, "close with unsent data");
+        assertEquals(2, rows.size(), "rows for port " + port + ":\n" + result.out());
+    }
+
+    /**
+     * The CLI's TCP rows with {@code port} at one end ({local, remote, direction, state}), each checked against
+     * ss's state of the same socket: a socket ss lists open is in that state, one it lists as a timewait
+     * entry or not at all is closed (CLOSE).
+     */
+    private static List<String[]> rowsMatchingSs(String out, int port, Map<String, String> ss, String what) {
+        List<String[]> rows = new ArrayList<>();
+        for (String line : out.lines().toList()) {
             String[] f = line.trim().split("\\s+");
             if (f.length > 11 && f[0].equals("tcp") && (f[1].endsWith(":" + port) || f[2].endsWith(":" + port))) {
                 rows.add(new String[] {f[1], f[2], f[3], f[11]});
             }
         }
-        // One row per socket: both ends of every pair, no earlier row of a socket left beside its final one.
-        assertEquals(2 * (PAIRS + 1), rows.size(), "rows for port " + port + ":\n" + result.out());
-        int established = 0;
         for (String[] r : rows) {
             String kernel = ss.get(r[0] + " " + r[1]);
             String expected = kernel == null || kernel.equals(TIMEWAIT) ? "CLOSE" // the socket is gone
-                    : kernel.equals("ESTAB") ? "ESTABLISHED" : kernel.replace('-', '_');
-            assertEquals(expected, r[3], r[2] + " " + r[0] + " -> " + r[1] + ": ss -tan says " + kernel + " (" + order + ")");
-            established += r[3].equals("ESTABLISHED") ? 1 : 0;
+                    : kernel.equals("ESTAB") ? "ESTABLISHED" : kernel.replace("WAIT-", "WAIT").replace('-', '_');
+            assertEquals(expected, r[3], r[2] + " " + r[0] + " -> " + r[1] + ": ss -tan -o says " + kernel + " (" + what + ")");
         }
-        assertEquals(2, established, "only the open pair is ESTABLISHED (" + order + ")");
-        assertEquals(2, ss.values().stream().filter("ESTAB"::equals).count(), "ss: the open pair: " + ss);
+        return rows;
     }
 
     /** What {@link #ssStates} says of a timewait entry: the socket is gone, its addresses wait (TIME-WAIT, or FIN-WAIT-2). */
@@ -109,10 +159,15 @@ class ConnectionStatesTest {
         for (String line : out.lines().skip(1).toList()) {
             String[] f = line.trim().split("\\s+");
             if (f.length >= 5 && !f[0].equals("LISTEN") && (f[3].endsWith(":" + port) || f[4].endsWith(":" + port))) {
-                states.put(f[3] + " " + f[4], line.contains("timer:(timewait") ? TIMEWAIT : f[0]);
+                // an IPv4 connection on a dual-stack socket (Java's): ss prints [::ffff:a.b.c.d], the CLI a.b.c.d
+                states.put(unmapped(f[3]) + " " + unmapped(f[4]), line.contains("timer:(timewait") ? TIMEWAIT : f[0]);
             }
         }
         return states;
+    }
+
+    private static String unmapped(String endpoint) {
+        return endpoint.startsWith("[::ffff:") ? endpoint.substring(8).replace("]", "") : endpoint;
     }
 
     private static String expectLine(BufferedReader lines, String prefix) throws IOException {
