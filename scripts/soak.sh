@@ -21,6 +21,9 @@
 # Environment: SOAK_DIR (work directory, default a new one under /tmp), SOAK_CONNECTIONS_PER_SECOND
 # (default 200), SOAK_PROCESSES_PER_SECOND (default 20), SOAK_SAMPLE_SECONDS (default 60: one "minute"),
 # SOAK_JAVA_OPTS (the collector JVM's options; empty: the JVM's defaults).
+# The body is one compound command, read whole before it runs: editing this file during a run (an hour)
+# cannot change what the run does next.
+{
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-10}
@@ -203,3 +206,5 @@ fi
 rss_min=$(printf '%s\n' "${rss_at[@]:$warmup}" | sort -n | head -1); rss_max=$(printf '%s\n' "${rss_at[@]:$warmup}" | sort -n | tail -1)
 echo "soak: passed ($minutes min): RSS $rss_min-$rss_max kB after the warm-up (base $base_rss kB), fds ${fds_at[$minutes]}," \
   "BPF programs/maps/links ${bpf_at[$minutes]}, 0 refused inserts"
+exit 0
+}
