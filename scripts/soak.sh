@@ -14,7 +14,7 @@
 # and the collector must still be running. Exits 1 with a "soak: FAIL" line per failed check.
 # The CLI has no configuration reload (SIGHUP stops it, as SIGTERM does): there is none to exercise.
 # The JVM's heap is fixed (SOAK_JAVA_OPTS, default -Xms256m -Xmx256m -XX:+AlwaysPreTouch): with the default
-# heap, G1 commits more heap as it goes (measured on a busy 2-CPU VM: RSS 322 MB at minute 2, 424 MB at
+# heap, G1 commits more heap as it goes (measured on a busy 2-CPU VM: RSS 322,740 kB at minute 2, 423,972 kB at
 # minute 11, with 393 MB of heap committed and 67 MB of it in use), which says how G1 sizes a heap on a busy
 # machine, not whether the collector leaks; with the heap committed up front, RSS growth is the collector's
 # native memory, metaspace, threads and code.
