@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the unit and kernel tests on this machine's kernel (they need root: CAP_BPF,
-# CAP_PERFMON, CAP_NET_ADMIN), the real Netdata agent running our plugin (scripts/netdata-agent-test.sh),
-# then the attach-mode kernel matrix under qemu (scripts/kernel-matrix.sh).
+# CAP_PERFMON, CAP_NET_ADMIN), two minutes of the soak test on the CLI jar (scripts/soak.sh), the real
+# Netdata agent running our plugin (scripts/netdata-agent-test.sh), then the attach-mode kernel matrix
+# under qemu (scripts/kernel-matrix.sh).
 # With EBPFNET_REQUIRE_KERNEL_TESTS=1 (CI sets it) a kernel test that cannot run fails instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,10 @@ fi
 start=$(date +%s)
 ./mvnw -B verify
 echo "host tests: $(( $(date +%s) - start )) s"
+
+# The jar the build just made, for two minutes under connection churn, short-lived processes and scrapes:
+# its RSS, fds and BPF objects steady, no insert refused (the full length is run by hand: scripts/soak.sh 60).
+scripts/soak.sh 2
 
 # The Netdata agent itself running our plugin.
 scripts/netdata-agent-test.sh

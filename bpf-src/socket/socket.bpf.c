@@ -856,7 +856,7 @@ static __always_inline __u16 connection_row(struct sock *sk, bool direct, const 
 	stats->first_seen_ns = s->first_seen_ns;
 	stats->last_seen_ns = s->last_seen_ns;
 	__u16 protocol = family == AF_INET ? r->row.v4.key.protocol : r->row.v6.key.protocol;
-	/* no socket at hand (its release): the connection is closing, CLOSE is what it becomes */
+	/* no socket at hand (a UDP or MPTCP socket's release): the state is TCP's only */
 	stats->state = protocol == IPPROTO_TCP ? (sk ? sk_state(sk, direct) : TCP_CLOSE) : 0;
 	stats->direction = s->direction;
 	stats->closed = closed;
@@ -2089,9 +2089,10 @@ int BPF_PROG(on_process_exec, struct task_struct *task)
 /*
  * Tracepoint mode: a cgroup program on the cgroup v2 root runs when any process's inet socket is
  * released (its last close(), in that process). A UDP or MPTCP socket's counts are folded and its final
- * counters queued there, since no tracepoint sees one destroyed; so are a TCP socket's, when its process
- * is done with it, in process context. tcp_destroy_sock still sees the TCP sockets no process released (accepted and
- * never taken, the kernel's own) and charges an accept nobody claimed; a socket's record is queued once.
+ * counters queued there, since no tracepoint sees one destroyed. A TCP socket's counts are folded (its
+ * process is done with it), but it is not closed yet: it runs before tcp_close, and the close itself
+ * (FIN_WAIT1, LAST_ACK, …) takes until the peer acknowledges it. So it stays listed in its state now and
+ * tcp_destroy_sock queues its final record, as for every TCP socket (and charges an accept nobody claimed).
  */
 SEC("?cgroup/sock_release")
 int socket_release(struct bpf_sock *ctx)
@@ -2103,7 +2104,8 @@ int socket_release(struct bpf_sock *ctx)
 	s = bpf_sk_storage_get(&sockets, ctx, 0, 0);
 	if (s) {
 		fold_socket(s);
-		queue_closed(0, false, s);
+		if (ctx->protocol != IPPROTO_TCP)
+			queue_closed(0, false, s);
 	}
 	return 1; /* a release program cannot refuse anything; 1 says "go on" */
 }

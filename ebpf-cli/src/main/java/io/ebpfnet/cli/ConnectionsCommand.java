@@ -86,6 +86,7 @@ final class ConnectionsCommand implements Callable<Integer> {
         try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(decision.mode()))) {
             // Connections that close while we watch are reported once, by the next read: read every
             // second (the first read starts keeping them) and keep each socket's latest row.
+            collector.snapshot(); // sets the clock the programs stamp last-seen times with
             Map<String, Seen> seen = new LinkedHashMap<>();
             long end = System.nanoTime() + duration * 1_000_000_000L;
             collect(collector, seen);
@@ -142,13 +143,18 @@ final class ConnectionsCommand implements Callable<Integer> {
     private record Seen(ConnectionTable table, int row) {
     }
 
-    /* Reads both families and keeps each socket's latest row: a socket is its key and its first-seen time. */
+    /*
+     * Reads both families and keeps each socket's latest row, so a closed socket shows its final state.
+     * A socket is its protocol, addresses and ports with its first-seen time, not its owner: an accepted
+     * socket belongs to the listener's process until the process that accepted it uses it (a prefork
+     * server's worker), and its earlier rows must not outlive its final one.
+     */
     private static void collect(SocketCollector collector, Map<String, Seen> seen) {
         for (boolean ipv6 : new boolean[] {false, true}) {
             ConnectionTable t = collector.connections(ipv6);
             for (int r = 0; r < t.size(); r++) {
                 String socket = t.protocol(r) + " " + t.localAddress(r).getHostAddress() + " " + t.localPort(r) + " "
-                        + t.remoteAddress(r).getHostAddress() + " " + t.remotePort(r) + " " + t.tgid(r) + " " + t.firstSeenNanos(r);
+                        + t.remoteAddress(r).getHostAddress() + " " + t.remotePort(r) + " " + t.firstSeenNanos(r);
                 seen.put(socket, new Seen(t, r));
             }
         }

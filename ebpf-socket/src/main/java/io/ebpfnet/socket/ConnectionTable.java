@@ -10,8 +10,10 @@ import java.net.UnknownHostException;
 
 /**
  * The per-connection counters of one read, IPv4 or IPv6: one row per socket, open ones as they are now
- * and closed ones with their final counters (each reported by one read only), read in place. The key
- * (protocol, addresses, ports, owning process) with the first-seen time tells sockets apart.
+ * and closed ones with their final counters and state (each reported by one read only), read in place.
+ * The protocol, addresses and ports with the first-seen time tell sockets apart; the owning process can
+ * change between reads (an accepted socket is the listener's process's until the process that accepted
+ * it uses it), so a reader that follows sockets across reads must not key them by it.
  */
 public final class ConnectionTable {
     /** Who opened the connection, as seen from the owning process. */

@@ -43,7 +43,7 @@ public final class ProcessTable {
         return index;
     }
 
-    /** Whether a row is marked exited (the next read drops it). */
+    /** Whether a row is marked exited (a later read drops it once every reader has seen it). */
     boolean anyExited() {
         return anyExited;
     }
@@ -91,7 +91,7 @@ public final class ProcessTable {
         return rows.get(LONG, row * ROW_SIZE + LAST);
     }
 
-    /** Whether the process has exited: this is its final row, after which it is released. */
+    /** Whether the process has exited: these are its final counts; the row is released once every reader has seen it. */
     public boolean exited(int row) {
         return rows.get(LONG, row * ROW_SIZE + EXITED) != 0;
     }

@@ -8,12 +8,13 @@ import io.ebpfnet.socket.internal.SocketLayouts;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Set;
 
 /**
  * Builds the next {@link ProcessTable} from the previous one and the rows the kernel reports as
  * changed ({@code struct process_row}, per-CPU copies already summed by the iterator): a changed row
- * replaces the previous row of the same process key, a new one is appended, and a row that was
- * reported exited last time is dropped (it was released). No allocation per row.
+ * replaces the previous row of the same process key, a new one is appended, and the rows released since
+ * the previous read (exited processes every reader has seen) are dropped. No allocation per live row.
  */
 final class ProcessTableBuilder implements BpfIterator.RecordSink {
     /** Bytes per row the kernel writes: a process key and its merged stats, as a {@link ProcessTable} row. */
@@ -35,17 +36,26 @@ final class ProcessTableBuilder implements BpfIterator.RecordSink {
     private int changed;
     private boolean anyExited;
 
+    /** A builder that drops every row {@code previous} marks exited (each read releases them). */
+    ProcessTableBuilder(ProcessTable previous, int expectedRows) {
+        this(previous, expectedRows, null);
+    }
+
     /**
      * @param previous      the table of the last read (null for the first read)
      * @param expectedRows  initial capacity
+     * @param released      the exited rows of {@code previous} to drop (deleted from the kernel's table);
+     *                      null: all of them
      */
-    ProcessTableBuilder(ProcessTable previous, int expectedRows) {
+    ProcessTableBuilder(ProcessTable previous, int expectedRows, Set<ExitedRows.Key> released) {
         int carried = previous == null ? 0 : previous.size();
         int capacity = Math.max(16, Math.max(carried + carried / 8, expectedRows));
-        if (previous != null && !previous.anyExited() && previous.index() != null) {
+        boolean dropsNone = released != null ? released.isEmpty() : previous == null || !previous.anyExited();
+        if (previous != null && dropsNone && previous.index() != null) {
             // Nothing to drop: the previous rows in one copy, and a copy of their index.
             this.rows = RecordBuffer.copyOf(previous.segment(), ProcessTable.ROW_SIZE, carried, capacity);
             this.index = previous.index().copy();
+            this.anyExited = previous.anyExited(); // exited rows not released yet are carried
             return;
         }
         this.rows = new RecordBuffer(ProcessTable.ROW_SIZE, capacity);
@@ -53,12 +63,13 @@ final class ProcessTableBuilder implements BpfIterator.RecordSink {
         if (previous != null) {
             MemorySegment from = previous.segment();
             for (int r = 0; r < carried; r++) {
-                if (previous.exited(r)) {
-                    continue; // reported once, then released
+                if (previous.exited(r) && (released == null || released.contains(ExitedRows.Key.of(previous, r)))) {
+                    continue; // released: every reader had its final row
                 }
                 int row = rows.append();
                 RowWords.copy(from, r * ProcessTable.ROW_SIZE, rows.words(), row, ROW_WORDS);
                 index.put(rows.words(), row, rows.count() - 1);
+                anyExited |= previous.exited(r);
             }
         }
     }

@@ -53,6 +53,14 @@ import java.util.Set;
  * legacy mode, which has no iterator, copies the whole table and sums them here) and keeps the others
  * from the previous snapshot. Legacy mode has no connection table. {@link #close()} detaches every
  * program and frees the kernel maps.
+ *
+ * <p>Taking a snapshot changes nothing another reader sees. An exited process's row stays in the
+ * snapshots, marked {@linkplain ProcessTable#exited exited} with its final counts, until every open reader
+ * has taken a snapshot that shows it; then its kernel row is freed and later snapshots leave it out.
+ * {@link #snapshot()} is the owner's reader (open from its first call): alone, it sees each exited
+ * process once, as before. Every other consumer of the same collector (a second exporter, an embedder's
+ * own poller) takes its snapshots from a {@link Reader} of its own ({@link #openReader()}) and closes it
+ * when done: an open reader that stops reading keeps exited rows in the kernel's table, which fills.
  */
 public final class SocketCollector implements AutoCloseable {
     static final String OBJECT = "/io/ebpfnet/socket/bpf/socket.bpf.o";
@@ -94,6 +102,10 @@ public final class SocketCollector implements AutoCloseable {
     private final RecordBuffer closedV4 = new RecordBuffer(ConnectionTableBuilder.recordSize(false), 16);
     private final RecordBuffer closedV6 = new RecordBuffer(ConnectionTableBuilder.recordSize(true), 16);
     private ProcessTable lastProcesses;
+    private final ExitedRows exitedRows = new ExitedRows();
+    private final List<Reader> readers = new ArrayList<>();
+    private Reader ownReader;     // snapshot()'s, opened by its first call
+    private long reads;           // snapshots taken, by every reader: the number of the latest
     private long clock;         // the clock the programs stamp events with: the latest read's time
     private long previousClock; // the one before: rows stamped with it or later are read again
     private long lastReadBytes;
@@ -179,11 +191,70 @@ public final class SocketCollector implements AutoCloseable {
     }
 
     /**
-     * The global counters and the per-process table, now. Only processes that changed since the
-     * previous snapshot are copied from the kernel; exited processes appear once more and are released.
+     * The global counters and the per-process table, now, read by the owner's reader (see the class
+     * comment). Only processes that changed since the previous snapshot are copied from the kernel;
+     * exited processes appear until every open reader has seen them, then are released.
      */
     public synchronized SocketSnapshot snapshot() {
         checkOpen();
+        if (ownReader == null) {
+            ownReader = new Reader();
+        }
+        return ownReader.snapshot();
+    }
+
+    /**
+     * A reader of its own for one more consumer of this collector: exited processes' rows are kept until
+     * it, too, has taken a snapshot that shows them. Close it when done.
+     */
+    public synchronized Reader openReader() {
+        checkOpen();
+        return new Reader();
+    }
+
+    /** One consumer's snapshots: see {@link SocketCollector}. Closing it stops keeping exited rows for it. */
+    public final class Reader implements AutoCloseable {
+        private long lastRead; // the number of its latest snapshot (at opening: the latest read of all)
+        private boolean open = true;
+
+        private Reader() {
+            lastRead = reads;
+            readers.add(this);
+        }
+
+        /** A snapshot, as {@link SocketCollector#snapshot()}. */
+        public SocketSnapshot snapshot() {
+            synchronized (SocketCollector.this) {
+                checkOpen();
+                if (!open) {
+                    throw new IllegalStateException("this snapshot reader is closed");
+                }
+                SocketSnapshot s = read();
+                lastRead = reads;
+                releaseSeen();
+                return s;
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (SocketCollector.this) {
+                if (!open) {
+                    return;
+                }
+                open = false;
+                readers.remove(this);
+                if (ownReader == this) {
+                    ownReader = null;
+                }
+                if (!closed) {
+                    releaseSeen(); // the rows kept for it alone
+                }
+            }
+        }
+    }
+
+    private SocketSnapshot read() {
         long nanos = System.nanoTime();
         Instant time = Instant.now();
         // Events stamp rows with the clock of the read before them. An event that took the previous
@@ -193,7 +264,7 @@ public final class SocketCollector implements AutoCloseable {
         previousClock = clock;
         clock = nanos;
         writeReader(since, 0);
-        ProcessTableBuilder builder = new ProcessTableBuilder(lastProcesses, 64);
+        ProcessTableBuilder builder = new ProcessTableBuilder(lastProcesses, 64, exitedRows.takeReleased());
         long[] global;
         if (legacy) {
             // Every event adds to its row at once: nothing to fold. No iterator: user space sums the copies.
@@ -209,8 +280,14 @@ public final class SocketCollector implements AutoCloseable {
         }
         ProcessTable processes = builder.build();
         lastProcesses = processes;
-        releaseExited(processes);
+        reads++;
+        exitedRows.note(processes, reads);
         return new SocketSnapshot(nanos, time, global, processes);
+    }
+
+    /** Exited rows still kept in the kernel's table for a reader that has not seen them (for tests). */
+    synchronized int exitedRowsKept() {
+        return exitedRows.pending();
     }
 
     /** Bytes the last {@link #snapshot()} copied from the kernel for the process table (changed rows only). */
@@ -440,17 +517,24 @@ public final class SocketCollector implements AutoCloseable {
         return global;
     }
 
-    /** Deletes the rows of processes that have exited: this snapshot was their last. */
-    private void releaseExited(ProcessTable processes) {
-        for (int row = 0; row < processes.size(); row++) {
-            if (processes.exited(row)) {
-                scratchKey.set(ValueLayout.JAVA_INT, SocketLayouts.offset(SocketLayouts.PROCESS_KEY, "tgid"), processes.tgid(row));
-                scratchKey.set(ValueLayout.JAVA_INT, SocketLayouts.offset(SocketLayouts.PROCESS_KEY, "reserved"), 0);
-                scratchKey.set(ValueLayout.JAVA_LONG, SocketLayouts.offset(SocketLayouts.PROCESS_KEY, "start_ns"), processes.startNanos(row));
-                scratchKey.set(ValueLayout.JAVA_LONG, SocketLayouts.offset(SocketLayouts.PROCESS_KEY, "cgroup_id"), processes.cgroupId(row));
-                processMap.delete(scratchKey);
-            }
+    /** Deletes the kernel rows of exited processes every open reader has seen. */
+    private void releaseSeen() {
+        long seenByAll = Long.MAX_VALUE;
+        for (Reader r : readers) {
+            seenByAll = Math.min(seenByAll, r.lastRead);
         }
+        exitedRows.release(seenByAll, key -> {
+            scratchKey.set(ValueLayout.JAVA_INT, SocketLayouts.offset(SocketLayouts.PROCESS_KEY, "tgid"), key.tgid());
+            scratchKey.set(ValueLayout.JAVA_INT, SocketLayouts.offset(SocketLayouts.PROCESS_KEY, "reserved"), 0);
+            scratchKey.set(ValueLayout.JAVA_LONG, SocketLayouts.offset(SocketLayouts.PROCESS_KEY, "start_ns"), key.startNanos());
+            scratchKey.set(ValueLayout.JAVA_LONG, SocketLayouts.offset(SocketLayouts.PROCESS_KEY, "cgroup_id"), key.cgroupId());
+            processMap.delete(scratchKey);
+        });
+    }
+
+    /** The kernel's process table (for tests: its rows, whatever the snapshots show). */
+    BpfMap processMap() {
+        return processMap;
     }
 
     /** Whether this kernel lets kprobe and tracepoint programs use non-preallocated hashes (Linux 6.1+). */

@@ -19,6 +19,10 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>A listener that throws is not called again; {@link #failure()} returns what it threw.
+ *
+ * <p>The monitor reads with the collector's own reader ({@link SocketCollector#snapshot()}); anything else
+ * that reads the same collector takes a {@link SocketCollector#openReader() reader} of its own, so that
+ * neither misses an exited process's final row.
  */
 public final class SocketMonitor implements AutoCloseable {
     private final SocketCollector collector;

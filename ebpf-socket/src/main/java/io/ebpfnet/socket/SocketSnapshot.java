@@ -34,7 +34,7 @@ public final class SocketSnapshot {
         return global[counter.ordinal()];
     }
 
-    /** Per-process counters; exited processes appear once more, then are released. */
+    /** Per-process counters; exited processes appear, marked exited, until every open reader has seen them (see {@link SocketCollector}). */
     public ProcessTable processes() {
         return processes;
     }

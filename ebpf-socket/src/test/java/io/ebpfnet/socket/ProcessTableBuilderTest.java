@@ -84,6 +84,42 @@ class ProcessTableBuilderTest {
         assertFalse(third.exited(0));
     }
 
+    /**
+     * Two readers: an exited row stays (exited, with its final counts) until both have read a table that
+     * shows it; ExitedRows then releases it and the next table drops it, however few rows the kernel re-sent.
+     */
+    @Test
+    void anExitedRowStaysUntilEveryReaderHasSeenIt() {
+        ExitedRows exited = new ExitedRows();
+        java.util.List<ExitedRows.Key> deleted = new java.util.ArrayList<>();
+        ProcessTable first = nextFor(null, exited, rows(
+                new Object[] {40, 1L, 1L, 1L, false, "a"},
+                new Object[] {41, 1L, 1L, 2L, false, "b"}), 2);
+        exited.note(first, 1);
+        // read 2 (reader A) reports 41 exited; reader B last read at 1
+        ProcessTable second = nextFor(first, exited, rows(new Object[] {41, 1L, 1L, 3L, true, "b"}), 1);
+        exited.note(second, 2);
+        exited.release(1, deleted::add);
+        assertTrue(deleted.isEmpty(), "B has not seen it");
+        // read 3 (reader B): the kernel re-sends the exited row; it is still there for B
+        ProcessTable third = nextFor(second, exited, rows(new Object[] {41, 1L, 1L, 3L, true, "b"}), 1);
+        assertTrue(third.exited(third.find(41)));
+        assertEquals(3, third.sum(41, ProcessCounter.TCP_BYTES_SENT));
+        exited.note(third, 3);
+        exited.release(2, deleted::add); // both have read since it was first reported
+        assertEquals(java.util.List.of(new ExitedRows.Key(41, 1L, 1L)), deleted);
+        assertEquals(0, exited.pending());
+        ProcessTable fourth = nextFor(third, exited, rows(), 0);
+        assertEquals(-1, fourth.find(41), "released: dropped");
+        assertEquals(1, fourth.size());
+    }
+
+    private static ProcessTable nextFor(ProcessTable previous, ExitedRows exited, MemorySegment changed, int count) {
+        ProcessTableBuilder builder = new ProcessTableBuilder(previous, 1, exited.takeReleased());
+        builder.accept(changed, count);
+        return builder.build();
+    }
+
     @Test
     void aProcessThatChangedCgroupsExitsInEveryRow() {
         ProcessTable first = next(null, rows(
