@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * Readable names for cgroup paths (v2 paths, and v1 paths from {@code /proc/<pid>/cgroup} without
  * their leading '/'): systemd services by their unit name, containers of docker, containerd, CRI-O,
  * podman and Kubernetes by runtime and short id; anything else by its path. Kubernetes' cgroupfs
- * driver ({@code kubepods/<qos>/pod<uid>/<id>}) does not say the runtime: those are "container-<id>".
+ * driver ({@code kubepods/<qos>/pod<uid>/<id>}) does not say the runtime: those are {@code container-<id>}.
  */
 public final class CgroupNames {
     private static final Pattern SERVICE = Pattern.compile("(?:^|/)([^/]+)\\.service$");
