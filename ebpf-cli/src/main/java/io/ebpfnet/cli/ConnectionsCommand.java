@@ -72,7 +72,8 @@ final class ConnectionsCommand implements Callable<Integer> {
                 cfg.connectionsIncludeLoopback() && !noLoopback);
         ServiceNames services = cfg.resolveServiceNames() ? ServiceNames.read(Path.of("/etc/services")) : null;
         StopSignals stop = StopSignals.install();
-        AttachDecision decision = KernelChoice.decide(mode.typeFormat(), mode.tracing(CoreTracing.TRAMPOLINE), false, false).decision();
+        AttachDecision decision = KernelChoice.decide(mode.typeFormat().request(mode.tracing(CoreTracing.TRAMPOLINE), false), false)
+                .decision();
         if (stop.stopped()) {
             return ExitCode.OK.code(); // stopped during detection: load nothing
         }

@@ -40,9 +40,9 @@ final class JsonReport implements IntervalPrinter {
                 .append(",\"interval_seconds\":").append(number(rates.seconds()))
                 .append(",\"attach_mode\":").append(JsonText.quote(options.attachMode().cliName()))
                 .append(",\"load_mode\":").append(JsonText.quote(options.loadMode().configName()))
-                .append(",\"connection_table\":").append(options.connectionsOff() == null ? "\"kept\""
-                        : JsonText.quote("off: " + (options.attachMode() == AttachMode.LEGACY ? options.connectionsOff()
-                        : "this command keeps none; ebpf-cli connections lists them")))
+                // The collecting command never keeps connections (ebpf-cli connections does); legacy mode cannot.
+                .append(",\"connection_table\":").append(JsonText.quote("off: " + (options.attachMode() == AttachMode.LEGACY
+                        ? options.connectionsOff() : "this command keeps none; ebpf-cli connections lists them")))
                 .append(",\"global\":{");
         String chartSep = "";
         for (GlobalChart chart : GlobalChart.published(options.loadMode())) {

@@ -1,7 +1,5 @@
 package io.ebpfnet.cli;
 
-import io.ebpfnet.cli.config.CoreTracing;
-import io.ebpfnet.cli.config.TypeFormat;
 import io.ebpfnet.core.BpfPermissionException;
 import io.ebpfnet.core.KernelDetection;
 import io.ebpfnet.core.detect.AttachDecision;
@@ -28,10 +26,6 @@ final class KernelChoice {
 
     /** The note the commands print and the reasons carry when {@code --ignore-kernel-btf} is given. */
     static final String BTF_IGNORED = "kernel BTF ignored (--ignore-kernel-btf): acting as on a kernel without it";
-
-    static Choice decide(TypeFormat format, CoreTracing tracing, boolean allowFallback, boolean ignoreKernelBtf) {
-        return decide(format.request(tracing, allowFallback), ignoreKernelBtf);
-    }
 
     /** {@code ignoreKernelBtf}: decide as on a kernel without BTF (auto then chooses legacy). */
     static Choice decide(AttachRequest request, boolean ignoreKernelBtf) {
