@@ -168,12 +168,18 @@ struct {
  * Programs that run both in process context and in softirq (state changes, socket destruction,
  * retransmits) can be interrupted on their CPU by a softirq that fires the same tracepoint, and the
  * kernel then skips the nested run of the same program (counted in its recursion_misses; under
- * connection churn this lost closed sockets). So each such program has a second one on the same
- * tracepoint, attached after it, that handles every event the first did not: the first notes the
- * event's socket in a small per-CPU set once it has handled it, and the second takes it out of the set
- * when it is there, else handles the event itself. Nesting is at most two deep (process, softirq), so
- * four places are plenty; a place older than a jiffy (an event whose second program was itself
- * skipped) is free again. Each step stays right whichever instruction a softirq interrupts.
+ * connection churn this lost closed sockets). So each such program has two more on the same
+ * tracepoint, attached after it in this order:
+ *   first    handles the event, then notes its socket in a small per-CPU set;
+ *   nested   takes the socket out of the set when it is there, else handles the event (the first was
+ *            skipped);
+ *   forget   takes the socket out of the set when it is still there (the nested one was skipped).
+ * The outer run is inside at most one of the three when a softirq nests, so the kernel skips at most
+ * one of them for the nested event: skipping the first, the nested one handles it; skipping the nested
+ * one, forget removes the note, which would otherwise stay and make a later event of a socket at the
+ * same (reused) address look handled; skipping forget, the nested one removed it already. The events
+ * of one socket do not nest (its lock defers softirq work), so sockets tell events apart. Nesting is at
+ * most two deep (process, softirq), so four places are plenty; a place older than a jiffy is free again.
  */
 enum fallback_hook {
 	FALLBACK_SET_STATE = 0,
@@ -247,6 +253,9 @@ static __always_inline bool was_handled(enum fallback_hook which, __u64 sk)
 			handle;                                                                                \
 		}                                                                                              \
 	} while (0)
+
+/* The third program: the note of an event whose second program was skipped goes. */
+#define FORGET_HANDLED(which, sk) was_handled(which, (__u64)(sk))
 
 /* The records iterators and the ring buffer write exist only as local variables, which have no BTF: this
  * one-entry map (never used) puts them and the counter enum in the object's BTF, so user space can check
@@ -1807,6 +1816,14 @@ int BPF_PROG(probe_tcp_destroy_sock_nested, struct sock *sk)
 	return 0;
 }
 
+/* Attached last: the note of an event whose _nested program the kernel skipped (see `handled`). */
+SEC("?tp_btf/tcp_destroy_sock")
+int BPF_PROG(probe_tcp_destroy_sock_forget, struct sock *sk)
+{
+	FORGET_HANDLED(FALLBACK_DESTROY, sk);
+	return 0;
+}
+
 /* ---------------------------------------------------------------- tracepoint: tp_btf */
 
 /*
@@ -1995,6 +2012,14 @@ int BPF_PROG(tp_inet_sock_set_state_nested, struct sock *sk, int oldstate, int n
 	return 0;
 }
 
+/* Attached last: the note of an event whose _nested program the kernel skipped. */
+SEC("?tp_btf/inet_sock_set_state")
+int BPF_PROG(tp_inet_sock_set_state_forget, struct sock *sk)
+{
+	FORGET_HANDLED(FALLBACK_SET_STATE, sk);
+	return 0;
+}
+
 /*
  * Retransmits, in every mode from the tcp:tcp_retransmit_skb tracepoint: it fires for a retransmitted skb
  * that was sent, as the kernel's RetransSegs counts (a call of tcp_retransmit_skb may send nothing: -EBUSY
@@ -2014,6 +2039,12 @@ int BPF_PROG(tp_inet_sock_set_state_nested, struct sock *sk, int oldstate, int n
 	int BPF_PROG(prefix##_tcp_retransmit_skb_nested, struct sock *sk)                                      \
 	{                                                                                                      \
 		HANDLE_SKIPPED(FALLBACK_RETRANSMIT, sk, on_retransmit(sk, storage));                           \
+		return 0;                                                                                      \
+	}                                                                                                      \
+	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
+	int BPF_PROG(prefix##_tcp_retransmit_skb_forget, struct sock *sk)                                      \
+	{                                                                                                      \
+		FORGET_HANDLED(FALLBACK_RETRANSMIT, sk);                                                       \
 		return 0;                                                                                      \
 	}                                                                                                      \
 	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
@@ -2047,6 +2078,14 @@ SEC("?tp_btf/tcp_destroy_sock")
 int BPF_PROG(tp_tcp_destroy_sock_nested, struct sock *sk)
 {
 	on_destroy(sk, true, true);
+	return 0;
+}
+
+/* Attached last: the note of an event whose _nested program the kernel skipped (see `handled`). */
+SEC("?tp_btf/tcp_destroy_sock")
+int BPF_PROG(tp_tcp_destroy_sock_forget, struct sock *sk)
+{
+	FORGET_HANDLED(FALLBACK_DESTROY, sk);
 	return 0;
 }
 
