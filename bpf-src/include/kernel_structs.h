@@ -102,6 +102,11 @@ struct tcp_sock {
 	__u8 is_mptcp;    /* a bool: this TCP socket is a subflow of an MPTCP socket (guarded: CONFIG_MPTCP) */
 } __attribute__((preserve_access_index));
 
+struct sk_buff {
+	__s64 tstamp; /* TCP: when it was last sent (each transmission sets it, retransmits too) */
+	char cb[48];  /* TCP: struct tcp_skb_cb, whose first field is the sequence number */
+} __attribute__((preserve_access_index));
+
 struct msghdr {
 	unsigned int msg_flags;
 } __attribute__((preserve_access_index));

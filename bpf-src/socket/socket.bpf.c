@@ -167,95 +167,24 @@ struct {
 /*
  * Programs that run both in process context and in softirq (state changes, socket destruction,
  * retransmits) can be interrupted on their CPU by a softirq that fires the same tracepoint, and the
- * kernel then skips the nested run of the same program (counted in its recursion_misses; under
- * connection churn this lost closed sockets). So each such program has two more on the same
- * tracepoint, attached after it in this order:
- *   first    handles the event, then notes its socket in a small per-CPU set;
- *   nested   takes the socket out of the set when it is there, else handles the event (the first was
- *            skipped);
- *   forget   takes the socket out of the set when it is still there (the nested one was skipped).
- * The outer run is inside at most one of the three when a softirq nests, so the kernel skips at most
- * one of them for the nested event: skipping the first, the nested one handles it; skipping the nested
- * one, forget removes the note, which would otherwise stay and make a later event of a socket at the
- * same (reused) address look handled; skipping forget, the nested one removed it already. The events
- * of one socket do not nest (its lock defers softirq work), so sockets tell events apart. Nesting is at
- * most two deep (process, softirq), so four places are plenty; a place older than a jiffy is free again.
+ * kernel then skips the nested run of the same program (counted in its recursion_misses: a few per
+ * 100,000 connections on a 2-CPU VM). So each such handler is attached twice (the second
+ * program is named _nested) and is idempotent per event: the outer run is inside at most one of the
+ * two when a softirq nests, so the kernel runs the other for the nested event, and an event both run
+ * counts once. A state change is marked in its socket's state by its (old, new) pair, which two
+ * consecutive changes of one socket never share; a retransmit by its skb's sequence number and send time,
+ * which every transmission sets; a destruction by `gone` (and folding moves only what is not folded
+ * yet). The events of one socket do not nest (its lock defers softirq work), so no mark is raced.
  */
-enum fallback_hook {
-	FALLBACK_SET_STATE = 0,
-	FALLBACK_DESTROY = 1,
-	FALLBACK_RETRANSMIT = 2, /* in softirq and timers, and in process context when the backlog is processed */
-	FALLBACK_COUNT = 3,
-};
-
-struct handled_events {
-	__u64 sk[4]; /* sockets of events the first program handled and the second has not seen; 0: free */
-	__u64 at[4]; /* jiffies when noted */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FALLBACK_COUNT);
-	__type(key, __u32);
-	__type(value, struct handled_events);
-} handled SEC(".maps");
-
-static __always_inline struct handled_events *handled_events(enum fallback_hook which)
+static __always_inline bool transition_seen(struct socket_state *s, int oldstate, int newstate)
 {
-	__u32 key = which;
+	__u32 mark = 0x10000 | (oldstate & 0xff) << 8 | (newstate & 0xff);
 
-	return bpf_map_lookup_elem(&handled, &key);
-}
-
-static __always_inline void note_handled(enum fallback_hook which, __u64 sk)
-{
-	struct handled_events *he = handled_events(which);
-	__u64 now = bpf_jiffies64();
-
-	if (!he)
-		return;
-	for (int i = 0; i < 4; i++) {
-		if (!he->sk[i] || now - he->at[i] > 1) {
-			he->at[i] = now;
-			he->sk[i] = sk; /* last: a nested note between the two stores takes the place and is gone again */
-			return;
-		}
-	}
-}
-
-/* Whether the first program handled the event of sk (and forgets it). */
-static __always_inline bool was_handled(enum fallback_hook which, __u64 sk)
-{
-	struct handled_events *he = handled_events(which);
-
-	if (!he)
-		return false;
-	for (int i = 0; i < 4; i++) {
-		if (he->sk[i] == sk) {
-			he->sk[i] = 0;
-			return true;
-		}
-	}
+	if (s->last_transition == mark)
+		return true;
+	s->last_transition = mark;
 	return false;
 }
-
-/* The first program: handle(), then note it. */
-#define HANDLE_FIRST(which, sk, handle)                                                                        \
-	do {                                                                                                   \
-		handle;                                                                                        \
-		note_handled(which, (__u64)(sk));                                                              \
-	} while (0)
-
-/* The second program: handle() the event unless the first one did. */
-#define HANDLE_SKIPPED(which, sk, handle)                                                                      \
-	do {                                                                                                   \
-		if (!was_handled(which, (__u64)(sk))) {                                                        \
-			handle;                                                                                \
-		}                                                                                              \
-	} while (0)
-
-/* The third program: the note of an event whose second program was skipped goes. */
-#define FORGET_HANDLED(which, sk) was_handled(which, (__u64)(sk))
 
 /* The records iterators and the ring buffer write exist only as local variables, which have no BTF: this
  * one-entry map (never used) puts them and the counter enum in the object's BTF, so user space can check
@@ -1084,11 +1013,24 @@ static __always_inline void on_closed_state(struct sock *sk, bool storage)
 }
 
 /* Retransmits run in softirq or timer context: charge the socket's owner. */
-static __always_inline void on_retransmit(struct sock *sk, bool storage)
+static __always_inline void on_retransmit(struct sock *sk, struct sk_buff *skb, bool storage)
 {
-	struct socket_state *s = socket_state(sk, storage, false);
+	/* made if need be, for the mark (see transition_seen): the skb's first sequence number (tcp_skb_cb
+	 * starts skb->cb) and the time it was sent at, which every transmission of it sets (a loss probe's
+	 * retransmit leaves total_retrans as it is) */
+	struct socket_state *s = socket_state(sk, storage, true);
+	__u32 seq = 0;
+	bpf_core_read(&seq, sizeof(seq), &skb->cb);
+	__u64 mark = ((__u64)seq << 32 ^ BPF_CORE_READ(skb, tstamp)) | 1;
 	__u64 now = reader.clock_ns;
-	struct process_stats *p = process_of_socket(s);
+	struct process_stats *p;
+
+	if (s) {
+		if (s->last_retransmit == mark)
+			return; /* the other program of the pair counted it */
+		s->last_retransmit = mark;
+	}
+	p = process_of_socket(s);
 
 	count_global_shared(GC_TCP_RETRANSMITS, 1);
 	if (p) {
@@ -1793,34 +1735,19 @@ int BPF_KPROBE(probe_udpv6_destroy_sock, struct sock *sk)
 	return 0;
 }
 
-/* tp_btf beside the kprobes: the tracepoint gives a typed socket, but probe mode keeps its state in the table. */
-static __always_inline void on_destroy(struct sock *sk, bool storage, bool nested)
-{
-	if (nested)
-		HANDLE_SKIPPED(FALLBACK_DESTROY, sk, on_socket_gone(sk, true, storage));
-	else
-		HANDLE_FIRST(FALLBACK_DESTROY, sk, on_socket_gone(sk, true, storage));
-}
-
+/* tp_btf beside the kprobes: the tracepoint gives a typed socket, but probe mode keeps its state in the
+ * table. Attached twice (see transition_seen): on_socket_gone is idempotent. */
 SEC("?tp_btf/tcp_destroy_sock")
 int BPF_PROG(probe_tcp_destroy_sock, struct sock *sk)
 {
-	on_destroy(sk, false, false);
+	on_socket_gone(sk, true, false);
 	return 0;
 }
 
 SEC("?tp_btf/tcp_destroy_sock")
 int BPF_PROG(probe_tcp_destroy_sock_nested, struct sock *sk)
 {
-	on_destroy(sk, false, true);
-	return 0;
-}
-
-/* Attached last: the note of an event whose _nested program the kernel skipped (see `handled`). */
-SEC("?tp_btf/tcp_destroy_sock")
-int BPF_PROG(probe_tcp_destroy_sock_forget, struct sock *sk)
-{
-	FORGET_HANDLED(FALLBACK_DESTROY, sk);
+	on_socket_gone(sk, true, false);
 	return 0;
 }
 
@@ -1942,6 +1869,10 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 
 	if (sk_protocol(sk, true) != IPPROTO_TCP)
 		return;
+	/* the state is made here if need be: the mark needs it (refused: counted, and handled unmarked) */
+	s = socket_state(sk, true, true);
+	if (s && transition_seen(s, oldstate, newstate))
+		return; /* the other program of the pair handled it */
 	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
 		/* connect(): process context */
 		on_connect(sk, true, true, wire_family(sk, true), 0);
@@ -2000,23 +1931,15 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 SEC("?tp_btf/inet_sock_set_state")
 int BPF_PROG(tp_inet_sock_set_state, struct sock *sk, int oldstate, int newstate)
 {
-	HANDLE_FIRST(FALLBACK_SET_STATE, sk, on_state_change(sk, oldstate, newstate));
+	on_state_change(sk, oldstate, newstate);
 	return 0;
 }
 
-/* Attached after tp_inet_sock_set_state: the events the kernel skipped for it (see `handled`). */
+/* The same, attached after it: the events the kernel skipped for it (see transition_seen). */
 SEC("?tp_btf/inet_sock_set_state")
 int BPF_PROG(tp_inet_sock_set_state_nested, struct sock *sk, int oldstate, int newstate)
 {
-	HANDLE_SKIPPED(FALLBACK_SET_STATE, sk, on_state_change(sk, oldstate, newstate));
-	return 0;
-}
-
-/* Attached last: the note of an event whose _nested program the kernel skipped. */
-SEC("?tp_btf/inet_sock_set_state")
-int BPF_PROG(tp_inet_sock_set_state_forget, struct sock *sk)
-{
-	FORGET_HANDLED(FALLBACK_SET_STATE, sk);
+	on_state_change(sk, oldstate, newstate);
 	return 0;
 }
 
@@ -2030,33 +1953,29 @@ int BPF_PROG(tp_inet_sock_set_state_forget, struct sock *sk)
  */
 #define RETRANSMIT_PROGRAMS(prefix, storage)                                                                   \
 	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
-	int BPF_PROG(prefix##_tcp_retransmit_skb, struct sock *sk)                                             \
+	int BPF_PROG(prefix##_tcp_retransmit_skb, struct sock *sk, struct sk_buff *skb)                        \
 	{                                                                                                      \
-		HANDLE_FIRST(FALLBACK_RETRANSMIT, sk, on_retransmit(sk, storage));                             \
+		on_retransmit(sk, skb, storage);                                                               \
 		return 0;                                                                                      \
 	}                                                                                                      \
 	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
-	int BPF_PROG(prefix##_tcp_retransmit_skb_nested, struct sock *sk)                                      \
+	int BPF_PROG(prefix##_tcp_retransmit_skb_nested, struct sock *sk, struct sk_buff *skb)                 \
 	{                                                                                                      \
-		HANDLE_SKIPPED(FALLBACK_RETRANSMIT, sk, on_retransmit(sk, storage));                           \
+		on_retransmit(sk, skb, storage);                                                               \
 		return 0;                                                                                      \
 	}                                                                                                      \
 	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
-	int BPF_PROG(prefix##_tcp_retransmit_skb_forget, struct sock *sk)                                      \
+	int BPF_PROG(prefix##_tcp_retransmit_skb_err, struct sock *sk, struct sk_buff *skb, int err)           \
 	{                                                                                                      \
-		FORGET_HANDLED(FALLBACK_RETRANSMIT, sk);                                                       \
+		if (!err)                                                                                      \
+			on_retransmit(sk, skb, storage);                                                       \
 		return 0;                                                                                      \
 	}                                                                                                      \
 	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
-	int BPF_PROG(prefix##_tcp_retransmit_skb_err, struct sock *sk, void *skb, int err)                     \
+	int BPF_PROG(prefix##_tcp_retransmit_skb_err_nested, struct sock *sk, struct sk_buff *skb, int err)    \
 	{                                                                                                      \
-		HANDLE_FIRST(FALLBACK_RETRANSMIT, sk, if (!err) on_retransmit(sk, storage));                   \
-		return 0;                                                                                      \
-	}                                                                                                      \
-	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
-	int BPF_PROG(prefix##_tcp_retransmit_skb_err_nested, struct sock *sk, void *skb, int err)              \
-	{                                                                                                      \
-		HANDLE_SKIPPED(FALLBACK_RETRANSMIT, sk, if (!err) on_retransmit(sk, storage));                 \
+		if (!err)                                                                                      \
+			on_retransmit(sk, skb, storage);                                                       \
 		return 0;                                                                                      \
 	}
 
@@ -2065,27 +1984,19 @@ RETRANSMIT_PROGRAMS(probe, false)
 
 /* ---------------------------------------------------------------- every BTF mode */
 
-/* Trampoline and tracepoint modes: the socket's storage goes with it; its final counters first. */
+/* Trampoline and tracepoint modes: the socket's storage goes with it; its final counters first.
+ * Attached twice (see transition_seen): on_socket_gone is idempotent. */
 SEC("?tp_btf/tcp_destroy_sock")
 int BPF_PROG(tp_tcp_destroy_sock, struct sock *sk)
 {
-	on_destroy(sk, true, false);
+	on_socket_gone(sk, true, true);
 	return 0;
 }
 
-/* Attached after tp_tcp_destroy_sock: runs the events the kernel skipped for it (see `handled`). */
 SEC("?tp_btf/tcp_destroy_sock")
 int BPF_PROG(tp_tcp_destroy_sock_nested, struct sock *sk)
 {
-	on_destroy(sk, true, true);
-	return 0;
-}
-
-/* Attached last: the note of an event whose _nested program the kernel skipped (see `handled`). */
-SEC("?tp_btf/tcp_destroy_sock")
-int BPF_PROG(tp_tcp_destroy_sock_forget, struct sock *sk)
-{
-	FORGET_HANDLED(FALLBACK_DESTROY, sk);
+	on_socket_gone(sk, true, true);
 	return 0;
 }
 

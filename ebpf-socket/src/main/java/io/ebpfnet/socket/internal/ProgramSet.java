@@ -131,7 +131,6 @@ public final class ProgramSet {
                 fn(hooks, "tramp_udpv6_destroy_sock", "udpv6_destroy_sock");
                 tp(hooks, "tp_tcp_destroy_sock", "tcp_destroy_sock");
                 tp(hooks, "tp_tcp_destroy_sock_nested", "tcp_destroy_sock");
-                tp(hooks, "tp_tcp_destroy_sock_forget", "tcp_destroy_sock");
             }
             case PROBE -> {
                 if (ret) {
@@ -178,17 +177,14 @@ public final class ProgramSet {
                 fn(hooks, "probe_udpv6_destroy_sock", "udpv6_destroy_sock");
                 tp(hooks, "probe_tcp_destroy_sock", "tcp_destroy_sock");
                 tp(hooks, "probe_tcp_destroy_sock_nested", "tcp_destroy_sock");
-                tp(hooks, "probe_tcp_destroy_sock_forget", "tcp_destroy_sock");
             }
             case TRACEPOINT -> {
                 tp(hooks, "tp_sock_send_length", "sock_send_length");
                 tp(hooks, "tp_sock_recv_length", "sock_recv_length");
                 tp(hooks, "tp_inet_sock_set_state", "inet_sock_set_state");
-                tp(hooks, "tp_inet_sock_set_state_nested", "inet_sock_set_state"); // in this order: see socket.bpf.c `handled`
-                tp(hooks, "tp_inet_sock_set_state_forget", "inet_sock_set_state");
+                tp(hooks, "tp_inet_sock_set_state_nested", "inet_sock_set_state"); // the handler twice: see socket.bpf.c transition_seen
                 tp(hooks, "tp_tcp_destroy_sock", "tcp_destroy_sock");
                 tp(hooks, "tp_tcp_destroy_sock_nested", "tcp_destroy_sock");
-                tp(hooks, "tp_tcp_destroy_sock_forget", "tcp_destroy_sock");
                 // splice() reads from TCP sockets, which no socket tracepoint shows
                 hooks.add(new Hook("tp_splice_exit", "sys_exit_splice", Target.SYSCALL));
                 // released sockets' counts folded and final counters queued (UDP's only here)
@@ -200,11 +196,9 @@ public final class ProgramSet {
         }
         // Retransmits: the tracepoint fires for a retransmit that was sent (see socket.bpf.c); probe mode's
         // programs find the socket's state in its table, the others in the socket's storage.
-        String retransmitPrefix = (mode == AttachMode.PROBE ? "probe" : "tp") + "_tcp_retransmit_skb";
-        String retransmit = retransmitPrefix + (retransmitErrors ? "_err" : "");
+        String retransmit = (mode == AttachMode.PROBE ? "probe" : "tp") + "_tcp_retransmit_skb" + (retransmitErrors ? "_err" : "");
         tp(hooks, retransmit, "tcp_retransmit_skb");
         tp(hooks, retransmit + "_nested", "tcp_retransmit_skb");
-        tp(hooks, retransmitPrefix + "_forget", "tcp_retransmit_skb"); // the socket only: either tracepoint's form
         tp(hooks, "on_process_exit", "sched_process_exit");
         tp(hooks, "on_process_exec", "sched_process_exec");
         String socketIterator = mode == AttachMode.PROBE ? "bpf_map_elem" : "bpf_sk_storage_map";
