@@ -50,12 +50,14 @@ struct sock_common {
 	volatile unsigned char skc_state;
 	struct in6_addr skc_v6_daddr;
 	struct in6_addr skc_v6_rcv_saddr;
+	unsigned long skc_flags; /* sk_flags, moved here in Linux 6.18 */
 } __attribute__((preserve_access_index));
 
 struct sock {
 	struct sock_common __sk_common;
 	__u16 sk_protocol;
 	__u16 sk_type; /* a plain field since Linux 5.6 */
+	unsigned long sk_flags; /* bit 0: SOCK_DEAD, the socket is orphaned (its process closed it); before 6.18 */
 } __attribute__((preserve_access_index));
 
 /* A cgroup/sock program's context (UAPI include/uapi/linux/bpf.h; the verifier rewrites the accesses). */
@@ -100,11 +102,6 @@ struct tcp_sock {
 	__u32 rcv_nxt;        /* the next sequence number expected */
 	__u64 bytes_received; /* everything received in order (rcv_nxt's advance since the start) */
 	__u8 is_mptcp;    /* a bool: this TCP socket is a subflow of an MPTCP socket (guarded: CONFIG_MPTCP) */
-} __attribute__((preserve_access_index));
-
-struct sk_buff {
-	__s64 tstamp; /* TCP: when it was last sent (each transmission sets it, retransmits too) */
-	char cb[48];  /* TCP: struct tcp_skb_cb, whose first field is the sequence number */
 } __attribute__((preserve_access_index));
 
 struct msghdr {

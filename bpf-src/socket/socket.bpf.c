@@ -168,13 +168,19 @@ struct {
  * Programs that run both in process context and in softirq (state changes, socket destruction,
  * retransmits) can be interrupted on their CPU by a softirq that fires the same tracepoint, and the
  * kernel then skips the nested run of the same program (counted in its recursion_misses: a few per
- * 100,000 connections on a 2-CPU VM). So each such handler is attached twice (the second
- * program is named _nested) and is idempotent per event: the outer run is inside at most one of the
- * two when a softirq nests, so the kernel runs the other for the nested event, and an event both run
- * counts once. A state change is marked in its socket's state by its (old, new) pair, which two
- * consecutive changes of one socket never share; a retransmit by its skb's sequence number and send time,
- * which every transmission sets; a destruction by `gone` (and folding moves only what is not folded
- * yet). The events of one socket do not nest (its lock defers softirq work), so no mark is raced.
+ * 100,000 connections on a 2-CPU VM). So each such handler has a second program on the same
+ * tracepoint, attached after it (named _nested): the outer run is inside at most one of them when a
+ * softirq nests, so the kernel runs the other for the nested event. The events of one socket do not
+ * nest (its lock defers softirq work), so a socket names its event. Each event must count once:
+ * - state changes and destruction are idempotent: a state change is marked in its socket's state by its
+ *   (old, new) pair, which two consecutive changes of one socket never share; a destruction by `gone`
+ *   (and folding moves only what is not folded yet). Both programs run the same handler.
+ * - a retransmit has no such mark (a loss probe's retransmit advances no per-socket counter, and one
+ *   skb can be sent twice at one send time), so the first program notes its socket in a small per-CPU
+ *   set once it has handled it; the second takes the note when it is there, else handles the event;
+ *   a third (_forget) takes the note of an event whose second program the kernel skipped, which would
+ *   otherwise make a later event of a socket at the same (reused) address look handled. Nesting is at
+ *   most two deep (process, softirq), so four places are plenty; a place older than a jiffy is free.
  */
 static __always_inline bool transition_seen(struct socket_state *s, int oldstate, int newstate)
 {
@@ -183,6 +189,52 @@ static __always_inline bool transition_seen(struct socket_state *s, int oldstate
 	if (s->last_transition == mark)
 		return true;
 	s->last_transition = mark;
+	return false;
+}
+
+struct handled_retransmits {
+	__u64 sk[4]; /* sockets of retransmits the first program counted and the second has not seen; 0: free */
+	__u64 at[4]; /* jiffies when noted */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct handled_retransmits);
+} handled SEC(".maps");
+
+static __always_inline void note_handled(__u64 sk)
+{
+	__u32 zero = 0;
+	struct handled_retransmits *he = bpf_map_lookup_elem(&handled, &zero);
+	__u64 now = bpf_jiffies64();
+
+	if (!he)
+		return;
+	for (int i = 0; i < 4; i++) {
+		if (!he->sk[i] || now - he->at[i] > 1) {
+			he->at[i] = now;
+			he->sk[i] = sk; /* last: a nested note between the two stores takes the place and is gone again */
+			return;
+		}
+	}
+}
+
+/* Whether the first program counted the retransmit of sk (and forgets it). */
+static __always_inline bool was_handled(__u64 sk)
+{
+	__u32 zero = 0;
+	struct handled_retransmits *he = bpf_map_lookup_elem(&handled, &zero);
+
+	if (!he)
+		return false;
+	for (int i = 0; i < 4; i++) {
+		if (he->sk[i] == sk) {
+			he->sk[i] = 0;
+			return true;
+		}
+	}
 	return false;
 }
 
@@ -1013,24 +1065,11 @@ static __always_inline void on_closed_state(struct sock *sk, bool storage)
 }
 
 /* Retransmits run in softirq or timer context: charge the socket's owner. */
-static __always_inline void on_retransmit(struct sock *sk, struct sk_buff *skb, bool storage)
+static __always_inline void on_retransmit(struct sock *sk, bool storage)
 {
-	/* made if need be, for the mark (see transition_seen): the skb's first sequence number (tcp_skb_cb
-	 * starts skb->cb) and the time it was sent at, which every transmission of it sets (a loss probe's
-	 * retransmit leaves total_retrans as it is) */
-	struct socket_state *s = socket_state(sk, storage, true);
-	__u32 seq = 0;
-	bpf_core_read(&seq, sizeof(seq), &skb->cb);
-	__u64 mark = ((__u64)seq << 32 ^ BPF_CORE_READ(skb, tstamp)) | 1;
+	struct socket_state *s = socket_state(sk, storage, false);
 	__u64 now = reader.clock_ns;
-	struct process_stats *p;
-
-	if (s) {
-		if (s->last_retransmit == mark)
-			return; /* the other program of the pair counted it */
-		s->last_retransmit = mark;
-	}
-	p = process_of_socket(s);
+	struct process_stats *p = process_of_socket(s);
 
 	count_global_shared(GC_TCP_RETRANSMITS, 1);
 	if (p) {
@@ -1861,6 +1900,18 @@ int tp_splice_exit(struct syscall_exit *ctx)
 	return 0;
 }
 
+/* SOCK_DEAD: the socket's process has closed it (sk_flags went into sock_common in Linux 6.18). */
+static __always_inline bool sk_orphan(struct sock *sk)
+{
+	unsigned long flags;
+
+	if (bpf_core_field_exists(sk->__sk_common.skc_flags))
+		flags = BPF_CORE_READ(sk, __sk_common.skc_flags);
+	else
+		flags = BPF_CORE_READ(sk, sk_flags);
+	return flags & 1;
+}
+
 static __always_inline void on_state_change(struct sock *sk, int oldstate, int newstate)
 {
 	struct process_key key;
@@ -1925,6 +1976,11 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 		if (oldstate == TCP_SYN_SENT)
 			on_connect_failed(sk, true, true);
 		on_closed_state(sk, true);
+		/* An orphan (its process closed it) is destroyed right after this, in tcp_done: its counters
+		 * are final now. Queued here as well as at tcp_destroy_sock (idempotent), because under churn
+		 * the destruction of 1 in ~200,000 orphans never reached our tcp_destroy_sock programs. */
+		if (sk_orphan(sk))
+			on_socket_gone(sk, true, true);
 	}
 }
 
@@ -1953,29 +2009,39 @@ int BPF_PROG(tp_inet_sock_set_state_nested, struct sock *sk, int oldstate, int n
  */
 #define RETRANSMIT_PROGRAMS(prefix, storage)                                                                   \
 	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
-	int BPF_PROG(prefix##_tcp_retransmit_skb, struct sock *sk, struct sk_buff *skb)                        \
+	int BPF_PROG(prefix##_tcp_retransmit_skb, struct sock *sk)                                             \
 	{                                                                                                      \
-		on_retransmit(sk, skb, storage);                                                               \
+		on_retransmit(sk, storage);                                                                    \
+		note_handled((__u64)sk);                                                                       \
 		return 0;                                                                                      \
 	}                                                                                                      \
 	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
-	int BPF_PROG(prefix##_tcp_retransmit_skb_nested, struct sock *sk, struct sk_buff *skb)                 \
+	int BPF_PROG(prefix##_tcp_retransmit_skb_nested, struct sock *sk)                                      \
 	{                                                                                                      \
-		on_retransmit(sk, skb, storage);                                                               \
+		if (!was_handled((__u64)sk))                                                                   \
+			on_retransmit(sk, storage);                                                            \
 		return 0;                                                                                      \
 	}                                                                                                      \
 	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
-	int BPF_PROG(prefix##_tcp_retransmit_skb_err, struct sock *sk, struct sk_buff *skb, int err)           \
+	int BPF_PROG(prefix##_tcp_retransmit_skb_forget, struct sock *sk)                                      \
 	{                                                                                                      \
-		if (!err)                                                                                      \
-			on_retransmit(sk, skb, storage);                                                       \
+		was_handled((__u64)sk);                                                                        \
 		return 0;                                                                                      \
 	}                                                                                                      \
 	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
-	int BPF_PROG(prefix##_tcp_retransmit_skb_err_nested, struct sock *sk, struct sk_buff *skb, int err)    \
+	int BPF_PROG(prefix##_tcp_retransmit_skb_err, struct sock *sk, void *skb, int err)                     \
 	{                                                                                                      \
-		if (!err)                                                                                      \
-			on_retransmit(sk, skb, storage);                                                       \
+		if (!err) {                                                                                    \
+			on_retransmit(sk, storage);                                                            \
+			note_handled((__u64)sk);                                                               \
+		}                                                                                              \
+		return 0;                                                                                      \
+	}                                                                                                      \
+	SEC("?tp_btf/tcp_retransmit_skb")                                                                      \
+	int BPF_PROG(prefix##_tcp_retransmit_skb_err_nested, struct sock *sk, void *skb, int err)              \
+	{                                                                                                      \
+		if (!err && !was_handled((__u64)sk))                                                           \
+			on_retransmit(sk, storage);                                                            \
 		return 0;                                                                                      \
 	}
 

@@ -195,10 +195,9 @@ struct socket_state {
 	 * it consumed (a MSG_PEEK consumes nothing; tcp_cleanup_rbuf's `copied` counts peeked bytes too). */
 	__u32 read_seq;
 	__u32 read_seq_known;
-	/* The last TCP state change handled ((old << 8 | new) | 0x10000) and the last retransmit counted
-	 * (its skb's sequence number << 32 ^ send time, | 1): a handler attached twice handles each event once (socket.bpf.c). */
+	/* The last TCP state change handled ((old << 8 | new) | 0x10000): a handler attached twice handles
+	 * each change once (socket.bpf.c). */
 	__u32 last_transition;
-	__u64 last_retransmit;
 };
 
 /* What the connection iterators emit and the closed-connection buffer holds: the key, padded to 8. */

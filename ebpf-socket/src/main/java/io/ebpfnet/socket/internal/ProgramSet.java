@@ -196,9 +196,11 @@ public final class ProgramSet {
         }
         // Retransmits: the tracepoint fires for a retransmit that was sent (see socket.bpf.c); probe mode's
         // programs find the socket's state in its table, the others in the socket's storage.
-        String retransmit = (mode == AttachMode.PROBE ? "probe" : "tp") + "_tcp_retransmit_skb" + (retransmitErrors ? "_err" : "");
-        tp(hooks, retransmit, "tcp_retransmit_skb");
+        String retransmitPrefix = (mode == AttachMode.PROBE ? "probe" : "tp") + "_tcp_retransmit_skb";
+        String retransmit = retransmitPrefix + (retransmitErrors ? "_err" : "");
+        tp(hooks, retransmit, "tcp_retransmit_skb"); // these three in this order: see socket.bpf.c `handled`
         tp(hooks, retransmit + "_nested", "tcp_retransmit_skb");
+        tp(hooks, retransmitPrefix + "_forget", "tcp_retransmit_skb"); // the socket only: either tracepoint's form
         tp(hooks, "on_process_exit", "sched_process_exit");
         tp(hooks, "on_process_exec", "sched_process_exec");
         String socketIterator = mode == AttachMode.PROBE ? "bpf_map_elem" : "bpf_sk_storage_map";

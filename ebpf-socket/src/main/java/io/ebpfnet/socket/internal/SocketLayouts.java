@@ -130,8 +130,7 @@ public final class SocketLayouts {
             JAVA_INT.withName("counted_protocol"),
             JAVA_INT.withName("read_seq"),
             JAVA_INT.withName("read_seq_known"),
-            JAVA_INT.withName("last_transition"),
-            JAVA_LONG.withName("last_retransmit")).withName("socket_state");
+            JAVA_INT.withName("last_transition")).withName("socket_state");
 
     public static final StructLayout SOCKET_SETTINGS = MemoryLayout.structLayout(
             JAVA_INT.withName("connections"),
