@@ -35,7 +35,8 @@ enum global_counter {
 	GC_REFUSED_PENDING_CALLS = 22,
 	GC_REFUSED_LISTENERS = 23,
 	GC_REFUSED_SOCKETS = 24,        /* sockets whose state could not be kept (probe mode's table full) */
-	GC_COUNT = 25,
+	GC_TCP_DESTROYS_MISSED = 25,    /* TCP sockets freed without tcp_destroy_sock: final record from their release */
+	GC_COUNT = 26,
 };
 
 /* The `global_counters` map's one value: one lookup per event, whatever it counts. */
@@ -54,6 +55,8 @@ struct socket_settings {
 	                     * the socket's state; 0 (tracepoint mode without cgroup v2): counted in the row */
 	__u32 udp_flags_arg; /* the index of udp_recvmsg's and udpv6_recvmsg's `flags` parameter: 4 before
 	                      * Linux 5.19 (a `noblock` parameter came before it), 3 since */
+	__u32 release_hook; /* 1: tracepoint mode's cgroup release program runs (see `released_tcp`) */
+	__u32 reserved;
 };
 
 /* Written by user space before each read (the `reader` variable in .bss). */
@@ -198,6 +201,7 @@ struct socket_state {
 	/* The last TCP state change handled ((old << 8 | new) | 0x10000): a handler attached twice handles
 	 * each change once (socket.bpf.c). */
 	__u32 last_transition;
+	__u64 address; /* the socket's kernel address (socket storage), the key of `released_tcp` */
 };
 
 /* What the connection iterators emit and the closed-connection buffer holds: the key, padded to 8. */

@@ -388,6 +388,7 @@ public final class SocketCollector implements AutoCloseable {
             // the cgroup release hook, or (trampoline, probe) udp_destroy_sock, sees UDP sockets go
             setting(value, "release_seen", options.attachMode() != AttachMode.TRACEPOINT || noReleaseHook == null ? 1 : 0);
             setting(value, "udp_flags_arg", udpFlagsArg);
+            setting(value, "release_hook", options.attachMode() == AttachMode.TRACEPOINT && noReleaseHook == null ? 1 : 0);
             rodata.setInitialValue(0, value);
         }
     }

@@ -540,10 +540,12 @@ class DataPathKernelTest {
             System.out.printf("manyShortConnections: %,d connections in %.1f s by the clients, %d reads; client rows closed %,d"
                             + " (bytes %,d of %,d sent), server rows %,d (closed %,d, bytes received %,d); refused v4 %d, sockets %d;"
                             + " reported closed twice %d, open after closed %d; longest gap between reads %d ms, most closed rows in"
-                            + " one read %,d; rows of our port with another owner or of ours elsewhere: %s%n",
+                            + " one read %,d; rows of our port with another owner or of ours elsewhere: %s; sockets freed without"
+                            + " tcp_destroy_sock (host-wide, recovered from their release): %d%n",
                     connections, clientNanos / 1e9, log.reads, clientClosed, clientBytes, clientSent.get(), serverRows, serverClosed,
                     serverBytes, refusedV4, refusedSockets, log.closedTwice.size(), log.reopened.size(),
-                    log.longestGapNanos / 1_000_000, log.mostClosedInOneRead, log.strays);
+                    log.longestGapNanos / 1_000_000, log.mostClosedInOneRead, log.strays,
+                    after.global(GlobalCounter.TCP_DESTROYS_MISSED) - before.global(GlobalCounter.TCP_DESTROYS_MISSED));
 
             String missing = missingServerSockets(handled, log, serverPort);
             assertEquals(0, refusedV4, "closed IPv4 connections refused (GlobalCounter.REFUSED_CONNECTIONS_V4); longest gap between"

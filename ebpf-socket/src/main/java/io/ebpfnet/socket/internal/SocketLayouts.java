@@ -130,7 +130,8 @@ public final class SocketLayouts {
             JAVA_INT.withName("counted_protocol"),
             JAVA_INT.withName("read_seq"),
             JAVA_INT.withName("read_seq_known"),
-            JAVA_INT.withName("last_transition")).withName("socket_state");
+            JAVA_INT.withName("last_transition"),
+            JAVA_LONG.withName("address")).withName("socket_state");
 
     public static final StructLayout SOCKET_SETTINGS = MemoryLayout.structLayout(
             JAVA_INT.withName("connections"),
@@ -138,7 +139,9 @@ public final class SocketLayouts {
             JAVA_INT.withName("value_copies"),
             JAVA_INT.withName("accepted_by_address"),
             JAVA_INT.withName("release_seen"),
-            JAVA_INT.withName("udp_flags_arg")).withName("socket_settings");
+            JAVA_INT.withName("udp_flags_arg"),
+            JAVA_INT.withName("release_hook"),
+            JAVA_INT.withName("reserved")).withName("socket_settings");
 
     /** The programs' .bss: what the next iterator read wants. */
     public static final StructLayout READER_STATE = MemoryLayout.structLayout(
