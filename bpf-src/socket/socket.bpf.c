@@ -870,8 +870,9 @@ static __always_inline __u16 connection_row(struct sock *sk, bool direct, const 
 	stats->first_seen_ns = s->first_seen_ns;
 	stats->last_seen_ns = s->last_seen_ns;
 	__u16 protocol = family == AF_INET ? r->row.v4.key.protocol : r->row.v6.key.protocol;
-	/* no socket at hand (a UDP or MPTCP socket's release): the state is TCP's only */
-	stats->state = protocol == IPPROTO_TCP ? (sk ? sk_state(sk, direct) : TCP_CLOSE) : 0;
+	/* the state is TCP's only; a final record's is CLOSE (queued at the CLOSE transition, the tracepoint
+	 * fires before the socket's state changes) */
+	stats->state = protocol == IPPROTO_TCP ? (sk && !closed ? sk_state(sk, direct) : TCP_CLOSE) : 0;
 	stats->direction = s->direction;
 	stats->closed = closed;
 	return family;
