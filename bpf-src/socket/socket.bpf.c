@@ -2021,8 +2021,8 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 			on_connect_failed(sk, true, true);
 		on_closed_state(sk, true);
 		/* An orphan (its process closed it) is destroyed right after this, in tcp_done: its counters
-		 * are final now. Queued here as well as at tcp_destroy_sock (idempotent), because under churn
-		 * the destruction of 1 in ~200,000 orphans never reached our tcp_destroy_sock programs. */
+		 * are final now. Queued here as well as at tcp_destroy_sock (idempotent), so that the record does
+		 * not hang on that one tracepoint (for sockets freed with neither, see `released_tcp`). */
 		if (sk_orphan(sk))
 			on_socket_gone(sk, true, true);
 	}
