@@ -385,10 +385,11 @@ public final class SocketCollector implements AutoCloseable {
             setting(value, "shared_maps", options.mapsPerCore() ? 0 : 1);
             setting(value, "value_copies", options.mapsPerCore() ? PossibleCpus.count() : 1);
             setting(value, "accepted_by_address", options.attachMode() == AttachMode.TRAMPOLINE ? 1 : 0);
+            boolean releaseHook = options.attachMode() == AttachMode.TRACEPOINT && noReleaseHook == null;
             // the cgroup release hook, or (trampoline, probe) udp_destroy_sock, sees UDP sockets go
-            setting(value, "release_seen", options.attachMode() != AttachMode.TRACEPOINT || noReleaseHook == null ? 1 : 0);
+            setting(value, "release_seen", options.attachMode() != AttachMode.TRACEPOINT || releaseHook ? 1 : 0);
             setting(value, "udp_flags_arg", udpFlagsArg);
-            setting(value, "release_hook", options.attachMode() == AttachMode.TRACEPOINT && noReleaseHook == null ? 1 : 0);
+            setting(value, "release_hook", releaseHook ? 1 : 0);
             rodata.setInitialValue(0, value);
         }
     }
