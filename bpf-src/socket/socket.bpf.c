@@ -508,8 +508,6 @@ static __always_inline struct socket_state *socket_state(struct sock *sk, bool s
 		s = bpf_sk_storage_get(&sockets, sk, 0, create ? BPF_SK_STORAGE_GET_F_CREATE : 0);
 		if (!s && create)
 			count_global_shared(GC_REFUSED_SOCKETS, 1);
-		if (s && settings.release_hook && !s->address)
-			s->address = key;
 		return s;
 	}
 	s = bpf_map_lookup_elem(&socket_table, &key);
@@ -642,6 +640,14 @@ __noinline int fold_socket(struct socket_state *s)
 	return 0;
 }
 
+/* The socket is seen for the first time now; tracepoint mode keeps its address too, for `released_tcp`. */
+static __always_inline void first_seen_now(struct socket_state *s, struct sock *sk)
+{
+	s->first_seen_ns = bpf_ktime_get_ns();
+	if (settings.release_hook)
+		s->address = (__u64)sk;
+}
+
 /*
  * The calling process's key, with its row made sure of (0 when the table refused it): the row its
  * claimed sockets' counts fold into. A per-CPU note of the last key whose row this CPU found spares
@@ -672,7 +678,7 @@ static __always_inline void claim_socket(struct sock *sk, struct socket_state *s
 					 const struct process_key *key)
 {
 	if (!s->first_seen_ns) {
-		s->first_seen_ns = bpf_ktime_get_ns(); /* once per socket */
+		first_seen_now(s, sk); /* once per socket */
 		if (settings.accepted_by_address) {
 			__u64 address = (__u64)sk;
 			if (bpf_map_lookup_elem(&accepted_sockets, &address)) {
@@ -1961,7 +1967,8 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 
 	if (sk_protocol(sk, true) != IPPROTO_TCP)
 		return;
-	/* the state is made here if need be: the mark needs it (refused: counted, and handled unmarked) */
+	/* the state is made here if need be, for the mark and every branch below (refused: counted, and the
+	 * change handled unmarked) */
 	s = socket_state(sk, true, true);
 	if (s && transition_seen(s, oldstate, newstate))
 		return; /* the other program of the pair handled it */
@@ -1974,11 +1981,10 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 	} else if (newstate == TCP_LISTEN) {
 		/* listen(): process context; the listener's own close is charged to this process */
 		current_process(&key, true);
-		s = socket_state(sk, true, true);
 		if (s && !same_process(&s->owner, &key)) {
 			s->owner = key;
 			if (!s->first_seen_ns)
-				s->first_seen_ns = bpf_ktime_get_ns();
+				first_seen_now(s, sk);
 		}
 		port = listener_key(sk_local_port(sk, true), IPPROTO_TCP);
 		if (bpf_map_update_elem(&listeners, &port, &key, BPF_ANY))
@@ -1987,26 +1993,23 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 		/* passive open, in softirq: the accept is counted now and charged to the process that accepted,
 		 * which is the first to use the socket (or close it); the listener's owner stands in until then */
 		count_global_shared(GC_TCP_ACCEPTS, 1);
-		s = socket_state(sk, true, true);
 		if (s) {
 			port = listener_key(sk_local_port(sk, true), IPPROTO_TCP);
 			struct process_key *listener = bpf_map_lookup_elem(&listeners, &port);
 			if (listener)
 				s->owner = *listener;
 			s->direction = DIRECTION_INBOUND;
-			s->first_seen_ns = bpf_ktime_get_ns();
+			first_seen_now(s, sk);
 			s->accept_pending = 1;
 			if (settings.connections)
 				remember_addresses(sk, true, s);
 		}
 	} else if (oldstate == TCP_SYN_SENT && newstate == TCP_ESTABLISHED) {
 		/* connected: the local port is set now, so a connection that carries no data is listed too */
-		s = socket_state(sk, true, false);
 		if (s && !s->family && settings.connections)
 			remember_addresses(sk, true, s);
 	} else if (newstate == TCP_FIN_WAIT1 || newstate == TCP_LAST_ACK) {
 		/* close() or shutdown(): process context, the socket's process */
-		s = socket_state(sk, true, false);
 		if (s && s->accept_pending) {
 			if (claimed_key(&key, true))
 				claim_socket(sk, s, true, &key);
