@@ -42,7 +42,7 @@ goal "first interval printed after start (median of 3)" "$(awk '{ printf "%.2f\n
 # host's other processes. RSS is the collector JVM's peak (maximum resident set size).
 /usr/bin/time -f '%M' -o "$work/rss" "${run[@]}" --interval 45 --count 1 --format json > "$work/out.json" 2> "$work/err" &
 collector=$!
-for i in $(seq 300); do grep -q "attach mode" "$work/err" 2>/dev/null && break; sleep 0.1; done
+for i in $(seq 300); do grep -q "programs attached, counting" "$work/err" 2>/dev/null && break; sleep 0.1; done
 cat > "$work/spawn.c" <<'C'
 #include <arpa/inet.h>
 #include <stdlib.h>

@@ -207,6 +207,9 @@ final class RootCommand implements Callable<Integer> {
                 return ExitCode.OK.code(); // stopped while loading: closing detaches, and no chart was defined yet
             }
             collector.skippedPrograms().forEach(s -> err.println("ebpf-cli: skipped " + s));
+            // Counting starts here, not at the attach-mode line: detection and loading come in between.
+            err.println("ebpf-cli: " + collector.attachedPrograms().size() + " programs attached, counting; the first interval"
+                    + " follows in " + every + " s");
             if (server != null) {
                 err.println("ebpf-cli: Prometheus metrics at http://" + prometheus.substring(0, prometheus.lastIndexOf(':'))
                         .replaceFirst("^$", "127.0.0.1") + ":" + server.port() + "/metrics");

@@ -39,6 +39,8 @@ class CollectorRunTest {
         assertTrue(run.out().contains("ip.total_udp_bandwidth"), run.out());
         assertTrue(run.out().contains("ip.udp_error"), "return mode shows the error charts:\n" + run.out());
         assertTrue(run.err().contains("attach mode"), run.err());
+        assertTrue(run.err().lines().anyMatch(l -> l.matches("ebpf-cli: \\d+ programs attached, counting; the first interval follows in 1 s")),
+                run.err());
         // This JVM sent UDP in every interval, so each interval lists processes: at most ten, busiest first.
         // (Whether this JVM is among them depends on what else the host does; JsonOutputIT checks its exact bytes.)
         for (String block : run.out().split("(?m)^(?=\\S.*interval)")) {
