@@ -481,6 +481,44 @@ class AttachModesKernelTest {
     }
 
     /**
+     * Bytes and calls through io_uring (iouring.py, raw system calls): TCP SEND, WRITE, SENDMSG and
+     * SEND_ZC (1,900 bytes), each received at once by RECV, READ, RECVMSG and RECV; UDP SEND and SENDMSG
+     * (333 bytes), received by RECV and RECVMSG. The kernel runs them through the same socket functions as
+     * the system calls, in the process or in its io-wq worker threads (which share its pid): each is one
+     * call with its exact bytes, in every mode.
+     */
+    @ParameterizedTest(name = "{0} / {1}")
+    @MethodSource("io.ebpfnet.socket.ModeTests#modesWithLegacy")
+    void ioUringOperationsAreCountedLikeTheirSystemCalls(AttachMode mode, LoadMode load) throws Exception {
+        SocketCollectorOptions options = ModeTests.options(mode, load);
+        skipUnlessTheKernelAllows(mode, options);
+        String python = python3();
+        String script = pythonScript(python, "iouring.py");
+        try (SocketCollector collector = SocketCollector.start(options)) {
+            collector.snapshot();
+            Process p = new ProcessBuilder(python, "-c", script).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "iouring.py exits");
+            if (p.exitValue() == 3) {
+                String reason = "this kernel refuses io_uring (" + out + "; see /proc/sys/kernel/io_uring_disabled)";
+                System.out.println("SKIPPED: " + reason);
+                Assumptions.abort(reason);
+            }
+            assertEquals(0, p.exitValue(), "iouring.py: " + out);
+            int pid = Integer.parseInt(out);
+            ProcessTable t = collector.snapshot().processes();
+            assertEquals(1900, t.sum(pid, ProcessCounter.TCP_BYTES_SENT), "TCP bytes sent");
+            assertEquals(4, t.sum(pid, ProcessCounter.TCP_SEND_CALLS), "TCP send calls");
+            assertEquals(1900, t.sum(pid, ProcessCounter.TCP_BYTES_RECEIVED), "TCP bytes received");
+            assertEquals(4, t.sum(pid, ProcessCounter.TCP_RECV_CALLS), "TCP receive calls");
+            assertEquals(333, t.sum(pid, ProcessCounter.UDP_BYTES_SENT), "UDP bytes sent");
+            assertEquals(2, t.sum(pid, ProcessCounter.UDP_SEND_CALLS), "UDP send calls");
+            assertEquals(333, t.sum(pid, ProcessCounter.UDP_BYTES_RECEIVED), "UDP bytes received");
+            assertEquals(2, t.sum(pid, ProcessCounter.UDP_RECV_CALLS), "UDP receive calls");
+        }
+    }
+
+    /**
      * A non-blocking TCP read and UDP receive with nothing to read fail with EAGAIN: a receive error where
      * the mode sees the call's result (tracepoint and legacy; trampoline and probe in return mode for TCP,
      * whose entry mode hooks only tcp_cleanup_rbuf; UDP's receive hooks always see the return), and never bytes.
