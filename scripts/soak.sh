@@ -8,7 +8,8 @@
 #   fds       the same count at every minute after the warm-up
 #   BPF       the programs, maps and links the collector holds (its /proc/PID/fd links to
 #             anon_inode:bpf-prog, bpf-map, bpf_link) the same at every minute
-#   refused   ebpfnet_refused_inserts_total (every table, default sizes) 0 at the end
+#   refused   ebpfnet_refused_inserts_total (every table, default sizes) and ebpfnet_insert_failures_total
+#             (inserts the kernel failed with room in the table): 0 at the end
 #   rows      (when bpftool is there) the rows of the `processes` map stay below its size: exited
 #             processes' rows are freed
 # and the collector must still be running. Exits 1 with a "soak: FAIL" line per failed check.
@@ -140,8 +141,8 @@ bpf_of() { # programs maps links
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$collector/stat"; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$collector/status"; }
-refused() { # the sum over every table, from the last scrape
-  awk '/^ebpfnet_refused_inserts_total/ {s += $NF} END {print s + 0}' "$dir/metrics"
+refused() { # the sum over every table, full or failed, from the last scrape
+  awk '/^ebpfnet_(refused_inserts|insert_failures)_total/ {s += $NF} END {print s + 0}' "$dir/metrics"
 }
 process_rows() { # rows in the collector's `processes` map, and its size, with bpftool
   command -v bpftool >/dev/null || { echo "- -"; return; }
@@ -197,7 +198,8 @@ for minute in $(seq 1 "$minutes"); do
   fi
 done
 if [ "$(refused)" -ne 0 ]; then
-  echo "soak: FAIL: $(refused) inserts refused at default table sizes:"; grep '^ebpfnet_refused_inserts_total' "$dir/metrics"; fail=1
+  echo "soak: FAIL: $(refused) inserts refused or failed at default table sizes:"
+  grep -E '^ebpfnet_(refused_inserts|insert_failures)_total' "$dir/metrics"; fail=1
 fi
 [ "$(cat "$dir/connections" 2>/dev/null || echo 0)" -gt 0 ] || { echo "soak: FAIL: the churn client made no connection"; cat "$dir/load.log"; fail=1; }
 if [ "$fail" -ne 0 ]; then

@@ -452,7 +452,7 @@ static __always_inline struct process_stats *insert_process(const struct process
 		name_process(stats, leader);
 	long err = bpf_map_update_elem(&processes, key, stats, BPF_NOEXIST);
 	if (err && err != -EEXIST) {
-		count_global_shared(GC_REFUSED_PROCESSES, 1);
+		count_global_shared(FAILED_INSERT(GC_REFUSED_PROCESSES, err), 1);
 		return 0;
 	}
 	return bpf_map_lookup_elem(&processes, key);
@@ -516,7 +516,7 @@ static __always_inline struct socket_state *socket_state(struct sock *sk, bool s
 	struct socket_state fresh = {};
 	long err = bpf_map_update_elem(&socket_table, &key, &fresh, BPF_NOEXIST);
 	if (err && err != -EEXIST) {
-		count_global_shared(GC_REFUSED_SOCKETS, 1);
+		count_global_shared(FAILED_INSERT(GC_REFUSED_SOCKETS, err), 1);
 		return 0;
 	}
 	return bpf_map_lookup_elem(&socket_table, &key);
@@ -1120,8 +1120,10 @@ static __always_inline void remember_call(__u32 function, void *sk, __u64 size)
 	struct pending_key key = { .pid_tgid = bpf_get_current_pid_tgid(), .function = function };
 	struct pending_call call = { .sk = (__u64)sk, .size = size };
 
-	if (bpf_map_update_elem(&pending_calls, &key, &call, BPF_ANY))
-		count_global_shared(GC_REFUSED_PENDING_CALLS, 1);
+	long err = bpf_map_update_elem(&pending_calls, &key, &call, BPF_ANY);
+
+	if (err)
+		count_global_shared(FAILED_INSERT(GC_REFUSED_PENDING_CALLS, err), 1);
 }
 
 /* The arguments remembered at entry (sk 0 when there are none); the entry is consumed. */
@@ -1987,8 +1989,10 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 				first_seen_now(s, sk);
 		}
 		port = listener_key(sk_local_port(sk, true), IPPROTO_TCP);
-		if (bpf_map_update_elem(&listeners, &port, &key, BPF_ANY))
-			count_global_shared(GC_REFUSED_LISTENERS, 1);
+		long err = bpf_map_update_elem(&listeners, &port, &key, BPF_ANY);
+
+		if (err)
+			count_global_shared(FAILED_INSERT(GC_REFUSED_LISTENERS, err), 1);
 	} else if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED) {
 		/* passive open, in softirq: the accept is counted now and charged to the process that accepted,
 		 * which is the first to use the socket (or close it); the listener's owner stands in until then */

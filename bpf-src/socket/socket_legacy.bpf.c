@@ -170,7 +170,7 @@ static __always_inline struct process_stats *insert_process(const struct process
 		name_process(stats);
 	long err = bpf_map_update_elem(&processes, key, stats, BPF_NOEXIST);
 	if (err && err != -EEXIST) {
-		count_global_shared(GC_REFUSED_PROCESSES, 1);
+		count_global_shared(FAILED_INSERT(GC_REFUSED_PROCESSES, err), 1);
 		return 0;
 	}
 	return bpf_map_lookup_elem(&processes, key);
@@ -292,8 +292,10 @@ static __always_inline void remember_call(enum legacy_call function, void *sk, _
 	struct call_key key = { .pid_tgid = bpf_get_current_pid_tgid(), .function = function };
 	struct call_args args = { .sk = (__u64)sk, .arg = arg };
 
-	if (bpf_map_update_elem(&pending_calls, &key, &args, BPF_ANY))
-		count_global_shared(GC_REFUSED_PENDING_CALLS, 1);
+	long err = bpf_map_update_elem(&pending_calls, &key, &args, BPF_ANY);
+
+	if (err)
+		count_global_shared(FAILED_INSERT(GC_REFUSED_PENDING_CALLS, err), 1);
 }
 
 /* The arguments remembered at entry (sk 0 when there are none); the entry is consumed. */

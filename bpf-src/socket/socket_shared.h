@@ -36,8 +36,15 @@ enum global_counter {
 	GC_REFUSED_LISTENERS = 23,
 	GC_REFUSED_SOCKETS = 24,        /* sockets whose state could not be kept (probe mode's table full) */
 	GC_TCP_DESTROYS_MISSED = 25,    /* TCP sockets freed without tcp_destroy_sock: final record from their release */
-	GC_COUNT = 26,
+	/* Inserts into a hash table with room that the kernel failed: a bucket or free-list lock it could not
+	 * take (EBUSY, EDEADLK, ETIMEDOUT), memory it could not get (ENOMEM). Not a size to raise. */
+	GC_INSERTS_FAILED = 26,
+	GC_COUNT = 27,
 };
+
+#define EBPFNET_E2BIG 7 /* what a full hash table returns to an insert */
+/* The counter of a failed hash-table insert: the table's refused counter when it is full, else GC_INSERTS_FAILED. */
+#define FAILED_INSERT(refused, err) ((err) == -EBPFNET_E2BIG ? (refused) : GC_INSERTS_FAILED)
 
 /* The `global_counters` map's one value: one lookup per event, whatever it counts. */
 struct global_counters {

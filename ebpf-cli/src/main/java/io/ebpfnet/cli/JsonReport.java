@@ -23,6 +23,7 @@ import java.util.Locale;
  */
 final class JsonReport implements IntervalPrinter {
     private static final int FLUSH_CHARS = 64 * 1024;
+    private static final ProcessCounter[] COUNTERS = ProcessCounter.values(); // values() copies the array on every call
     private final PrintWriter out;
     private final SocketCollectorOptions options;
 
@@ -61,7 +62,9 @@ final class JsonReport implements IntervalPrinter {
             sb.append(refusedSep).append(JsonText.quote(refused.refusedTable())).append(':').append(interval.current().global(refused));
             refusedSep = ",";
         }
-        sb.append("},\"apps\":");
+        // cumulative: inserts into tables with room that the kernel failed (a lock or memory it could not get)
+        sb.append("},\"insert_failures\":").append(interval.current().global(GlobalCounter.INSERTS_FAILED));
+        sb.append(",\"apps\":");
         groups(sb, GroupChart.Scope.APPS, data.groupsBefore().apps(), data.groupsNow().apps(), rates);
         sb.append(",\"cgroups\":");
         groups(sb, GroupChart.Scope.CGROUPS, data.groupsBefore().cgroups(), data.groupsNow().cgroups(), rates);
@@ -79,7 +82,7 @@ final class JsonReport implements IntervalPrinter {
                     .append(",\"cgroup\":").append(nullable(data.groups().cgroupOf(p, row)))
                     .append(",\"cgroup_id\":").append(p.cgroupId(row))
                     .append(",\"exited\":").append(p.exited(row));
-            for (ProcessCounter c : ProcessCounter.values()) {
+            for (ProcessCounter c : COUNTERS) {
                 sb.append(",\"").append(c.fieldName()).append("\":").append(p.get(row, c));
             }
             sb.append('}');

@@ -63,6 +63,10 @@ final class TextReport implements IntervalPrinter {
         if (!refused.isEmpty()) { // a full table: some counts are missing from the rows above and below
             out.println("  REFUSED INSERTS (tables full, since start; see docs/configuration.md for the sizes):" + refused);
         }
+        long failed = interval.current().global(GlobalCounter.INSERTS_FAILED);
+        if (failed > 0) { // the same loss, from kernel lock or memory failures: no size to raise
+            out.println("  FAILED INSERTS (tables with room; a kernel lock or memory it could not get, since start): " + failed);
+        }
         List<long[]> top = busiest(interval);
         if (!top.isEmpty()) {
             out.printf(Locale.ROOT, "  %-8s %-16s %12s %12s %12s %12s   (kilobits/s)%n", "PID", "COMMAND", "TCP_SENT", "TCP_RECV",

@@ -51,6 +51,7 @@ class JsonOutputIT {
                     && l.contains("\"global\":{\"ip.inbound_conn\":"), l);
             assertTrue(l.contains("\"refused_inserts\":{\"processes\":0,\"connections_v4\":0,\"connections_v6\":0,"
                     + "\"pending_calls\":0,\"listeners\":0,\"sockets\":0}"), "every table's refused inserts, none at default sizes: " + l);
+            assertTrue(Pattern.compile("\"insert_failures\":\\d+,").matcher(l).find(), "the failed inserts' count: " + l);
         }
         long pid = ProcessHandle.current().pid();
         long before = counter(lines.getFirst(), pid, "udp_bytes_sent");

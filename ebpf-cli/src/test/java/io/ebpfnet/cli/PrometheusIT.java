@@ -89,7 +89,7 @@ class PrometheusIT {
         for (String family : new String[] {"ebpfnet_bytes_total", "ebpfnet_calls_total", "ebpfnet_tcp_connects_total",
                 "ebpfnet_tcp_accepts_total", "ebpfnet_tcp_retransmits_total", "ebpfnet_process_bytes_total",
                 "ebpfnet_attach_mode_info", "ebpfnet_programs_attached", "ebpfnet_refused_inserts_total",
-                "ebpfnet_last_read_duration_seconds"}) {
+                "ebpfnet_insert_failures_total", "ebpfnet_tcp_destroys_missed_total", "ebpfnet_last_read_duration_seconds"}) {
             assertTrue(body.contains("# TYPE " + family + " "), family + " in\n" + body);
         }
         long pid = ProcessHandle.current().pid();

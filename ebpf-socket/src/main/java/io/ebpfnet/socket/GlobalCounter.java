@@ -38,14 +38,21 @@ public enum GlobalCounter {
     REFUSED_PENDING_CALLS,
     /** Listening sockets that could not be remembered (table full). */
     REFUSED_LISTENERS,
-    /** Sockets whose state could not be kept (probe mode's socket table full, or no memory). */
+    /** Sockets whose state could not be kept (probe mode's socket table full; socket storage: no memory or lock). */
     REFUSED_SOCKETS,
     /**
      * Tracepoint mode: TCP sockets the kernel freed without firing {@code tcp_destroy_sock} (about one in
      * 300,000 orphans under churn on Linux 6.18), whose final record was queued from their release when
      * a new socket took their address. Their retransmits after the close are not in the record.
      */
-    TCP_DESTROYS_MISSED;
+    TCP_DESTROYS_MISSED,
+    /**
+     * Inserts into a hash table with room that the kernel failed: a bucket or free-list lock it could not
+     * take (lock contention, or a program that interrupted another holding it on the same CPU), or memory
+     * it could not get. The event still counts in these global counters, not in its row; unlike a refused
+     * insert, no table size would have helped.
+     */
+    INSERTS_FAILED;
 
     /** The number of counters (the BPF array's size). */
     public static final int COUNT = values().length;

@@ -468,8 +468,8 @@ public final class SocketCollector implements AutoCloseable {
         // A preallocated per-CPU table takes entries x value x possible CPUs at load: 6 MB for 16,384
         // processes on 2 CPUs, 805 MB on 256. Up to PREALLOCATE_UP_TO it is preallocated, and an insert
         // never fails for memory; beyond, rows are allocated on insert (Linux 6.1+), where a burst of new
-        // processes can find the per-CPU caches dry (ENOMEM, counted as refused: measured here, 2-29 of
-        // 16,384 back-to-back inserts).
+        // processes can find the per-CPU caches dry (ENOMEM, counted in INSERTS_FAILED: measured here, 2-29
+        // of 16,384 back-to-back inserts).
         long preallocated = (long) options.bandwidthTableSize() * processMap.valueStride() * PossibleCpus.count();
         if (options.mapsPerCore() && preallocated > PREALLOCATE_UP_TO && allocatesOnInsert()) {
             processMap.setFlags(processMap.flags() | BpfMap.NO_PREALLOC);

@@ -169,6 +169,7 @@ class MoreSocketCollectorKernelTest {
             SocketSnapshot after = collector.snapshot();
             assertTrue(after.processes().size() <= 4, "the table holds at most its size: " + after.processes().size());
             assertTrue(delta(before, after, GlobalCounter.REFUSED_PROCESSES) > 0, "refused inserts are counted");
+            assertEquals(0, delta(before, after, GlobalCounter.INSERTS_FAILED), "a full table's refusals are not failed inserts");
             // Every send is in the global counters, whether or not its process got a row.
             assertTrue(delta(before, after, GlobalCounter.UDP_SEND_CALLS) >= 60);
             assertTrue(delta(before, after, GlobalCounter.UDP_SEND_BYTES) >= 6000);

@@ -89,6 +89,9 @@ public final class PrometheusText {
         for (GlobalCounter refused : GlobalCounter.REFUSED_INSERTS) {
             counter(sb, "ebpfnet_refused_inserts_total", snapshot.global(refused), "table", refused.refusedTable());
         }
+        family(sb, "ebpfnet_insert_failures_total", "Inserts into kernel tables with room that the kernel failed (a lock or memory it could not get);"
+                + " the global counters still count them.");
+        counter(sb, "ebpfnet_insert_failures_total", snapshot.global(GlobalCounter.INSERTS_FAILED));
         family(sb, "ebpfnet_tcp_destroys_missed_total", "TCP sockets the kernel freed without tcp_destroy_sock; their final record came from their release.");
         counter(sb, "ebpfnet_tcp_destroys_missed_total", snapshot.global(GlobalCounter.TCP_DESTROYS_MISSED));
         sb.append("# HELP ebpfnet_last_read_duration_seconds How long the last read of the kernel maps took.\n")
