@@ -36,8 +36,9 @@ enum global_counter {
 	GC_REFUSED_LISTENERS = 23,
 	GC_REFUSED_SOCKETS = 24,        /* sockets whose state could not be kept (probe mode's table full) */
 	GC_TCP_DESTROYS_MISSED = 25,    /* TCP sockets freed without tcp_destroy_sock: final record from their release */
-	/* Inserts into a hash table with room that the kernel failed: a bucket or free-list lock it could not
-	 * take (EBUSY, EDEADLK, ETIMEDOUT), memory it could not get (ENOMEM). Not a size to raise. */
+	/* Inserts into a hash table with room that the kernel failed: a bucket lock it could not take (EBUSY,
+	 * EDEADLK, ETIMEDOUT), memory it could not get (ENOMEM). Not a size to raise. (A free-list lock it could
+	 * not take answers E2BIG, as a full table does: counted as refused.) */
 	GC_INSERTS_FAILED = 26,
 	GC_COUNT = 27,
 };

@@ -47,10 +47,11 @@ public enum GlobalCounter {
      */
     TCP_DESTROYS_MISSED,
     /**
-     * Inserts into a hash table with room that the kernel failed: a bucket or free-list lock it could not
-     * take (lock contention, or a program that interrupted another holding it on the same CPU), or memory
-     * it could not get. The event still counts in these global counters, not in its row; unlike a refused
-     * insert, no table size would have helped.
+     * Inserts into a hash table with room that the kernel failed: a bucket lock it could not take (lock
+     * contention, or a program that interrupted another holding it on the same CPU), or memory it could not
+     * get. The event still counts in these global counters, not in its row; unlike a refused insert, no
+     * table size would have helped. (A preallocated table's free-list lock that could not be taken makes
+     * the kernel answer "full": that one is counted as refused.)
      */
     INSERTS_FAILED;
 
