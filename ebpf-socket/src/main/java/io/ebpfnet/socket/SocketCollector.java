@@ -435,6 +435,11 @@ public final class SocketCollector implements AutoCloseable {
                     }
                     continue;
                 }
+                if (hook.kind() == ProgramSet.Target.SYSCALL && !options.spliceReads()) {
+                    skipped.add(hook.program() + ": not asked for (splice reads off: a system-call tracepoint makes every"
+                            + " system call on the host slower), so splice() reads from TCP sockets are not counted");
+                    continue;
+                }
                 boolean present = switch (hook.kind()) {
                     case TRACEPOINT -> kernel.hasRawTracepoint(hook.btfName());
                     case SYSCALL -> Tracefs.hasEvent("syscalls", hook.target());

@@ -17,11 +17,15 @@ import io.ebpfnet.core.detect.AttachMode;
  *                                 Always false in legacy mode, which keeps none (see {@link #connectionsOff()})
  * @param ignoreKernelBtf          act as on a kernel without BTF: read neither {@code /sys/kernel/btf/vmlinux}
  *                                 nor let libbpf need it; only the legacy attach mode can start so
+ * @param spliceReads              tracepoint mode: also count {@code splice()} reads from TCP sockets, which no
+ *                                 socket tracepoint shows, at the system call's exit. Off by default: enabling
+ *                                 any system-call tracepoint makes every system call of every process on the
+ *                                 host slower (~65 ns here). The other modes count them anyway.
  */
 public record SocketCollectorOptions(AttachMode attachMode, LoadMode loadMode, int bandwidthTableSize,
                                      int ipv4ConnectionTableSize, int ipv6ConnectionTableSize,
                                      int udpConnectionTableSize, boolean mapsPerCore, boolean connections,
-                                     boolean ignoreKernelBtf) {
+                                     boolean ignoreKernelBtf, boolean spliceReads) {
     /** The largest table size accepted: beyond it the kernel's memory, not the option, is the limit. */
     public static final int MAX_TABLE_SIZE = 1 << 22;
 
@@ -40,6 +44,15 @@ public record SocketCollectorOptions(AttachMode attachMode, LoadMode loadMode, i
         connections &= attachMode != AttachMode.LEGACY;
     }
 
+    /** The options without {@code splice()} reads from TCP sockets in tracepoint mode. */
+    public SocketCollectorOptions(AttachMode attachMode, LoadMode loadMode, int bandwidthTableSize,
+                                  int ipv4ConnectionTableSize, int ipv6ConnectionTableSize,
+                                  int udpConnectionTableSize, boolean mapsPerCore, boolean connections,
+                                  boolean ignoreKernelBtf) {
+        this(attachMode, loadMode, bandwidthTableSize, ipv4ConnectionTableSize, ipv6ConnectionTableSize,
+                udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf, false);
+    }
+
     /** The options of a collector that uses the kernel's BTF where its mode needs it. */
     public SocketCollectorOptions(AttachMode attachMode, LoadMode loadMode, int bandwidthTableSize,
                                   int ipv4ConnectionTableSize, int ipv6ConnectionTableSize,
@@ -50,7 +63,7 @@ public record SocketCollectorOptions(AttachMode attachMode, LoadMode loadMode, i
 
     /** Netdata's defaults with the given attach mode. */
     public static SocketCollectorOptions defaults(AttachMode attachMode) {
-        return new SocketCollectorOptions(attachMode, LoadMode.ENTRY, 16384, 16384, 16384, 4096, true, true, false);
+        return new SocketCollectorOptions(attachMode, LoadMode.ENTRY, 16384, 16384, 16384, 4096, true, true, false, false);
     }
 
     /** Why there is no connection table (legacy mode, or turned off), or null when it is kept. */
@@ -63,33 +76,39 @@ public record SocketCollectorOptions(AttachMode attachMode, LoadMode loadMode, i
 
     public SocketCollectorOptions withLoadMode(LoadMode mode) {
         return new SocketCollectorOptions(attachMode, mode, bandwidthTableSize, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf);
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf, spliceReads);
     }
 
     public SocketCollectorOptions withBandwidthTableSize(int size) {
         return new SocketCollectorOptions(attachMode, loadMode, size, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf);
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf, spliceReads);
     }
 
     public SocketCollectorOptions withMapsPerCore(boolean perCore) {
         return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, perCore, connections, ignoreKernelBtf);
+                ipv6ConnectionTableSize, udpConnectionTableSize, perCore, connections, ignoreKernelBtf, spliceReads);
     }
 
     public SocketCollectorOptions withConnectionTableSizes(int ipv4, int ipv6) {
         return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4, ipv6,
-                udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf);
+                udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf, spliceReads);
     }
 
     public SocketCollectorOptions withConnections(boolean keep) {
         return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, keep, ignoreKernelBtf);
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, keep, ignoreKernelBtf, spliceReads);
     }
 
     /** Act as on a kernel without BTF (only legacy mode starts then): for tests on kernels that have it. */
     public SocketCollectorOptions withIgnoreKernelBtf(boolean ignore) {
         return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignore);
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignore, spliceReads);
+    }
+
+    /** Tracepoint mode: count {@code splice()} reads from TCP sockets too (see {@link #spliceReads()}: a cost to every system call). */
+    public SocketCollectorOptions withSpliceReads(boolean count) {
+        return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4ConnectionTableSize,
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf, count);
     }
 
     private static void checkSize(String name, int size) {

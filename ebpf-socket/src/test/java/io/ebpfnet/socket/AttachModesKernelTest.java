@@ -254,14 +254,13 @@ class AttachModesKernelTest {
     /**
      * sendfile() over TCP and UDP and splice() both ways (sendfile_splice.py): sendfile and splice from a
      * pipe to a socket are exact in every mode (before Linux 6.5 through the sendpage hooks, later through
-     * sendmsg); splice reads, mixed
-     * with recv() on one socket, too: the trampoline and probe modes see them (tcp_read_sock ends in
-     * tcp_cleanup_rbuf), the tracepoint mode counts copied_seq's advance at the next receive.
+     * sendmsg); splice reads, mixed with recv() on one socket, too: the trampoline and probe modes see them
+     * (tcp_read_sock ends in tcp_cleanup_rbuf), the tracepoint mode, asked to, at the splice() system call's exit.
      */
     @ParameterizedTest(name = "{0} / {1}")
     @MethodSource("io.ebpfnet.socket.ModeTests#modes")
     void sendfileAndSpliceAreCountedExactly(AttachMode mode, LoadMode load) throws Exception {
-        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
+        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load).withSpliceReads(true);
         skipUnlessTheKernelAllows(mode, options);
         String python = python3();
         String script = pythonScript(python, "sendfile_splice.py");
@@ -285,15 +284,35 @@ class AttachModesKernelTest {
     }
 
     /**
+     * Tracepoint mode turns on no system-call tracepoint unless asked: one would make every system call of
+     * every process on the host slower. Asked (count splice reads), it attaches the splice() exit.
+     */
+    @org.junit.jupiter.api.Test
+    void tracepointModeTurnsOnNoSystemCallTracepointUnlessAsked() {
+        SocketCollectorOptions options = SocketCollectorOptions.defaults(AttachMode.TRACEPOINT);
+        skipUnlessTheKernelAllows(AttachMode.TRACEPOINT, options);
+        try (SocketCollector collector = SocketCollector.start(options)) {
+            assertTrue(collector.attachedPrograms().stream().noneMatch(p -> p.contains("sys_exit_") || p.startsWith("tp_splice_exit")),
+                    collector.attachedPrograms().toString());
+            assertTrue(collector.skippedPrograms().stream().anyMatch(p -> p.startsWith("tp_splice_exit: not asked for")),
+                    collector.skippedPrograms().toString());
+        }
+        try (SocketCollector collector = SocketCollector.start(options.withSpliceReads(true))) {
+            assertTrue(collector.attachedPrograms().stream().anyMatch(p -> p.startsWith("tp_splice_exit")),
+                    "attached " + collector.attachedPrograms() + ", skipped " + collector.skippedPrograms());
+        }
+    }
+
+    /**
      * A socket read with splice() only (splice_hold.py), read by the collector while it is still open and
-     * again once closed: its bytes are the process's at the first read in every mode (the tracepoint mode
-     * takes copied_seq's advance when it folds the socket before a read), and nothing is counted twice at
-     * the release. A second one closed with no read in between: its bytes are taken at the release.
+     * again once closed: its bytes are the process's at the first read in every mode (the tracepoint mode,
+     * asked to count splice reads, at each splice()'s exit), and nothing is counted twice at the release. A
+     * second one closed with no read in between: its bytes are counted too.
      */
     @ParameterizedTest(name = "{0} / {1}")
     @MethodSource("io.ebpfnet.socket.ModeTests#modes")
     void spliceReadsCountWhileTheSocketIsOpen(AttachMode mode, LoadMode load) throws Exception {
-        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load);
+        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load).withSpliceReads(true);
         skipUnlessTheKernelAllows(mode, options);
         String python = python3();
         String script = pythonScript(python, "splice_hold.py");
