@@ -370,43 +370,13 @@ static __always_inline __u16 wire_family(struct sock *sk, bool direct)
 
 /* ---------------------------------------------------------------- counters */
 
-/*
- * Two kinds of add. A per-CPU value is only written on its own CPU, but a softirq program (retransmit,
- * state change, socket destruction and its fold) can interrupt a process-context program there and write
- * the same value. So counters only process-context programs write (connects) take a plain add
- * (ADD_LOCAL), and counters a softirq program writes too always take an atomic one (ADD_SHARED). Shared
- * maps (`maps per core = no`) make every add atomic. docs/metrics.md lists which counter is which.
- */
-#define ADD_LOCAL(field, value)                                                                                \
-	do {                                                                                                   \
-		if (settings.shared_maps)                                                                      \
-			__sync_fetch_and_add(&(field), (value));                                               \
-		else                                                                                           \
-			(field) += (value);                                                                    \
-	} while (0)
-#define ADD_SHARED(field, value) __sync_fetch_and_add(&(field), (value))
-
-static __always_inline __u64 *global_counters_here(void)
-{
-	__u32 zero = 0;
-	struct global_counters *g = bpf_map_lookup_elem(&global_counters, &zero);
-
-	return g ? g->counters : 0;
-}
+#include "socket_counters.h"
 
 /* For process-context counters only. */
 static __always_inline void count_global(__u64 *g, enum global_counter index, __u64 value)
 {
 	if (g)
 		ADD_LOCAL(g[index], value);
-}
-
-static __always_inline void count_global_shared(enum global_counter index, __u64 value)
-{
-	__u64 *g = global_counters_here();
-
-	if (g)
-		ADD_SHARED(g[index], value);
 }
 
 /* ---------------------------------------------------------------- processes */

@@ -103,24 +103,7 @@ struct {
 
 /* ---------------------------------------------------------------- counters */
 
-/* A counter only process-context programs write: plain on per-CPU maps (kprobes run with preemption off). */
-#define ADD_LOCAL(field, value)                                                                                \
-	do {                                                                                                   \
-		if (settings.shared_maps)                                                                      \
-			__sync_fetch_and_add(&(field), (value));                                               \
-		else                                                                                           \
-			(field) += (value);                                                                    \
-	} while (0)
-/* A counter the retransmit tracepoint (softirq) writes too. */
-#define ADD_SHARED(field, value) __sync_fetch_and_add(&(field), (value))
-
-static __always_inline __u64 *global_counters_here(void)
-{
-	__u32 zero = 0;
-	struct global_counters *g = bpf_map_lookup_elem(&global_counters, &zero);
-
-	return g ? g->counters : 0;
-}
+#include "socket_counters.h" /* kprobes run with preemption off; the retransmit tracepoint is the softirq writer */
 
 static __always_inline void count_global(enum global_counter index, __u64 value)
 {
@@ -128,14 +111,6 @@ static __always_inline void count_global(enum global_counter index, __u64 value)
 
 	if (g)
 		ADD_LOCAL(g[index], value);
-}
-
-static __always_inline void count_global_shared(enum global_counter index, __u64 value)
-{
-	__u64 *g = global_counters_here();
-
-	if (g)
-		ADD_SHARED(g[index], value);
 }
 
 /* ---------------------------------------------------------------- processes */
