@@ -5,9 +5,11 @@ import io.ebpfnet.socket.ProcessTable;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.IntConsumer;
 
@@ -80,9 +82,14 @@ public final class GroupTotals {
         }
         live.clear();
         live.putAll(seen);
-        for (int tgid : gone) {
-            if (live.keySet().stream().noneMatch(k -> k.tgid() == tgid)) {
-                onProcessGone.accept(tgid);
+        if (!gone.isEmpty()) {
+            // One pass over the live rows, not one per gone process: a batch host retires thousands at once.
+            Set<Integer> stillLive = new HashSet<>();
+            live.keySet().forEach(k -> stillLive.add(k.tgid()));
+            for (int tgid : gone) {
+                if (!stillLive.contains(tgid)) {
+                    onProcessGone.accept(tgid);
+                }
             }
         }
         Map<String, long[]> totals = new TreeMap<>();

@@ -35,6 +35,18 @@ class GroupTotalsTest {
     }
 
     @Test
+    void aProcessIsGoneOnlyWhenItsLastRowIs() {
+        List<Integer> gone = new ArrayList<>();
+        GroupTotals totals = new GroupTotals((t, row) -> "g", gone::add);
+        // process 7 has two rows (two start times: its pid was reused), process 8 one
+        totals.update(table(new long[][] {{7, 1, 100}, {7, 2, 200}, {8, 3}}));
+        totals.update(table(new long[][] {{7, 2, 200}}));
+        assertEquals(List.of(8), gone, "7 still has a row");
+        totals.update(table(new long[][] {}));
+        assertEquals(List.of(8, 7), gone, "7 once, when its last row went");
+    }
+
+    @Test
     void rowsWithoutAGroupAreLeftOut() {
         GroupTotals totals = new GroupTotals((t, row) -> t.tgid(row) == 1 ? "only" : null, tgid -> { });
         Map<String, long[]> m = totals.update(table(new long[][] {{1, 5}, {2, 6}}));
