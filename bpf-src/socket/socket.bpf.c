@@ -1879,7 +1879,8 @@ static __always_inline struct sock *socket_of_fd(struct task_struct *task, int f
  * Tracepoint mode: splice() from a TCP socket (HAProxy's splicing, os.splice) reads it with tcp_read_sock,
  * which no tracepoint of the socket layer shows; the system call's exit does. Its bytes and the call are
  * the process's, counted in its row (the socket's own counters, and so the connection table, miss them).
- * A syscall tracepoint costs nothing to other calls; the descriptor is the call's first argument.
+ * Attached only when asked (count splice reads): turning on a syscall tracepoint puts every system call of
+ * every process on the kernel's slow path (getppid() +64 ns here). The descriptor is the call's first argument.
  */
 SEC("?tracepoint/syscalls/sys_exit_splice")
 int tp_splice_exit(struct syscall_exit *ctx)
