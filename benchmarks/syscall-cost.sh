@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the collector costs every system call of every process on the host, in tracepoint mode (needs
 # root): the time of a getppid() (benchmarks/c/syscall_cost.c) without the collector, with it as it
-# starts by default, and with --count-splice-reads, whose system-call tracepoint (sys_exit_splice) puts
+# starts by default, and with --syscall-hooks, whose system-call tracepoints (sys_exit_splice, sys_exit_connect) put
 # every system call on the kernel's slow path. The socket hooks add nothing to a call that touches no
 # socket, so the default should read as "none". Each figure is the median of RUNS (default 5) alternated
 # rounds; the VM is noisy, the difference is what counts.
@@ -27,9 +27,9 @@ with() {
 for i in $(seq "$runs"); do
   "$work/syscall_cost" >> "$work/none"
   with >> "$work/default"
-  with --count-splice-reads >> "$work/splice"
+  with --syscall-hooks >> "$work/splice"
 done
 none=$(median < "$work/none"); default=$(median < "$work/default"); splice=$(median < "$work/splice")
 printf 'getppid() without the collector:                     %6.1f ns\n' "$none"
 printf 'with the collector (tracepoint mode, default):       %6.1f ns  (%+.1f)\n' "$default" "$(awk -v a="$default" -v b="$none" 'BEGIN { print a - b }')"
-printf 'with --count-splice-reads (a system-call tracepoint): %6.1f ns  (%+.1f)\n' "$splice" "$(awk -v a="$splice" -v b="$none" 'BEGIN { print a - b }')"
+printf 'with --syscall-hooks (a system-call tracepoint): %6.1f ns  (%+.1f)\n' "$splice" "$(awk -v a="$splice" -v b="$none" 'BEGIN { print a - b }')"

@@ -103,6 +103,17 @@ struct {
 	__type(value, struct closed_connection);
 } released_tcp SEC(".maps");
 
+/* Tracepoint mode with the syscall hooks: the socket each thread's connect() sent a SYN for (SYN_SENT, in
+ * the connecting thread), so that the connect() exit counts only a call that failed before any SYN. An
+ * entry lives from the SYN to the call's exit; one whose call never exits through connect() (TCP Fast
+ * Open's sendmsg, io_uring) is evicted. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);   /* pid_tgid */
+	__type(value, __u64); /* the socket's address */
+} connecting SEC(".maps");
+
 /* A record being built for `released_tcp` (too big for the stack beside the rest). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -980,6 +991,26 @@ static __always_inline void on_connect(struct sock *sk, bool direct, bool storag
 		count_global_shared(v6 ? GC_TCP_CONNECT_V6_ERRORS : GC_TCP_CONNECT_V4_ERRORS, 1);
 		if (p)
 			ADD_SHARED(p->tcp_connect_errors, 1);
+	}
+}
+
+/* A connect() that failed before any SYN, seen at the call's exit (tracepoint mode): an attempt and an error. */
+static __always_inline void count_early_connect_failure(__u16 family)
+{
+	struct process_key key;
+	struct process_stats *p = process_of_current(&key, true);
+	__u64 *g = global_counters_here();
+	bool v6 = family == AF_INET6;
+
+	count_global(g, v6 ? GC_TCP_CONNECT_V6 : GC_TCP_CONNECT_V4, 1);
+	count_global_shared(v6 ? GC_TCP_CONNECT_V6_ERRORS : GC_TCP_CONNECT_V4_ERRORS, 1);
+	if (p) {
+		if (v6)
+			ADD_LOCAL(p->tcp_v6_connects, 1);
+		else
+			ADD_LOCAL(p->tcp_v4_connects, 1);
+		ADD_SHARED(p->tcp_connect_errors, 1);
+		p->last_seen_ns = reader.clock_ns;
 	}
 }
 
@@ -1879,7 +1910,7 @@ static __always_inline struct sock *socket_of_fd(struct task_struct *task, int f
  * Tracepoint mode: splice() from a TCP socket (HAProxy's splicing, os.splice) reads it with tcp_read_sock,
  * which no tracepoint of the socket layer shows; the system call's exit does. Its bytes and the call are
  * the process's, counted in its row (the socket's own counters, and so the connection table, miss them).
- * Attached only when asked (count splice reads): turning on a syscall tracepoint puts every system call of
+ * Attached only when asked (syscall hooks): turning on a syscall tracepoint puts every system call of
  * every process on the kernel's slow path (getppid() +64 ns here). The descriptor is the call's first argument.
  */
 SEC("?tracepoint/syscalls/sys_exit_splice")
@@ -1903,6 +1934,57 @@ int tp_splice_exit(struct syscall_exit *ctx)
 	d[SC_BYTES_RECEIVED] = ret;
 	d[SC_RECV_CALLS] = 1;
 	add_traffic(process_of_current(&key, true), true, d);
+	return 0;
+}
+
+#define EINPROGRESS 115
+
+/* connect()'s destination, in the caller's memory: an IPv4-mapped IPv6 address. */
+static __always_inline bool user_connects_to_v4_mapped(struct sockaddr_in6 *uaddr)
+{
+	__u8 addr[16];
+
+	if (bpf_probe_read_user(&addr, sizeof(addr), &uaddr->sin6_addr))
+		return false;
+	return is_v4_mapped(addr);
+}
+
+/*
+ * Tracepoint mode with the syscall hooks: a TCP connect() that failed before any SYN (ENETUNREACH for a
+ * multicast, broadcast or unroutable address, EADDRNOTAVAIL, a cgroup program's EPERM) changes no socket
+ * state, so no socket tracepoint sees it. Its exit does: a failed call whose socket is still CLOSE and
+ * sent no SYN in this thread (`connecting`) is an attempt and an error, IPv4 for an IPv4-mapped address,
+ * as in the other modes. A call that sent a SYN was counted at SYN_SENT (and its failure at CLOSE).
+ */
+SEC("?tracepoint/syscalls/sys_exit_connect")
+int tp_connect_exit(struct syscall_exit *ctx)
+{
+	__u64 thread = bpf_get_current_pid_tgid();
+	__u64 *syn_for = bpf_map_lookup_elem(&connecting, &thread);
+	long ret = ctx->ret;
+	struct task_struct *task;
+	struct pt_regs *regs;
+	struct sock *sk;
+	__u16 family;
+
+	if (syn_for) {
+		bpf_map_delete_elem(&connecting, &thread);
+		return 0; /* this call sent a SYN: its socket's state changes count it */
+	}
+	if (ret >= 0 || ret == -EINPROGRESS)
+		return 0;
+	task = bpf_get_current_task_btf();
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	sk = socket_of_fd(task, (int)PT_REGS_PARM1_SYSCALL(regs));
+	if (!sk || BPF_CORE_READ(sk, sk_type) != SOCK_STREAM || sk_protocol(sk, false) != IPPROTO_TCP ||
+	    sk_state(sk, false) != TCP_CLOSE)
+		return 0; /* not TCP, or already connecting or connected (EALREADY, EISCONN) */
+	family = sk_family(sk, false);
+	if (family == AF_INET6 && user_connects_to_v4_mapped((struct sockaddr_in6 *)PT_REGS_PARM2_SYSCALL(regs)))
+		family = AF_INET;
+	else if (family != AF_INET && family != AF_INET6)
+		return 0;
+	count_early_connect_failure(family);
 	return 0;
 }
 
@@ -1951,6 +2033,12 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
 		/* connect(): process context */
 		on_connect(sk, true, true, wire_family(sk, true), 0);
+		if (settings.syscall_hooks) {
+			__u64 thread = bpf_get_current_pid_tgid();
+			__u64 address = (__u64)sk;
+
+			bpf_map_update_elem(&connecting, &thread, &address, BPF_ANY);
+		}
 	} else if (newstate == TCP_LISTEN) {
 		/* listen(): process context; the listener's own close is charged to this process */
 		current_process(&key, true);

@@ -64,7 +64,7 @@ struct socket_settings {
 	__u32 udp_flags_arg; /* the index of udp_recvmsg's and udpv6_recvmsg's `flags` parameter: 4 before
 	                      * Linux 5.19 (a `noblock` parameter came before it), 3 since */
 	__u32 release_hook; /* 1: tracepoint mode's cgroup release program runs (see `released_tcp`) */
-	__u32 reserved;
+	__u32 syscall_hooks; /* 1: tracepoint mode's connect() exit program runs (see `connecting`) */
 };
 
 /* Written by user space before each read (the `reader` variable in .bss). */

@@ -109,9 +109,9 @@ final class RootCommand implements Callable<Integer> {
             + " are refused, and nothing reads /sys/kernel/btf/vmlinux (to try legacy mode on a kernel that has BTF).")
     boolean ignoreKernelBtf;
 
-    @Option(names = "--count-splice-reads", description = "Tracepoint mode: count splice() reads from TCP sockets too"
-            + " (sets count splice reads); this makes every system call on the host ~65 ns slower. The other modes count them anyway.")
-    boolean countSpliceReads;
+    @Option(names = "--syscall-hooks", description = "Tracepoint mode: count splice() reads from TCP sockets too"
+            + " (sets syscall hooks); this makes every system call on the host ~65 ns slower. The other modes count them anyway.")
+    boolean syscallHooks;
 
     @Override
     public Integer call() throws Exception {
@@ -203,7 +203,7 @@ final class RootCommand implements Callable<Integer> {
         // closed-connection ring buffer, whose pages the process maps (32 MiB of its RSS at default sizes), is small.
         SocketCollectorOptions options = new SocketCollectorOptions(decision.mode(), load, cfg.bandwidthTableSize(),
                 cfg.ipv4ConnectionTableSize(), cfg.ipv6ConnectionTableSize(), cfg.udpConnectionTableSize(), cfg.mapsPerCore(),
-                false, ignoreKernelBtf, countSpliceReads || cfg.spliceReads());
+                false, ignoreKernelBtf, syscallHooks || cfg.syscallHooks());
         long started = System.nanoTime();
         long lifetimeNanos = runFor == null ? Long.MAX_VALUE : runFor * 1_000_000_000L;
         try (SocketCollector collector = SocketCollector.start(options)) {

@@ -65,22 +65,23 @@ class CollectorRunTest {
     }
 
     /**
-     * In tracepoint mode the splice() exit (a system-call tracepoint: a cost to every system call on the host)
-     * is attached only when asked, by the flag or by the configuration key.
+     * In tracepoint mode the splice() and connect() exits (system-call tracepoints: a cost to every system call
+     * on the host) are attached only when asked, by the flag or by the configuration key.
      */
     @Test
-    void spliceReadsAreCountedOnlyWhenAsked(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void theSyscallHooksAreAttachedOnlyWhenAsked(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         KernelTests.requireBpf();
         CliRun plain = CliRun.of("--interval", "1", "--count", "1", "--mode", "tracepoint");
         assertEquals(0, plain.exitCode(), plain.err());
         assertTrue(plain.err().contains("skipped tp_splice_exit: not asked for"), plain.err());
-        CliRun flag = CliRun.of("--interval", "1", "--count", "1", "--mode", "tracepoint", "--count-splice-reads");
+        assertTrue(plain.err().contains("skipped tp_connect_exit: not asked for"), plain.err());
+        CliRun flag = CliRun.of("--interval", "1", "--count", "1", "--mode", "tracepoint", "--syscall-hooks");
         assertEquals(0, flag.exitCode(), flag.err());
-        assertTrue(!flag.err().contains("skipped tp_splice_exit"), flag.err());
-        java.nio.file.Path conf = java.nio.file.Files.writeString(dir.resolve("network.conf"), "[global]\n    count splice reads = yes\n");
+        assertTrue(!flag.err().contains("skipped tp_splice_exit") && !flag.err().contains("skipped tp_connect_exit"), flag.err());
+        java.nio.file.Path conf = java.nio.file.Files.writeString(dir.resolve("network.conf"), "[global]\n    syscall hooks = yes\n");
         CliRun config = CliRun.of("--interval", "1", "--count", "1", "--mode", "tracepoint", "--config", conf.toString());
         assertEquals(0, config.exitCode(), config.err());
-        assertTrue(!config.err().contains("skipped tp_splice_exit"), config.err());
+        assertTrue(!config.err().contains("skipped tp_splice_exit") && !config.err().contains("skipped tp_connect_exit"), config.err());
     }
 
     @Test

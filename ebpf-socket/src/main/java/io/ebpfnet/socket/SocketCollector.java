@@ -390,6 +390,9 @@ public final class SocketCollector implements AutoCloseable {
             setting(value, "release_seen", options.attachMode() != AttachMode.TRACEPOINT || releaseHook ? 1 : 0);
             setting(value, "udp_flags_arg", udpFlagsArg);
             setting(value, "release_hook", releaseHook ? 1 : 0);
+            // the connect() exit needs the SYN_SENT marks: only when it will be attached
+            setting(value, "syscall_hooks", options.attachMode() == AttachMode.TRACEPOINT && options.syscallHooks()
+                    && Tracefs.unusable() == null && Tracefs.hasEvent("syscalls", "sys_exit_connect") ? 1 : 0);
             rodata.setInitialValue(0, value);
         }
     }
@@ -435,9 +438,9 @@ public final class SocketCollector implements AutoCloseable {
                     }
                     continue;
                 }
-                if (hook.kind() == ProgramSet.Target.SYSCALL && !options.spliceReads()) {
-                    skipped.add(hook.program() + ": not asked for (splice reads off: a system-call tracepoint makes every"
-                            + " system call on the host slower), so splice() reads from TCP sockets are not counted");
+                if (hook.kind() == ProgramSet.Target.SYSCALL && !options.syscallHooks()) {
+                    skipped.add(hook.program() + ": not asked for (syscall hooks off: a system-call tracepoint makes every"
+                            + " system call on the host slower), so " + hook.whatItCounts() + " not counted");
                     continue;
                 }
                 boolean present = switch (hook.kind()) {
@@ -450,7 +453,7 @@ public final class SocketCollector implements AutoCloseable {
                     wanted.add(hook.program());
                 } else if (hook.kind() == ProgramSet.Target.SYSCALL && Tracefs.unusable() != null) {
                     skipped.add(hook.program() + ": " + Tracefs.unusable() + ", so " + what + " cannot be attached"
-                            + " (splice() reads from TCP sockets are not counted)");
+                            + " (" + hook.whatItCounts() + " not counted)");
                 } else if (hook.optional()) {
                     skipped.add(hook.program() + ": this kernel has no " + what + hook.whenAbsent());
                 } else {

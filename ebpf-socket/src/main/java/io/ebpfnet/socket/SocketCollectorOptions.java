@@ -17,7 +17,7 @@ import io.ebpfnet.core.detect.AttachMode;
  *                                 Always false in legacy mode, which keeps none (see {@link #connectionsOff()})
  * @param ignoreKernelBtf          act as on a kernel without BTF: read neither {@code /sys/kernel/btf/vmlinux}
  *                                 nor let libbpf need it; only the legacy attach mode can start so
- * @param spliceReads              tracepoint mode: also count {@code splice()} reads from TCP sockets, which no
+ * @param syscallHooks              tracepoint mode: also count {@code splice()} reads from TCP sockets, which no
  *                                 socket tracepoint shows, at the system call's exit. Off by default: enabling
  *                                 any system-call tracepoint makes every system call of every process on the
  *                                 host slower (~65 ns here). The other modes count them anyway.
@@ -25,7 +25,7 @@ import io.ebpfnet.core.detect.AttachMode;
 public record SocketCollectorOptions(AttachMode attachMode, LoadMode loadMode, int bandwidthTableSize,
                                      int ipv4ConnectionTableSize, int ipv6ConnectionTableSize,
                                      int udpConnectionTableSize, boolean mapsPerCore, boolean connections,
-                                     boolean ignoreKernelBtf, boolean spliceReads) {
+                                     boolean ignoreKernelBtf, boolean syscallHooks) {
     /** The largest table size accepted: beyond it the kernel's memory, not the option, is the limit. */
     public static final int MAX_TABLE_SIZE = 1 << 22;
 
@@ -76,37 +76,37 @@ public record SocketCollectorOptions(AttachMode attachMode, LoadMode loadMode, i
 
     public SocketCollectorOptions withLoadMode(LoadMode mode) {
         return new SocketCollectorOptions(attachMode, mode, bandwidthTableSize, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf, spliceReads);
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf, syscallHooks);
     }
 
     public SocketCollectorOptions withBandwidthTableSize(int size) {
         return new SocketCollectorOptions(attachMode, loadMode, size, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf, spliceReads);
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf, syscallHooks);
     }
 
     public SocketCollectorOptions withMapsPerCore(boolean perCore) {
         return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, perCore, connections, ignoreKernelBtf, spliceReads);
+                ipv6ConnectionTableSize, udpConnectionTableSize, perCore, connections, ignoreKernelBtf, syscallHooks);
     }
 
     public SocketCollectorOptions withConnectionTableSizes(int ipv4, int ipv6) {
         return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4, ipv6,
-                udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf, spliceReads);
+                udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf, syscallHooks);
     }
 
     public SocketCollectorOptions withConnections(boolean keep) {
         return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, keep, ignoreKernelBtf, spliceReads);
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, keep, ignoreKernelBtf, syscallHooks);
     }
 
     /** Act as on a kernel without BTF (only legacy mode starts then): for tests on kernels that have it. */
     public SocketCollectorOptions withIgnoreKernelBtf(boolean ignore) {
         return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4ConnectionTableSize,
-                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignore, spliceReads);
+                ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignore, syscallHooks);
     }
 
-    /** Tracepoint mode: count {@code splice()} reads from TCP sockets too (see {@link #spliceReads()}: a cost to every system call). */
-    public SocketCollectorOptions withSpliceReads(boolean count) {
+    /** Tracepoint mode: count {@code splice()} reads from TCP sockets too (see {@link #syscallHooks()}: a cost to every system call). */
+    public SocketCollectorOptions withSyscallHooks(boolean count) {
         return new SocketCollectorOptions(attachMode, loadMode, bandwidthTableSize, ipv4ConnectionTableSize,
                 ipv6ConnectionTableSize, udpConnectionTableSize, mapsPerCore, connections, ignoreKernelBtf, count);
     }

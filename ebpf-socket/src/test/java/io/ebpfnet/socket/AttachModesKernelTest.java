@@ -35,7 +35,7 @@ class AttachModesKernelTest {
             // splice() exit nobody asked for.
             boolean sendpageGone = kernelAtLeast(6, 5);
             assertTrue(collector.skippedPrograms().stream().allMatch(p -> sendpageGone && p.contains("_sendpage")
-                            || p.startsWith("tp_splice_exit: not asked for")), collector.skippedPrograms().toString());
+                            || p.matches("tp_(splice|connect)_exit: not asked for .*")), collector.skippedPrograms().toString());
             assertTrue(KernelPrograms.count() > programsBefore, "programs loaded");
             SocketSnapshot before = collector.snapshot();
             LoopbackTraffic.TcpExchange t = LoopbackTraffic.tcp(InetAddress.getByName("127.0.0.1"), 64, 777, 55);
@@ -262,7 +262,7 @@ class AttachModesKernelTest {
     @ParameterizedTest(name = "{0} / {1}")
     @MethodSource("io.ebpfnet.socket.ModeTests#modes")
     void sendfileAndSpliceAreCountedExactly(AttachMode mode, LoadMode load) throws Exception {
-        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load).withSpliceReads(true);
+        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load).withSyscallHooks(true);
         skipUnlessTheKernelAllows(mode, options);
         String python = python3();
         String script = pythonScript(python, "sendfile_splice.py");
@@ -282,34 +282,38 @@ class AttachModesKernelTest {
 
     /**
      * Tracepoint mode turns on no system-call tracepoint unless asked: one would make every system call of
-     * every process on the host slower. Asked (count splice reads), it attaches the splice() exit.
+     * every process on the host slower. Asked (syscall hooks), it attaches the splice() exit.
      */
     @org.junit.jupiter.api.Test
     void tracepointModeTurnsOnNoSystemCallTracepointUnlessAsked() {
         SocketCollectorOptions options = SocketCollectorOptions.defaults(AttachMode.TRACEPOINT);
         skipUnlessTheKernelAllows(AttachMode.TRACEPOINT, options);
         try (SocketCollector collector = SocketCollector.start(options)) {
-            assertTrue(collector.attachedPrograms().stream().noneMatch(p -> p.contains("sys_exit_") || p.startsWith("tp_splice_exit")),
+            assertTrue(collector.attachedPrograms().stream().noneMatch(p -> p.contains("sys_exit_")),
                     collector.attachedPrograms().toString());
-            assertTrue(collector.skippedPrograms().stream().anyMatch(p -> p.startsWith("tp_splice_exit: not asked for")),
-                    collector.skippedPrograms().toString());
+            for (String program : new String[] {"tp_splice_exit", "tp_connect_exit"}) {
+                assertTrue(collector.skippedPrograms().stream().anyMatch(p -> p.startsWith(program + ": not asked for")),
+                        collector.skippedPrograms().toString());
+            }
         }
-        try (SocketCollector collector = SocketCollector.start(options.withSpliceReads(true))) {
-            assertTrue(collector.attachedPrograms().stream().anyMatch(p -> p.startsWith("tp_splice_exit")),
-                    "attached " + collector.attachedPrograms() + ", skipped " + collector.skippedPrograms());
+        try (SocketCollector collector = SocketCollector.start(options.withSyscallHooks(true))) {
+            for (String program : new String[] {"tp_splice_exit", "tp_connect_exit"}) {
+                assertTrue(collector.attachedPrograms().stream().anyMatch(p -> p.startsWith(program + " → tracepoint/syscalls/")),
+                        "attached " + collector.attachedPrograms() + ", skipped " + collector.skippedPrograms());
+            }
         }
     }
 
     /**
      * A socket read with splice() only (splice_hold.py), read by the collector while it is still open and
      * again once closed: its bytes are the process's at the first read in every mode (the tracepoint mode,
-     * asked to count splice reads, at each splice()'s exit), and nothing is counted twice at the release. A
+     * asked to syscall hooks, at each splice()'s exit), and nothing is counted twice at the release. A
      * second one closed with no read in between: its bytes are counted too.
      */
     @ParameterizedTest(name = "{0} / {1}")
     @MethodSource("io.ebpfnet.socket.ModeTests#modes")
     void spliceReadsCountWhileTheSocketIsOpen(AttachMode mode, LoadMode load) throws Exception {
-        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load).withSpliceReads(true);
+        SocketCollectorOptions options = SocketCollectorOptions.defaults(mode).withLoadMode(load).withSyscallHooks(true);
         skipUnlessTheKernelAllows(mode, options);
         String python = python3();
         String script = pythonScript(python, "splice_hold.py");
@@ -392,6 +396,53 @@ class AttachModesKernelTest {
             assertEquals(callSeen && load == LoadMode.RETURN ? 1 : 0, delta(before, after, ProcessCounter.TCP_CONNECT_ERRORS),
                     "connect errors");
         }
+    }
+
+    /**
+     * Tracepoint mode with the syscall hooks sees at the connect() exit what no socket tracepoint shows: a
+     * connect that fails before any SYN (ENETUNREACH for a multicast address; Java connects through an IPv6
+     * socket to the IPv4-mapped address, counted IPv4 as in the other modes) is an attempt and an error. A
+     * refused connect (counted at SYN_SENT and its failure at CLOSE), a connected one and a non-blocking one
+     * (EINPROGRESS) are counted once each, never again at their exit.
+     */
+    @ParameterizedTest(name = "tracepoint / {0}")
+    @org.junit.jupiter.params.provider.EnumSource(LoadMode.class)
+    void theConnectExitCountsOnlyConnectsThatFailBeforeAnySyn(LoadMode load) throws Exception {
+        SocketCollectorOptions options = ModeTests.options(AttachMode.TRACEPOINT, load).withSyscallHooks(true);
+        skipUnlessTheKernelAllows(AttachMode.TRACEPOINT, options);
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (SocketCollector collector = SocketCollector.start(options);
+             java.net.ServerSocket listening = new java.net.ServerSocket(0, 50, lo)) {
+            int closedPort;
+            try (java.net.ServerSocket gone = new java.net.ServerSocket(0, 50, lo)) {
+                closedPort = gone.getLocalPort();
+            }
+            SocketSnapshot before = collector.snapshot();
+            java.io.IOException unreachable = assertThrows(java.io.IOException.class,
+                    () -> new java.net.Socket().connect(new java.net.InetSocketAddress(InetAddress.getByName("224.0.0.1"), 9)));
+            assertTrue(String.valueOf(unreachable.getMessage()).contains("unreachable"), "ENETUNREACH, not: " + unreachable);
+            assertThrows(java.net.ConnectException.class, () -> new java.net.Socket(lo, closedPort).close());
+            try (java.net.Socket connected = new java.net.Socket(lo, listening.getLocalPort());
+                 java.net.Socket accepted = listening.accept();
+                 java.nio.channels.SocketChannel nonBlocking = java.nio.channels.SocketChannel.open()) {
+                nonBlocking.configureBlocking(false);
+                nonBlocking.connect(new java.net.InetSocketAddress(lo, listening.getLocalPort()));
+                try (java.net.Socket acceptedToo = listening.accept()) {
+                    assertTrue(nonBlocking.finishConnect() || waitConnected(nonBlocking), "the non-blocking connect completes");
+                }
+            }
+            SocketSnapshot after = collector.snapshot();
+            assertEquals(4, delta(before, after, ProcessCounter.TCP_V4_CONNECTS), "unreachable, refused, connected, non-blocking");
+            assertEquals(0, delta(before, after, ProcessCounter.TCP_V6_CONNECTS), "the IPv4-mapped address is IPv4");
+            assertEquals(2, delta(before, after, ProcessCounter.TCP_CONNECT_ERRORS), "unreachable and refused, once each");
+        }
+    }
+
+    private static boolean waitConnected(java.nio.channels.SocketChannel channel) throws Exception {
+        for (int i = 0; i < 500 && !channel.finishConnect(); i++) {
+            Thread.sleep(10);
+        }
+        return channel.isConnected();
     }
 
     /**

@@ -14,7 +14,7 @@ import java.util.Map;
 public record CollectorConfig(int updateEvery, LoadMode loadMode, boolean apps, boolean cgroups, int bandwidthTableSize,
                               int ipv4ConnectionTableSize, int ipv6ConnectionTableSize, int udpConnectionTableSize,
                               TypeFormat typeFormat, CoreTracing coreTracing, boolean mapsPerCore, int lifetime,
-                              String appsGroupsFile, boolean spliceReads, boolean connectionsEnabled, String connectionPorts,
+                              String appsGroupsFile, boolean syscallHooks, boolean connectionsEnabled, String connectionPorts,
                               String connectionIps, String connectionHostnames, boolean connectionsIncludeLoopback,
                               boolean resolveHostnames, boolean resolveServiceNames, String source,
                               List<String> warnings, Map<ConfigKey, String> origins) {

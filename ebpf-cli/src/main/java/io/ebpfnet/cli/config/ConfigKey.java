@@ -21,7 +21,7 @@ public enum ConfigKey {
     MAPS_PER_CORE("global", "maps per core", Kind.BOOLEAN, "yes"),
     LIFETIME("global", "lifetime", Kind.INTEGER, "300", 0, Integer.MAX_VALUE),
     APPS_GROUPS_FILE("global", "apps groups file", Kind.STRING, ""),
-    SPLICE_READS("global", "count splice reads", Kind.BOOLEAN, "no"),
+    SYSCALL_HOOKS("global", "syscall hooks", Kind.BOOLEAN, "no"),
     CONNECTIONS_ENABLED("network connections", "enabled", Kind.BOOLEAN, "yes"),
     CONNECTIONS_PORTS("network connections", "ports", Kind.STRING, "*"),
     CONNECTIONS_IPS("network connections", "ips", Kind.STRING, "*"),

@@ -95,7 +95,7 @@ public final class ConfigLoader {
                 v.bool(ConfigKey.MAPS_PER_CORE),
                 (int) v.integer(ConfigKey.LIFETIME),
                 v.string(ConfigKey.APPS_GROUPS_FILE),
-                v.bool(ConfigKey.SPLICE_READS),
+                v.bool(ConfigKey.SYSCALL_HOOKS),
                 v.bool(ConfigKey.CONNECTIONS_ENABLED),
                 v.string(ConfigKey.CONNECTIONS_PORTS),
                 v.string(ConfigKey.CONNECTIONS_IPS),

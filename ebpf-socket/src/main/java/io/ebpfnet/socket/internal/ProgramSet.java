@@ -42,11 +42,17 @@ public final class ProgramSet {
                     || target.endsWith("_sendpage") || target.startsWith("mptcp_");
         }
 
+        /** What a system-call hook counts that nothing else does, for the skipped-program messages ("... are"). */
+        public String whatItCounts() {
+            return target.equals("sys_exit_connect") ? "TCP connects that fail before any SYN are"
+                    : "splice() reads from TCP sockets are";
+        }
+
         /** What an optional hook's absence means, for the skipped-program message. */
         public String whenAbsent() {
             if (kind == Target.SYSCALL) {
-                return " (no system call tracepoints: CONFIG_FTRACE_SYSCALLS off, or tracefs not mounted;"
-                        + " splice() reads from TCP sockets are not counted)";
+                return " (no system call tracepoints: CONFIG_FTRACE_SYSCALLS off, or tracefs not mounted; "
+                        + whatItCounts() + " not counted)";
             }
             if (kind == Target.EVENT) {
                 return switch (target) {
@@ -185,8 +191,10 @@ public final class ProgramSet {
                 tp(hooks, "tp_inet_sock_set_state_nested", "inet_sock_set_state"); // the handler twice: see socket.bpf.c transition_seen
                 tp(hooks, "tp_tcp_destroy_sock", "tcp_destroy_sock");
                 tp(hooks, "tp_tcp_destroy_sock_nested", "tcp_destroy_sock");
-                // splice() reads from TCP sockets, which no socket tracepoint shows
+                // with the syscall hooks: splice() reads from TCP sockets and connects that fail before any SYN,
+                // which no socket tracepoint shows
                 hooks.add(new Hook("tp_splice_exit", "sys_exit_splice", Target.SYSCALL));
+                hooks.add(new Hook("tp_connect_exit", "sys_exit_connect", Target.SYSCALL));
                 // released sockets' counts folded and final counters queued (UDP's only here)
                 hooks.add(new Hook(SOCKET_RELEASE, "sock_release", Target.CGROUP));
             }
