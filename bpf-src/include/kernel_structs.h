@@ -60,6 +60,12 @@ struct sock {
 	unsigned long sk_flags; /* bit 0: SOCK_DEAD, the socket is orphaned (its process closed it); before 6.18 */
 } __attribute__((preserve_access_index));
 
+/* The bound source port, in network order. It outlives skc_num, which the kernel zeroes when it gives an
+ * ephemeral port back (inet_put_port), before the closing listener's LISTEN → CLOSE state change. */
+struct inet_sock {
+	__be16 inet_sport;
+} __attribute__((preserve_access_index));
+
 /* A cgroup/sock program's context (UAPI include/uapi/linux/bpf.h; the verifier rewrites the accesses). */
 struct bpf_sock {
 	__u32 bound_dev_if;

@@ -2047,11 +2047,16 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 			if (!s->first_seen_ns)
 				first_seen_now(s, sk);
 		}
-		port = listener_key(sk_local_port(sk, true), IPPROTO_TCP);
-		long err = bpf_map_update_elem(&listeners, &port, &key, BPF_ANY);
+		/* listen() without bind() takes its port after this change: such a listener is not remembered */
+		__u16 local_port = sk_local_port(sk, true);
 
-		if (err)
-			count_global_shared(FAILED_INSERT(GC_REFUSED_LISTENERS, err), 1);
+		if (local_port) {
+			port = listener_key(local_port, IPPROTO_TCP);
+			long err = bpf_map_update_elem(&listeners, &port, &key, BPF_ANY);
+
+			if (err)
+				count_global_shared(FAILED_INSERT(GC_REFUSED_LISTENERS, err), 1);
+		}
 	} else if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED) {
 		/* passive open, in softirq: the accept is counted now and charged to the process that accepted,
 		 * which is the first to use the socket (or close it); the listener's owner stands in until then */
@@ -2080,7 +2085,12 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 	}
 	if (newstate == TCP_CLOSE) {
 		if (oldstate == TCP_LISTEN) {
-			port = listener_key(sk_local_port(sk, true), IPPROTO_TCP);
+			/* an ephemeral port has been given back already (skc_num 0): the bound port is in inet_sport */
+			__u16 local_port = sk_local_port(sk, true);
+
+			if (!local_port)
+				local_port = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
+			port = listener_key(local_port, IPPROTO_TCP);
 			bpf_map_delete_elem(&listeners, &port);
 		}
 		if (oldstate == TCP_SYN_SENT)

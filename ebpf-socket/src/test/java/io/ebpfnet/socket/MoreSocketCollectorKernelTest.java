@@ -153,6 +153,35 @@ class MoreSocketCollectorKernelTest {
         }
     }
 
+    /**
+     * A listener's entry (tracepoint mode: who is charged for accepts nobody claims) goes when it closes,
+     * also when its port was ephemeral, which the kernel gives back before the LISTEN → CLOSE change: 12,000
+     * listeners opened and closed one after the other (~9,800 distinct ports) pass through the 4,096-entry
+     * table with none refused (each one left its entry behind before, and the table filled for good).
+     */
+    @Test
+    void closedListenersLeaveNoEntryBehind() throws Exception {
+        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
+            SocketSnapshot before = collector.snapshot();
+            for (int i = 0; i < 12_000; i++) { // ~9,800 distinct ephemeral ports: more than the table holds
+                new ServerSocket(0, 1, InetAddress.getLoopbackAddress()).close();
+            }
+            int explicit;
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                explicit = probe.getLocalPort();
+            }
+            for (int i = 0; i < 100; i++) { // bound to a port it names: the port stays bound until the close
+                try (ServerSocket s = new ServerSocket()) {
+                    s.setReuseAddress(true);
+                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), explicit), 1);
+                }
+            }
+            SocketSnapshot after = collector.snapshot();
+            assertEquals(0, delta(before, after, GlobalCounter.REFUSED_LISTENERS), "listeners refused: the table filled up");
+            assertEquals(0, delta(before, after, GlobalCounter.INSERTS_FAILED));
+        }
+    }
+
     @Test
     void aFullProcessTableRefusesInsertsVisiblyAndGlobalCountersStayExact() throws Exception {
         SocketCollectorOptions tiny = SocketCollectorOptions.defaults(AttachMode.TRACEPOINT).withBandwidthTableSize(4);
