@@ -109,8 +109,9 @@ final class RootCommand implements Callable<Integer> {
             + " are refused, and nothing reads /sys/kernel/btf/vmlinux (to try legacy mode on a kernel that has BTF).")
     boolean ignoreKernelBtf;
 
-    @Option(names = "--syscall-hooks", description = "Tracepoint mode: count splice() reads from TCP sockets too"
-            + " (sets syscall hooks); this makes every system call on the host ~65 ns slower. The other modes count them anyway.")
+    @Option(names = "--syscall-hooks", description = "Tracepoint mode: hook the splice() and connect() exits too, to count"
+            + " splice() reads from TCP sockets and connects that fail before any SYN (sets syscall hooks); this makes"
+            + " every system call on the host ~65 ns slower. The other modes count both anyway.")
     boolean syscallHooks;
 
     @Override
