@@ -46,6 +46,14 @@ final class BpfErrors {
     public static BpfException load(String objectName, int errno, String log) {
         String op = "load BPF object '" + objectName + "'";
         Errno e = Errno.of(errno);
+        if (e == Errno.EAGAIN) {
+            // The verifier stops when a signal is pending; libbpf tries five times. SIGPROF and SIGVTALRM
+            // (sampling profilers) are held back during loads, so another signal kept coming.
+            return new BpfVerifierException(op, errno, "the kernel's verifier was interrupted by a signal on each of libbpf's"
+                    + " five attempts: something signals this thread many times a second (a profiler or a timer using"
+                    + " a signal other than SIGPROF or SIGVTALRM, which are held back while programs load); stop it"
+                    + " while the collector starts", log);
+        }
         if (log.contains(VERIFIER_LOG_START)) {
             // The verifier ran and refused (it answers EACCES or EINVAL): the log says why.
             return new BpfVerifierException(op, errno, "the kernel verifier rejected a program", log);

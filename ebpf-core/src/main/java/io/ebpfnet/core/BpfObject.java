@@ -5,6 +5,7 @@ import io.ebpfnet.core.internal.ErrnoCalls;
 import io.ebpfnet.core.internal.LibbpfLog;
 import io.ebpfnet.core.internal.LibbpfOpts;
 import io.ebpfnet.core.internal.NativeLibraries;
+import io.ebpfnet.core.internal.ProfilerSignals;
 import io.ebpfnet.core.internal.libbpf.LibbpfBindings;
 import io.ebpfnet.core.internal.libbpf.bpf_object_open_opts;
 
@@ -157,7 +158,7 @@ public final class BpfObject implements AutoCloseable {
         if (loaded) {
             throw new IllegalStateException("BPF object '" + name + "' is already loaded");
         }
-        try (LibbpfLog.Capture log = LibbpfLog.capture()) {
+        try (LibbpfLog.Capture log = LibbpfLog.capture(); ProfilerSignals held = ProfilerSignals.hold()) {
             int rc = LibbpfBindings.bpf_object__load(object);
             if (rc < 0) {
                 throw BpfErrors.load(name, -rc, log.log());

@@ -42,6 +42,15 @@ class BpfErrorsTest {
     }
 
     @Test
+    void anInterruptedVerifierIsNotCalledARejection() {
+        // What libbpf captured of a load the verifier gave up five times (EAGAIN): a log, cut short.
+        String log = "libbpf: prog 'p': -- BEGIN PROG LOAD LOG --\nprocessed 406 insns\n-- END PROG LOAD LOG --\n";
+        BpfException e = BpfErrors.load("socket", 11, log);
+        assertEquals("EAGAIN", e.errnoName());
+        assertTrue(e.getMessage().contains("interrupted by a signal") && !e.getMessage().contains("rejected"), e.getMessage());
+    }
+
+    @Test
     void missingKernelSymbolsAtLoadAreUnsupported() {
         assertInstanceOf(BpfUnsupportedException.class, BpfErrors.load("socket", 3, ""));
         assertInstanceOf(BpfUnsupportedException.class, BpfErrors.load("socket", 95, ""));
