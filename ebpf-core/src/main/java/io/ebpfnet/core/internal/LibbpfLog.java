@@ -67,6 +67,11 @@ public final class LibbpfLog {
     private static int print(int level, MemorySegment format, MemorySegment args) {
         // Never let an exception unwind into libbpf's native frames.
         try {
+            // libbpf's debug messages (hundreds per object opened) are kept nowhere but a TRACE log:
+            // formatting them all cost ~0.1 s of every start.
+            if (level > LibbpfBindings.LIBBPF_INFO() && !LOGGER.isLoggable(System.Logger.Level.TRACE)) {
+                return 0;
+            }
             String message = Libc.vformat(format, args);
             StringBuilder log = CAPTURE.get();
             if (log != null && level <= LibbpfBindings.LIBBPF_INFO()) {
