@@ -140,3 +140,15 @@ int BPF_KPROBE(count_kprobe)
 		bump(SLOT_KPROBE);
 	return 0;
 }
+
+/* Rejected by every verifier: a hash table's looked-up value is used without the NULL check (an array's,
+ * with a constant index, is never NULL to newer verifiers). For the failure path of a load split over
+ * several loaders (ParallelLoadKernelTest). */
+SEC("?raw_tp/sys_enter")
+int rejected_by_verifier(void *ctx)
+{
+	__u32 key = 0;
+	struct test_value *v = bpf_map_lookup_elem(&big_hash, &key);
+
+	return *(__u64 *)v != 0;
+}

@@ -140,6 +140,11 @@ public final class BpfMap {
     public static final int NO_PREALLOC = 1;
 
     /** The map's file descriptor; owned by the object. */
+    /* The descriptor of the map as created, before the object counts as loaded (ParallelLoad). */
+    int createdFd() {
+        return LibbpfBindings.bpf_map__fd(map);
+    }
+
     public int fd() {
         if (fd < 0) {
             owner.checkLoaded();

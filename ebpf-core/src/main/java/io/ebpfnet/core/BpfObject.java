@@ -41,6 +41,7 @@ public final class BpfObject implements AutoCloseable {
     private final Map<String, BpfProgram> programs;
     private final Map<String, BpfMap> maps;
     private final List<BpfLink> links = new ArrayList<>();
+    private byte[] elf; // until load: the helpers of a parallel load open it again
     private volatile boolean loaded;
     private volatile boolean closed;
     private final NativeObject nativeObject;
@@ -53,8 +54,9 @@ public final class BpfObject implements AutoCloseable {
         return t;
     });
 
-    private BpfObject(String name, Arena arena, MemorySegment object) {
+    private BpfObject(String name, Arena arena, MemorySegment object, byte[] elf) {
         this.name = name;
+        this.elf = elf;
         this.arena = arena;
         this.object = object;
         this.programs = Collections.unmodifiableMap(discoverPrograms());
@@ -66,31 +68,33 @@ public final class BpfObject implements AutoCloseable {
     /** Opens an object from its ELF bytes; {@code name} names it in errors and in the kernel. */
     public static BpfObject open(byte[] elf, String name) {
         NativeLibraries.ensureAvailable();
+        MemorySegment object = openNative(elf, name);
         Arena arena = Arena.ofShared();
         try {
-            // libbpf parses the buffer in place until load: it lives in the object's arena.
-            MemorySegment buf = arena.allocate(elf.length, 8);
+            return new BpfObject(name, arena, object, elf);
+        } catch (RuntimeException | Error e) {
+            LibbpfBindings.bpf_object__close(object);
+            arena.close();
+            throw e;
+        }
+    }
+
+    /* A libbpf object of the ELF. libbpf (0.8+) is done with the buffer when the open returns. */
+    private static MemorySegment openNative(byte[] elf, String name) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment buf = call.allocate(elf.length, 8);
             MemorySegment.copy(elf, 0, buf, ValueLayout.JAVA_BYTE, 0, elf.length);
             ElfCheck.requireBpfObject(buf, name);
-            MemorySegment opts = LibbpfOpts.allocate(arena, bpf_object_open_opts.layout());
-            bpf_object_open_opts.object_name(opts, arena.allocateFrom(name));
-            MemorySegment errno = ErrnoCalls.allocateErrno(arena);
-            MemorySegment object;
+            MemorySegment opts = LibbpfOpts.allocate(call, bpf_object_open_opts.layout());
+            bpf_object_open_opts.object_name(opts, call.allocateFrom(name));
+            MemorySegment errno = ErrnoCalls.allocateErrno(call);
             try (LibbpfLog.Capture log = LibbpfLog.capture()) {
-                object = ErrnoCalls.bpfObjectOpenMem(errno, buf, buf.byteSize(), opts);
+                MemorySegment object = ErrnoCalls.bpfObjectOpenMem(errno, buf, buf.byteSize(), opts);
                 if (object.equals(MemorySegment.NULL)) {
                     throw BpfErrors.open(name, ErrnoCalls.errno(errno), log.log());
                 }
+                return object;
             }
-            try {
-                return new BpfObject(name, arena, object);
-            } catch (RuntimeException | Error e) {
-                LibbpfBindings.bpf_object__close(object);
-                throw e;
-            }
-        } catch (RuntimeException | Error e) {
-            arena.close();
-            throw e;
         }
     }
 
@@ -150,21 +154,80 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
-     * Creates the maps and loads the programs whose autoload is on. On failure the exception carries
-     * what libbpf and the verifier printed; the object must still be closed.
+     * Creates the maps and loads the programs whose autoload is on; on a machine with several CPUs, a
+     * large object's programs are verified on several at once (see {@link ParallelLoad}). On failure the
+     * exception carries what libbpf and the verifier printed; the object must still be closed.
      */
     public void load() {
+        load(Runtime.getRuntime().availableProcessors(), ParallelLoad.MINIMUM_INSTRUCTIONS);
+    }
+
+    /* load(), on up to {@code cpus} threads when the programs have {@code minimumInstructions} or more (tests set both). */
+    void load(int cpus, long minimumInstructions) {
         checkOpen();
         if (loaded) {
             throw new IllegalStateException("BPF object '" + name + "' is already loaded");
         }
+        List<BpfProgram> toLoad = programs.values().stream().filter(BpfProgram::autoload).toList();
+        List<List<BpfProgram>> groups = ParallelLoad.groups(toLoad, BpfProgram::instructions, cpus, minimumInstructions);
+        if (groups.size() < 2) {
+            loadNative(object);
+        } else {
+            loadInGroups(groups);
+        }
+        elf = null;
+        loaded = true;
+    }
+
+    private void loadNative(MemorySegment o) {
         try (LibbpfLog.Capture log = LibbpfLog.capture(); ProfilerSignals held = ProfilerSignals.hold()) {
-            int rc = LibbpfBindings.bpf_object__load(object);
+            int rc = LibbpfBindings.bpf_object__load(o);
             if (rc < 0) {
                 throw BpfErrors.load(name, -rc, log.log());
             }
         }
-        loaded = true;
+    }
+
+    /* This object creates the maps; one helper per group, with those maps, loads the group's programs. */
+    private void loadInGroups(List<List<BpfProgram>> groups) {
+        groups.forEach(group -> group.forEach(p -> p.setAutoload(false)));
+        MemorySegment[] helpers = new MemorySegment[groups.size()];
+        ParallelLoad.loadAll(name, () -> loadNative(object), groups.size(), i -> {
+            MemorySegment helper = openNative(elf, name);
+            nativeObject.addHelper(helper); // freed with this object, whatever happens next
+            List<String> names = groups.get(i).stream().map(BpfProgram::name).toList();
+            forEachProgram(helper, p -> LibbpfBindings.bpf_program__set_autoload(p,
+                    names.contains(cString(LibbpfBindings.bpf_program__name(p)))));
+            return helpers[i] = helper;
+        }, this::reuseMaps);
+        for (MemorySegment helper : helpers) {
+            forEachProgram(helper, p -> {
+                if (LibbpfBindings.bpf_program__autoload(p)) {
+                    programs.get(cString(LibbpfBindings.bpf_program__name(p))).loadedAs(p);
+                }
+            });
+        }
+    }
+
+    private void reuseMaps(MemorySegment helper) {
+        MemorySegment m = LibbpfBindings.bpf_object__next_map(helper, MemorySegment.NULL);
+        while (!m.equals(MemorySegment.NULL)) {
+            String mapName = cString(LibbpfBindings.bpf_map__name(m));
+            int rc = LibbpfBindings.bpf_map__reuse_fd(m, map(mapName).createdFd());
+            if (rc < 0) {
+                throw new BpfException("share map '" + mapName + "' of BPF object '" + name + "' with a second loader", -rc,
+                        "libbpf could not reuse the created map");
+            }
+            m = LibbpfBindings.bpf_object__next_map(helper, m);
+        }
+    }
+
+    private static void forEachProgram(MemorySegment o, java.util.function.Consumer<MemorySegment> action) {
+        MemorySegment p = LibbpfBindings.bpf_object__next_program(o, MemorySegment.NULL);
+        while (!p.equals(MemorySegment.NULL)) {
+            action.accept(p);
+            p = LibbpfBindings.bpf_object__next_program(o, p);
+        }
     }
 
     /** The links made from this object's programs that are still attached. */

@@ -18,7 +18,7 @@ import java.nio.file.Path;
  */
 public final class BpfProgram {
     private final BpfObject owner;
-    private final MemorySegment program;
+    private volatile MemorySegment program; // a helper object's after a parallel load (see ParallelLoad)
     private final String name;
     private final String section;
     private final ProgramKind kind;
@@ -29,6 +29,16 @@ public final class BpfProgram {
         this.name = BpfObject.cString(LibbpfBindings.bpf_program__name(program));
         this.section = BpfObject.cString(LibbpfBindings.bpf_program__section_name(program));
         this.kind = ProgramKind.ofSection(section);
+    }
+
+    /* After a parallel load: the program as loaded, in the helper object that loaded it. */
+    void loadedAs(MemorySegment loaded) {
+        program = loaded;
+    }
+
+    /* Its instruction count before load: what the verifier's work grows with, roughly. */
+    long instructions() {
+        return LibbpfBindings.bpf_program__insn_cnt(program);
     }
 
     /** The C function name. */

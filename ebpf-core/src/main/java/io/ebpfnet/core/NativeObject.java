@@ -4,11 +4,14 @@ import io.ebpfnet.core.internal.libbpf.LibbpfBindings;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
- * What a {@link BpfObject} holds in native memory and in the kernel: the libbpf object, its arena and the
+ * What a {@link BpfObject} holds in native memory and in the kernel: the libbpf object (and the helper objects
+ * that loaded its programs, see ParallelLoad), its arena and the
  * links of its programs. Runs once, from {@link BpfObject#close()} or, when an object was never closed, from
  * the cleaner once the object is unreachable: attached programs must not outlive a forgotten object for
  * the life of the JVM. Holds no reference to the {@link BpfObject}, so that it can become unreachable.
@@ -20,6 +23,7 @@ final class NativeObject implements Runnable {
     private final MemorySegment object;
     private final Arena arena;
     private final Set<MemorySegment> links = new LinkedHashSet<>();
+    private final List<MemorySegment> helpers = new ArrayList<>(); // the objects that loaded its programs (ParallelLoad)
     private boolean closedByOwner;
     private boolean done;
 
@@ -44,6 +48,10 @@ final class NativeObject implements Runnable {
         }
     }
 
+    synchronized void addHelper(MemorySegment helper) {
+        helpers.add(helper);
+    }
+
     synchronized void closedByOwner() {
         closedByOwner = true;
     }
@@ -66,6 +74,7 @@ final class NativeObject implements Runnable {
         for (MemorySegment link : open) {
             LibbpfBindings.bpf_link__destroy(link);
         }
+        helpers.forEach(LibbpfBindings::bpf_object__close); // unloads the programs they loaded
         LibbpfBindings.bpf_object__close(object);
         arena.close();
     }

@@ -1163,6 +1163,66 @@ public class LibbpfBindings extends LibbpfBindings$shared {
         }
     }
 
+    private static class bpf_program__insn_cnt {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibbpfBindings.C_LONG,
+            LibbpfBindings.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("bpf_program__insn_cnt").orElseThrow();
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * size_t bpf_program__insn_cnt(const struct bpf_program *prog)
+     * }
+     */
+    public static FunctionDescriptor bpf_program__insn_cnt$descriptor() {
+        return bpf_program__insn_cnt.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * size_t bpf_program__insn_cnt(const struct bpf_program *prog)
+     * }
+     */
+    public static MethodHandle bpf_program__insn_cnt$handle() {
+        return bpf_program__insn_cnt.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * size_t bpf_program__insn_cnt(const struct bpf_program *prog)
+     * }
+     */
+    public static MemorySegment bpf_program__insn_cnt$address() {
+        return bpf_program__insn_cnt.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * size_t bpf_program__insn_cnt(const struct bpf_program *prog)
+     * }
+     */
+    public static long bpf_program__insn_cnt(MemorySegment prog) {
+        var mh$ = bpf_program__insn_cnt.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bpf_program__insn_cnt", prog);
+            }
+            return (long)mh$.invokeExact(prog);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class bpf_program__fd {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibbpfBindings.C_INT,
@@ -1457,6 +1517,67 @@ public class LibbpfBindings extends LibbpfBindings$shared {
                 traceDowncall("bpf_map__fd", map);
             }
             return (int)mh$.invokeExact(map);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class bpf_map__reuse_fd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibbpfBindings.C_INT,
+            LibbpfBindings.C_POINTER,
+            LibbpfBindings.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("bpf_map__reuse_fd").orElseThrow();
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int bpf_map__reuse_fd(struct bpf_map *map, int fd)
+     * }
+     */
+    public static FunctionDescriptor bpf_map__reuse_fd$descriptor() {
+        return bpf_map__reuse_fd.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int bpf_map__reuse_fd(struct bpf_map *map, int fd)
+     * }
+     */
+    public static MethodHandle bpf_map__reuse_fd$handle() {
+        return bpf_map__reuse_fd.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int bpf_map__reuse_fd(struct bpf_map *map, int fd)
+     * }
+     */
+    public static MemorySegment bpf_map__reuse_fd$address() {
+        return bpf_map__reuse_fd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int bpf_map__reuse_fd(struct bpf_map *map, int fd)
+     * }
+     */
+    public static int bpf_map__reuse_fd(MemorySegment map, int fd) {
+        var mh$ = bpf_map__reuse_fd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bpf_map__reuse_fd", map, fd);
+            }
+            return (int)mh$.invokeExact(map, fd);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

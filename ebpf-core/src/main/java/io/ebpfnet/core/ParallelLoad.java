@@ -1,0 +1,148 @@
+package io.ebpfnet.core;
+
+import io.ebpfnet.core.internal.LibbpfLog;
+import io.ebpfnet.core.internal.ProfilerSignals;
+import io.ebpfnet.core.internal.libbpf.LibbpfBindings;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+
+/**
+ * Loads an object's programs on several CPUs. libbpf loads the programs of one object one after the
+ * other, and the kernel's verifier takes most of a collector's start (socket.bpf.o's tracepoint
+ * programs: ~0.3 s of CPU). So the object itself creates only the maps; its programs are split into
+ * groups of about equal size, and each group is loaded by a helper object opened from the same ELF,
+ * whose maps are the object's (libbpf's map reuse), on a thread of its own. The helpers stay open, owned
+ * by the object, because closing one would unload its programs.
+ */
+final class ParallelLoad {
+    /** Fewer instructions than this verify faster than a helper object is opened and prepared. */
+    static final long MINIMUM_INSTRUCTIONS = 4096;
+    /** More threads than this gain little: a few large programs dominate. */
+    static final int MAXIMUM_THREADS = 4;
+
+    private ParallelLoad() {
+    }
+
+    /**
+     * The programs to load, split into at most {@code cpus} groups of about equal instruction counts
+     * (largest first, each to the lightest group); one group when they have fewer than
+     * {@code minimumInstructions} in all ({@link #MINIMUM_INSTRUCTIONS}: splitting would not pay).
+     */
+    static <P> List<List<P>> groups(List<P> programs, Function<P, Long> instructions, int cpus, long minimumInstructions) {
+        int n = Math.min(Math.min(cpus, MAXIMUM_THREADS), programs.size());
+        long total = programs.stream().mapToLong(instructions::apply).sum();
+        if (n < 2 || total < minimumInstructions) {
+            return List.of(programs);
+        }
+        List<P> largestFirst = new ArrayList<>(programs);
+        largestFirst.sort(Comparator.comparing(instructions).reversed());
+        List<List<P>> groups = new ArrayList<>();
+        long[] sizes = new long[n];
+        for (int i = 0; i < n; i++) {
+            groups.add(new ArrayList<>());
+        }
+        for (P p : largestFirst) {
+            int lightest = 0;
+            for (int i = 1; i < n; i++) {
+                if (sizes[i] < sizes[lightest]) {
+                    lightest = i;
+                }
+            }
+            groups.get(lightest).add(p);
+            sizes[lightest] += instructions.apply(p);
+        }
+        groups.removeIf(List::isEmpty);
+        return groups;
+    }
+
+    /**
+     * Creates the object's maps ({@code createMaps}, on this thread) while a thread per group opens its
+     * helper ({@code open.apply(i)}, the group's programs set to load); then each thread gives its helper
+     * the maps ({@code shareMaps}) and loads it. Throws the first failure (the maps' first), with what libbpf
+     * and the verifier printed for it.
+     */
+    static void loadAll(String objectName, Runnable createMaps, int groups, IntFunction<MemorySegment> open,
+                        Consumer<MemorySegment> shareMaps) {
+        Throwable[] failures = new Throwable[groups];
+        CountDownLatch mapsDone = new CountDownLatch(1);
+        AtomicBoolean mapsCreated = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < groups; i++) {
+            int group = i;
+            threads.add(Thread.ofPlatform().name("ebpfnet-load-" + objectName + "-" + i).start(() -> {
+                try {
+                    MemorySegment helper = open.apply(group);
+                    awaitUninterruptibly(mapsDone);
+                    if (mapsCreated.get()) {
+                        shareMaps.accept(helper);
+                        failures[group] = load(objectName, helper);
+                    }
+                } catch (RuntimeException | Error e) {
+                    failures[group] = e; // a thread's exception would otherwise be lost
+                }
+            }));
+        }
+        try {
+            createMaps.run();
+            mapsCreated.set(true);
+        } finally {
+            mapsDone.countDown();
+            // The helpers are written to until each thread ends: wait for them all, even when interrupted.
+            threads.forEach(ParallelLoad::joinUninterruptibly);
+        }
+        for (Throwable failure : failures) {
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /* What the load's failure is, or null. */
+    private static BpfException load(String objectName, MemorySegment helper) {
+        try (LibbpfLog.Capture log = LibbpfLog.capture(); ProfilerSignals held = ProfilerSignals.hold()) {
+            int rc = LibbpfBindings.bpf_object__load(helper);
+            return rc < 0 ? BpfErrors.load(objectName, -rc, log.log()) : null;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.ebpfnet.core;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How a load is split over CPUs: pinned cases, and every program loaded exactly once. */
+class ParallelLoadTest {
+    // socket.bpf.o's tracepoint-mode programs, with their instruction counts as libbpf reports them before load
+    private static final Map<String, Long> SIZES = Map.of("set_state", 3000L, "set_state_nested", 3000L,
+            "send_length", 2000L, "recv_length", 2000L, "destroy", 600L, "destroy_nested", 600L, "exit", 40L);
+
+    private static List<List<String>> split(int cpus, long minimum) {
+        return ParallelLoad.groups(List.copyOf(SIZES.keySet()), SIZES::get, cpus, minimum);
+    }
+
+    private static long size(List<String> group) {
+        return group.stream().mapToLong(SIZES::get).sum();
+    }
+
+    @Test
+    void oneCpuLoadsEverythingAsOneGroup() {
+        assertEquals(1, split(1, 0).size());
+    }
+
+    @Test
+    void aSmallObjectIsNotSplit() {
+        assertEquals(1, split(8, ParallelLoad.MINIMUM_INSTRUCTIONS * 10).size());
+    }
+
+    @Test
+    void twoCpusGetTwoGroupsOfEqualSize() {
+        List<List<String>> groups = split(2, ParallelLoad.MINIMUM_INSTRUCTIONS);
+        assertEquals(2, groups.size());
+        assertEquals(List.of(5600L, 5640L), groups.stream().map(ParallelLoadTest::size).sorted().toList());
+        // the two largest, identical programs go to different CPUs; greedy (largest first) is 40 instructions off the best
+        assertTrue(groups.stream().noneMatch(g -> g.contains("set_state") && g.contains("set_state_nested")), groups.toString());
+    }
+
+    @Test
+    void neverMoreThanFourThreadsNorMoreGroupsThanPrograms() {
+        assertEquals(ParallelLoad.MAXIMUM_THREADS, split(256, 0).size());
+        assertEquals(2, ParallelLoad.groups(List.of("a", "b"), p -> 5000L, 64, 0).size());
+    }
+
+    @Test
+    void everyProgramIsInExactlyOneGroup() {
+        for (int cpus = 1; cpus <= 8; cpus++) {
+            List<String> all = new ArrayList<>();
+            split(cpus, 0).forEach(all::addAll);
+            assertEquals(SIZES.keySet().stream().sorted().toList(), all.stream().sorted().toList(), "cpus " + cpus);
+        }
+    }
+}
