@@ -11,7 +11,11 @@ import io.ebpfnet.core.detect.FeatureProbe;
 import io.ebpfnet.core.detect.ProbeResult;
 
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Detects the kernel and chooses the attach mode for a command that loads programs. Missing
@@ -27,26 +31,73 @@ final class KernelChoice {
     /** The note the commands print and the reasons carry when {@code --ignore-kernel-btf} is given. */
     static final String BTF_IGNORED = "kernel BTF ignored (--ignore-kernel-btf): acting as on a kernel without it";
 
+    /**
+     * The kernel's inspection ({@link KernelDetection#inspect()}: files and BTF, nothing loaded), begun on a
+     * thread of its own when the command line is read, so that it overlaps with parsing it.
+     */
+    static CompletableFuture<DetectionReport> inspectInBackground() {
+        CompletableFuture<DetectionReport> inspection = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("ebpfnet-inspect").start(() -> {
+            try {
+                inspection.complete(KernelDetection.inspect());
+            } catch (Throwable t) {
+                inspection.completeExceptionally(t);
+            }
+        });
+        return inspection;
+    }
+
     /** {@code ignoreKernelBtf}: decide as on a kernel without BTF (auto then chooses legacy). */
     static Choice decide(AttachRequest request, boolean ignoreKernelBtf) {
-        DetectionReport report = detect(ignoreKernelBtf);
-        if (!report.capabilities().canLoadBpf()) {
+        return decide(request, ignoreKernelBtf, null);
+    }
+
+    /**
+     * As {@link #decide(AttachRequest, boolean)}, from {@code inspection} when given (see
+     * {@link #inspectInBackground()}). Only the probes the choice needs run (see AttachModeChooser.probeAsNeeded).
+     */
+    static Choice decide(AttachRequest request, boolean ignoreKernelBtf, CompletableFuture<DetectionReport> inspection) {
+        DetectionReport inspected = inspection != null ? join(inspection) : KernelDetection.inspect();
+        if (!inspected.capabilities().canLoadBpf()) {
             throw new BpfPermissionException("load the socket collector", 1, "it needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN);"
-                    + " this process lacks " + report.capabilities().missingForBpf()
+                    + " this process lacks " + inspected.capabilities().missingForBpf()
                     + ". " + Capabilities.GRANT_ADVICE);
         }
+        DetectionReport inspectedAs = ignoreKernelBtf ? withoutBtf(inspected) : inspected;
+        DetectionReport report = AttachModeChooser.probeAsNeeded(request, inspectedAs,
+                (r, feature) -> KernelDetection.probe(r, EnumSet.of(feature)));
         return new Choice(report, AttachModeChooser.choose(request, report));
     }
 
     /** The running kernel's report; with {@code ignoreKernelBtf}, as a kernel without BTF would give it. */
     static DetectionReport detect(boolean ignoreKernelBtf) {
-        DetectionReport report = KernelDetection.detect();
-        return ignoreKernelBtf ? withoutBtf(report) : report;
+        return probe(KernelDetection.inspect(), EnumSet.allOf(FeatureProbe.class), ignoreKernelBtf);
+    }
+
+    private static DetectionReport probe(DetectionReport report, Set<FeatureProbe> features, boolean ignoreKernelBtf) {
+        DetectionReport asIfWithoutBtf = ignoreKernelBtf ? withoutBtf(report) : report;
+        return KernelDetection.probe(asIfWithoutBtf, features);
+    }
+
+    private static DetectionReport join(CompletableFuture<DetectionReport> inspection) {
+        try {
+            return inspection.join();
+        } catch (CompletionException e) {
+            // What the inspection threw (libbpf missing, say), as if it had run here.
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     /* No BTF: the programs it types (fentry, tp_btf) could not even be loaded, so their probes are not run. */
     private static DetectionReport withoutBtf(DetectionReport r) {
-        Map<FeatureProbe, ProbeResult> probes = new EnumMap<>(r.probes());
+        Map<FeatureProbe, ProbeResult> probes = new EnumMap<>(FeatureProbe.class);
+        probes.putAll(r.probes());
         for (FeatureProbe typed : new FeatureProbe[] {FeatureProbe.FENTRY, FeatureProbe.TP_BTF}) {
             probes.put(typed, ProbeResult.notRun(typed, BTF_IGNORED));
         }

@@ -54,6 +54,8 @@ final class RootCommand implements Callable<Integer> {
 
     /** The process's environment (Netdata's directory variables); tests give their own. */
     java.util.Map<String, String> environment = System.getenv();
+    /** The kernel's inspection begun at start (see KernelChoice.inspectInBackground), or null: inspected when needed. */
+    java.util.concurrent.CompletableFuture<DetectionReport> inspection;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Configuration: TOML, or Netdata's ebpf.d/network.conf (see docs/configuration.md).")
@@ -184,7 +186,7 @@ final class RootCommand implements Callable<Integer> {
         if (ignoreKernelBtf) {
             err.println("ebpf-cli: " + KernelChoice.BTF_IGNORED);
         }
-        KernelChoice.Choice choice = KernelChoice.decide(attachRequest(cfg), ignoreKernelBtf);
+        KernelChoice.Choice choice = KernelChoice.decide(attachRequest(cfg), ignoreKernelBtf, inspection);
         DetectionReport report = choice.report();
         AttachDecision decision = choice.decision();
         err.println("ebpf-cli: kernel " + report.release() + ", attach mode " + decision.mode().cliName()

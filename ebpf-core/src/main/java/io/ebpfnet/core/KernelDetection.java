@@ -1,8 +1,11 @@
 package io.ebpfnet.core;
 
 import io.ebpfnet.core.detect.DetectionReport;
+import io.ebpfnet.core.detect.FeatureProbe;
 import io.ebpfnet.core.detect.KernelDetector;
 import io.ebpfnet.core.detect.SystemPaths;
+
+import java.util.Set;
 
 /** Detection of the running kernel, with real probe programs and libbpf's BTF parser. */
 public final class KernelDetection {
@@ -11,12 +14,30 @@ public final class KernelDetection {
 
     /** Detects the running kernel (loads and unloads a few trivial programs). */
     public static DetectionReport detect() {
+        return detector().detect();
+    }
+
+    /**
+     * The running kernel's release, config, BTF, capabilities and mounts, without probe results: reads
+     * files and parses the kernel's BTF, loads nothing. A program can run it while it does other start-up
+     * work (it also binds libbpf), then {@link #probe} what it needs.
+     */
+    public static DetectionReport inspect() {
+        return detector().inspect();
+    }
+
+    /** {@code inspected} (from {@link #inspect()}) with the probes of {@code features} run. */
+    public static DetectionReport probe(DetectionReport inspected, Set<FeatureProbe> features) {
+        return detector().probe(inspected, features);
+    }
+
+    private static KernelDetector detector() {
         return new KernelDetector(SystemPaths.live(), new LiveFeatureProber(), path -> {
             try (Btf ignored = Btf.parse(path)) {
                 return true;
             } catch (BpfException e) {
                 return false;
             }
-        }).detect();
+        });
     }
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -49,6 +50,34 @@ public final class AttachModeChooser {
         Set<AttachMode> others = candidates(request.firstChoice(), report);
         others.remove(wanted);
         return best(others, wanted, report, reasons);
+    }
+
+    /**
+     * {@code inspected} with the probes {@link #choose} consults for {@code request} run by {@code probe},
+     * one at a time in the order it consults them, until one is allowed: {@link #choose} then decides on
+     * the result as on a report with every probe run (the modes after the chosen one are never consulted).
+     * A kernel that allows the first choice pays for one probe, not four.
+     */
+    public static DetectionReport probeAsNeeded(AttachRequest request, DetectionReport inspected,
+                                                BiFunction<DetectionReport, FeatureProbe, DetectionReport> probe) {
+        Set<AttachMode> order = new LinkedHashSet<>();
+        if (!request.isBest()) {
+            order.add(request.mode());
+        }
+        if (request.isBest() || request.allowFallback()) {
+            order.addAll(candidates(request.firstChoice(), inspected));
+        }
+        DetectionReport report = inspected;
+        for (AttachMode mode : order) {
+            FeatureProbe needed = mode.requiredProbe();
+            if (!report.probes().containsKey(needed)) {
+                report = probe.apply(report, needed);
+            }
+            if (refusal(mode, report) == null) {
+                break;
+            }
+        }
+        return report;
     }
 
     /** The best order: the first choice, then the other BTF modes (all need BTF), legacy last. */

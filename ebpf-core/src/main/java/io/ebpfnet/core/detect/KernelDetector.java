@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Builds a {@link DetectionReport}: reads the release, config, BTF, capabilities and mounts through
@@ -41,6 +43,14 @@ public final class KernelDetector {
 
     /** Reads everything and runs every probe the process and kernel make worth running. */
     public DetectionReport detect() {
+        return probe(inspect(), EnumSet.allOf(FeatureProbe.class));
+    }
+
+    /**
+     * Reads the release, config, BTF, capabilities and mounts, and runs no probe: the report has no probe
+     * results. Touches nothing in the kernel but files, so it may run before a command line is checked.
+     */
+    public DetectionReport inspect() {
         String release = read(paths.proc().resolve("sys/kernel/osrelease")).map(String::strip)
                 .filter(s -> !s.isEmpty()).orElse("unknown");
         Optional<KernelConfig> config = KernelConfig.load(paths, release);
@@ -51,15 +61,21 @@ public final class KernelDetector {
         Path vmlinux = paths.sys().resolve("kernel/btf/vmlinux");
         boolean btfPresent = Files.exists(vmlinux);
         boolean btfParsable = btfPresent && btf.vmlinuxParses(vmlinux);
-        Capabilities caps = Capabilities.read(paths);
         String tracefs = tracefsMount();
-
-        Map<FeatureProbe, ProbeResult> probes = new EnumMap<>(FeatureProbe.class);
-        for (FeatureProbe f : FeatureProbe.values()) {
-            probes.put(f, probe(f, caps, btfParsable));
-        }
         return new DetectionReport(release, config.map(KernelConfig::source).orElse(""), flags, btfPresent, btfParsable,
-                caps, !tracefs.isEmpty(), tracefs, probes);
+                Capabilities.read(paths), !tracefs.isEmpty(), tracefs, Map.of());
+    }
+
+    /** {@code inspected} with the probes of {@code features} run (those it has already are kept). */
+    public DetectionReport probe(DetectionReport inspected, Set<FeatureProbe> features) {
+        Map<FeatureProbe, ProbeResult> probes = new EnumMap<>(FeatureProbe.class);
+        probes.putAll(inspected.probes());
+        for (FeatureProbe f : features) {
+            probes.computeIfAbsent(f, p -> probe(p, inspected.capabilities(), inspected.btfParsable()));
+        }
+        return new DetectionReport(inspected.release(), inspected.configSource(), inspected.configFlags(),
+                inspected.btfPresent(), inspected.btfParsable(), inspected.capabilities(), inspected.tracefsMounted(),
+                inspected.tracefsPath(), probes);
     }
 
     private ProbeResult probe(FeatureProbe f, Capabilities caps, boolean btfParsable) {

@@ -296,4 +296,69 @@ class AttachModeChooserTest {
                 Stream.of(AttachMode.values()).map(AttachMode::requiredProbe).toList());
         assertEquals(List.of(true, true, true, false), Stream.of(AttachMode.values()).map(AttachMode::needsBtf).toList());
     }
+
+    // ---- probing only what the choice needs ----
+
+    /** The probes run, in order, to choose for {@code request} on a kernel allowing {@code allowed}, and the report. */
+    private static List<FeatureProbe> probed(AttachRequest request, boolean btf, Set<FeatureProbe> allowed, List<DetectionReport> out) {
+        DetectionReport full = TestReports.report(btf, allowed);
+        DetectionReport inspected = TestReports.report(btf, btf, TestReports.ROOT, Map.of());
+        List<FeatureProbe> run = new ArrayList<>();
+        out.add(AttachModeChooser.probeAsNeeded(request, inspected, (r, f) -> {
+            run.add(f);
+            Map<FeatureProbe, ProbeResult> probes = new EnumMap<>(FeatureProbe.class);
+            probes.putAll(r.probes());
+            probes.put(f, full.probes().get(f));
+            return TestReports.report(btf, btf, TestReports.ROOT, probes);
+        }));
+        return run;
+    }
+
+    @Test
+    void aKernelAllowingTheFirstChoicePaysForOneProbe() {
+        List<DetectionReport> r = new ArrayList<>();
+        assertEquals(List.of(FENTRY), probed(AttachRequest.best(TRAMPOLINE), true, ALL, r));
+        assertEquals(List.of(TP_BTF), probed(AttachRequest.best(TRACEPOINT), true, ALL, r));
+        assertEquals(List.of(KPROBE), probed(AttachRequest.exactly(PROBE, false), true, Set.of(), r));
+        assertEquals(List.of(KPROBE), probed(AttachRequest.best(TRACEPOINT), false, ALL, r)); // no BTF: legacy only
+        // our machine: fentry refused, no kprobes, tp_btf allowed
+        assertEquals(List.of(FENTRY, KPROBE, TP_BTF), probed(AttachRequest.best(TRAMPOLINE), true, Set.of(TP_BTF, CLASSIC), r));
+        assertEquals(List.of(TP_BTF, FENTRY, KPROBE), probed(AttachRequest.exactly(TRACEPOINT, true), true, Set.of(), r));
+    }
+
+    @Test
+    void probingAsNeededChoosesAsProbingEverything() {
+        List<AttachRequest> requests = new ArrayList<>();
+        for (AttachMode m : AttachMode.values()) {
+            requests.add(AttachRequest.best(m));
+            requests.add(AttachRequest.exactly(m, false));
+            requests.add(AttachRequest.exactly(m, true));
+        }
+        for (int mask = 0; mask < 1 << FeatureProbe.values().length; mask++) {
+            Set<FeatureProbe> allowed = EnumSet.noneOf(FeatureProbe.class);
+            for (FeatureProbe f : FeatureProbe.values()) {
+                if ((mask & 1 << f.ordinal()) != 0) {
+                    allowed.add(f);
+                }
+            }
+            for (boolean btf : new boolean[] {true, false}) {
+                for (AttachRequest request : requests) {
+                    List<DetectionReport> lazy = new ArrayList<>();
+                    probed(request, btf, allowed, lazy);
+                    String what = request + ", btf " + btf + ", allowed " + allowed;
+                    assertEquals(outcome(request, TestReports.report(btf, allowed)), outcome(request, lazy.getFirst()), what);
+                }
+            }
+        }
+    }
+
+    /* The mode and reasons chosen, or the exception's message. */
+    private static String outcome(AttachRequest request, DetectionReport report) {
+        try {
+            AttachDecision d = AttachModeChooser.choose(request, report);
+            return d.mode() + " " + d.reasons() + " " + d.fellBack();
+        } catch (AttachModeException e) {
+            return "refused: " + e.getMessage();
+        }
+    }
 }

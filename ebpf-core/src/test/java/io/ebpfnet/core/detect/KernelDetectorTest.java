@@ -7,7 +7,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,6 +45,25 @@ class KernelDetectorTest {
         }
         assertTrue(r.allows(FeatureProbe.KPROBE));
         assertTrue(r.allows(FeatureProbe.TRACEPOINT));
+    }
+
+    @Test
+    void inspectionRunsNoProbeAndProbesRunOnlyWhatIsAsked(@TempDir Path dir) {
+        FixedFeatureProber prober = FixedFeatureProber.ourMachine();
+        KernelDetector detector = new KernelDetector(KernelFixture.paths("btf-no-kprobes", dir), prober, PARSES);
+        DetectionReport inspected = detector.inspect();
+        assertEquals(List.of(), prober.calls());
+        assertEquals(Map.of(), inspected.probes());
+        assertTrue(inspected.btfParsable());
+
+        DetectionReport withTpBtf = detector.probe(inspected, Set.of(FeatureProbe.TP_BTF));
+        assertEquals(List.of(FeatureProbe.TP_BTF), prober.calls());
+        assertEquals(Set.of(FeatureProbe.TP_BTF), withTpBtf.probes().keySet());
+        // a probe already in the report is not run again; the report is otherwise the inspection's
+        DetectionReport all = detector.probe(withTpBtf, EnumSet.allOf(FeatureProbe.class));
+        assertEquals(List.of(FeatureProbe.TP_BTF, FeatureProbe.FENTRY, FeatureProbe.KPROBE, FeatureProbe.TRACEPOINT), prober.calls());
+        assertEquals(detector.detect().probes(), all.probes());
+        assertEquals(inspected.configFlags(), all.configFlags());
     }
 
     @Test
