@@ -521,46 +521,52 @@ static __always_inline struct task_struct *owner_identity(bool direct, __u64 *le
 	return task;
 }
 
-/* Adds traffic counts d (indexed by enum socket_count) to row p and to the global counters. Atomic: a
- * fold may run in softirq (a socket destroyed there) on a CPU whose copy process context is writing. */
-static __always_inline void add_traffic(struct process_stats *p, bool tcp, const __u64 *d)
+/*
+ * Adds traffic counts d (indexed by enum socket_count) to row p and to the global counters. Atomic: a
+ * fold may run in softirq (a socket destroyed there) on a CPU whose copy process context is writing.
+ * skip_zeros (a constant at each call): an event's counts, most of them constant zeros the verifier
+ * knows, skip those adds for free; a fold's are all unknown, and a branch per counter doubled the paths
+ * the verifier walks at each of them (fold_sockets: 6,344 instructions processed, 9.2 ms at load; adding
+ * zeros: 2,249, 1.6 ms), for a few nanoseconds once per fold.
+ */
+static __always_inline void add_traffic(struct process_stats *p, bool tcp, const __u64 *d, bool skip_zeros)
 {
 	__u64 *g = global_counters_here();
 	__u64 send_calls = d[SC_SEND_CALLS] + d[SC_EMPTY_SEND_CALLS];
 	__u64 recv_calls = d[SC_RECV_CALLS] + d[SC_EMPTY_RECV_CALLS];
 
-#define ADD_IF(field, value)                                                                                   \
+#define ADD_COUNT(field, value)                                                                                \
 	do {                                                                                                   \
-		if (value)                                                                                     \
+		if (!skip_zeros || (value))                                                                    \
 			ADD_SHARED(field, value);                                                              \
 	} while (0)
 	if (g) {
-		ADD_IF(g[tcp ? GC_TCP_SEND_BYTES : GC_UDP_SEND_BYTES], d[SC_BYTES_SENT]);
-		ADD_IF(g[tcp ? GC_TCP_RECV_BYTES : GC_UDP_RECV_BYTES], d[SC_BYTES_RECEIVED]);
-		ADD_IF(g[tcp ? GC_TCP_SEND_CALLS : GC_UDP_SEND_CALLS], send_calls);
-		ADD_IF(g[tcp ? GC_TCP_RECV_CALLS : GC_UDP_RECV_CALLS], recv_calls);
-		ADD_IF(g[tcp ? GC_TCP_SEND_ERRORS : GC_UDP_SEND_ERRORS], d[SC_SEND_ERRORS]);
-		ADD_IF(g[tcp ? GC_TCP_RECV_ERRORS : GC_UDP_RECV_ERRORS], d[SC_RECV_ERRORS]);
+		ADD_COUNT(g[tcp ? GC_TCP_SEND_BYTES : GC_UDP_SEND_BYTES], d[SC_BYTES_SENT]);
+		ADD_COUNT(g[tcp ? GC_TCP_RECV_BYTES : GC_UDP_RECV_BYTES], d[SC_BYTES_RECEIVED]);
+		ADD_COUNT(g[tcp ? GC_TCP_SEND_CALLS : GC_UDP_SEND_CALLS], send_calls);
+		ADD_COUNT(g[tcp ? GC_TCP_RECV_CALLS : GC_UDP_RECV_CALLS], recv_calls);
+		ADD_COUNT(g[tcp ? GC_TCP_SEND_ERRORS : GC_UDP_SEND_ERRORS], d[SC_SEND_ERRORS]);
+		ADD_COUNT(g[tcp ? GC_TCP_RECV_ERRORS : GC_UDP_RECV_ERRORS], d[SC_RECV_ERRORS]);
 	}
 	if (!p)
 		return;
 	if (tcp) {
-		ADD_IF(p->tcp_bytes_sent, d[SC_BYTES_SENT]);
-		ADD_IF(p->tcp_bytes_received, d[SC_BYTES_RECEIVED]);
-		ADD_IF(p->tcp_send_calls, send_calls);
-		ADD_IF(p->tcp_recv_calls, recv_calls);
-		ADD_IF(p->tcp_send_errors, d[SC_SEND_ERRORS]);
-		ADD_IF(p->tcp_recv_errors, d[SC_RECV_ERRORS]);
-		ADD_IF(p->tcp_accepts, d[SC_ACCEPTS]); /* the global count was taken at the accept */
+		ADD_COUNT(p->tcp_bytes_sent, d[SC_BYTES_SENT]);
+		ADD_COUNT(p->tcp_bytes_received, d[SC_BYTES_RECEIVED]);
+		ADD_COUNT(p->tcp_send_calls, send_calls);
+		ADD_COUNT(p->tcp_recv_calls, recv_calls);
+		ADD_COUNT(p->tcp_send_errors, d[SC_SEND_ERRORS]);
+		ADD_COUNT(p->tcp_recv_errors, d[SC_RECV_ERRORS]);
+		ADD_COUNT(p->tcp_accepts, d[SC_ACCEPTS]); /* the global count was taken at the accept */
 	} else {
-		ADD_IF(p->udp_bytes_sent, d[SC_BYTES_SENT]);
-		ADD_IF(p->udp_bytes_received, d[SC_BYTES_RECEIVED]);
-		ADD_IF(p->udp_send_calls, send_calls);
-		ADD_IF(p->udp_recv_calls, recv_calls);
-		ADD_IF(p->udp_send_errors, d[SC_SEND_ERRORS]);
-		ADD_IF(p->udp_recv_errors, d[SC_RECV_ERRORS]);
+		ADD_COUNT(p->udp_bytes_sent, d[SC_BYTES_SENT]);
+		ADD_COUNT(p->udp_bytes_received, d[SC_BYTES_RECEIVED]);
+		ADD_COUNT(p->udp_send_calls, send_calls);
+		ADD_COUNT(p->udp_recv_calls, recv_calls);
+		ADD_COUNT(p->udp_send_errors, d[SC_SEND_ERRORS]);
+		ADD_COUNT(p->udp_recv_errors, d[SC_RECV_ERRORS]);
 	}
-#undef ADD_IF
+#undef ADD_COUNT
 	p->last_seen_ns = reader.clock_ns;
 }
 
@@ -616,7 +622,7 @@ __noinline int fold_socket(struct socket_state *s)
 	if (any) {
 		/* on the stack: before 6.x a helper takes no key in a global function's argument memory */
 		struct process_key owner = s->owner;
-		add_traffic(process_of_owner(&owner), s->counted_protocol != IPPROTO_UDP, d);
+		add_traffic(process_of_owner(&owner), s->counted_protocol != IPPROTO_UDP, d, false);
 	}
 	return 0;
 }
@@ -762,7 +768,7 @@ static __always_inline void count_call(struct sock *sk, bool direct, bool storag
 			d[SC_EMPTY_SEND_CALLS + dir] = calls;
 			d[SC_SEND_ERRORS + dir] = error;
 		}
-		add_traffic(process_of_current(&key, direct), protocol == IPPROTO_TCP, d);
+		add_traffic(process_of_current(&key, direct), protocol == IPPROTO_TCP, d, true);
 		return;
 	}
 	/* atomic: threads on several CPUs may share a socket, and a fold may read it meanwhile */
@@ -1933,7 +1939,7 @@ int tp_splice_exit(struct syscall_exit *ctx)
 	__u64 d[SC_COUNT] = {};
 	d[SC_BYTES_RECEIVED] = ret;
 	d[SC_RECV_CALLS] = 1;
-	add_traffic(process_of_current(&key, true), true, d);
+	add_traffic(process_of_current(&key, true), true, d, true);
 	return 0;
 }
 
