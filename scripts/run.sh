@@ -8,9 +8,17 @@ cd "$(dirname "$0")/.."
 ./mvnw -B -q -DskipTests package
 
 # The launchers' JVM: ebpf-cli/jvm.options, glibc returning freed memory (libbpf's BTF parses are large),
-# and a class-data archive made by the first run (start-up); see README, Performance.
-run=(env MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 "$JAVA_HOME/bin/java" @ebpf-cli/jvm.options
-     -XX:SharedArchiveFile=ebpf-cli/target/ebpf-cli.jsa -XX:+AutoCreateSharedArchive -jar ebpf-cli/target/ebpf-cli.jar)
+# and a start-up cache made by the first run: on Java 25+ an AOT cache (written when that run exits),
+# before, a class-data archive; see README, Performance.
+run=(env MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 "$JAVA_HOME/bin/java" @ebpf-cli/jvm.options)
+if [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")" -ge 25 ] 2>/dev/null; then
+  aot=ebpf-cli/target/ebpf-cli.aot
+  if [ -f "$aot" ]; then run+=(-XX:AOTCache="$aot"); else run+=(-XX:AOTCacheOutput="$aot"); fi
+  run+=(-Xlog:aot=off)
+else
+  run+=(-XX:SharedArchiveFile=ebpf-cli/target/ebpf-cli.jsa -XX:+AutoCreateSharedArchive)
+fi
+run+=(-jar ebpf-cli/target/ebpf-cli.jar)
 if [ "$(id -u)" -ne 0 ]; then
   exec sudo "${run[@]}" "$@"
 fi
