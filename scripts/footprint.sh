@@ -17,8 +17,8 @@ trap 'kill $(jobs -p) 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"'
 jvm=(env MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 "$java" @ebpf-cli/jvm.options)
 java_major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_home/release")
 if [ "${java_major:-0}" -ge 25 ]; then
-  "${jvm[@]}" -XX:AOTCacheOutput="$work/ebpf-cli.aot" -Xlog:aot=off -jar "$jar" --interval 1 --count 1 --format json > /dev/null 2>&1
-  run=("${jvm[@]}" -XX:AOTCache="$work/ebpf-cli.aot" -Xlog:aot=off -jar "$jar")
+  "${jvm[@]}" -XX:AOTCacheOutput="$work/ebpf-cli.aot" -Xlog:aot=off:stderr -jar "$jar" --interval 1 --count 1 --format json > /dev/null 2>&1
+  run=("${jvm[@]}" -XX:AOTCache="$work/ebpf-cli.aot" -Xlog:aot=off:stderr -jar "$jar")
 else
   run=("${jvm[@]}" -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$work/ebpf-cli.jsa" -jar "$jar")
   "${run[@]}" detect > /dev/null # makes the archive

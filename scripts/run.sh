@@ -10,15 +10,24 @@ cd "$(dirname "$0")/.."
 # The launchers' JVM: ebpf-cli/jvm.options, glibc returning freed memory (libbpf's BTF parses are large),
 # and a start-up cache made by the first run: on Java 25+ an AOT cache (written when that run exits),
 # before, a class-data archive; see README, Performance.
+jar=ebpf-cli/target/ebpf-cli.jar
 run=(env MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 "$JAVA_HOME/bin/java" @ebpf-cli/jvm.options)
 if [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")" -ge 25 ] 2>/dev/null; then
-  aot=ebpf-cli/target/ebpf-cli.aot
+  # An AOT cache holds for one jar file (its size and time): the jar runs from a copy replaced only when
+  # the build changed it (builds are reproducible), and a new copy gets a new cache.
+  mkdir -p ebpf-cli/target/run
+  if ! cmp -s "$jar" ebpf-cli/target/run/ebpf-cli.jar; then
+    cp "$jar" ebpf-cli/target/run/ebpf-cli.jar
+    rm -f ebpf-cli/target/run/ebpf-cli.aot
+  fi
+  jar=ebpf-cli/target/run/ebpf-cli.jar
+  aot=ebpf-cli/target/run/ebpf-cli.aot
   if [ -f "$aot" ]; then run+=(-XX:AOTCache="$aot"); else run+=(-XX:AOTCacheOutput="$aot"); fi
-  run+=(-Xlog:aot=off)
+  run+=(-Xlog:aot=off:stderr)
 else
   run+=(-XX:SharedArchiveFile=ebpf-cli/target/ebpf-cli.jsa -XX:+AutoCreateSharedArchive)
 fi
-run+=(-jar ebpf-cli/target/ebpf-cli.jar)
+run+=(-jar "$jar")
 if [ "$(id -u)" -ne 0 ]; then
   exec sudo "${run[@]}" "$@"
 fi
