@@ -1947,22 +1947,35 @@ static __always_inline struct sock *socket_of_fd(struct task_struct *task, int f
  * Attached only when asked (syscall hooks): turning on a syscall tracepoint puts every system call of
  * every process on the kernel's slow path (getppid() +64 ns here). The descriptor is the call's first argument.
  */
+/*
+ * The IPv4 or IPv6 TCP socket whose descriptor is the first argument of the system call this thread is
+ * leaving, or 0 (another kind of file or socket); *regs: the call's registers, for its other arguments.
+ */
+static __always_inline struct sock *tcp_socket_of_syscall(struct pt_regs **regs)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct sock *sk;
+	__u16 family;
+
+	*regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	sk = socket_of_fd(task, (int)PT_REGS_PARM1_SYSCALL(*regs));
+	if (!sk)
+		return 0;
+	family = sk_family(sk, false);
+	if ((family != AF_INET && family != AF_INET6) || BPF_CORE_READ(sk, sk_type) != SOCK_STREAM ||
+	    sk_protocol(sk, false) != IPPROTO_TCP)
+		return 0;
+	return sk;
+}
+
 SEC("?tracepoint/syscalls/sys_exit_splice")
 int tp_splice_exit(struct syscall_exit *ctx)
 {
 	long ret = ctx->ret;
-	struct task_struct *task;
 	struct pt_regs *regs;
 	struct process_key key;
-	struct sock *sk;
 
-	if (ret <= 0)
-		return 0;
-	task = bpf_get_current_task_btf();
-	regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	sk = socket_of_fd(task, (int)PT_REGS_PARM1_SYSCALL(regs));
-	if (!sk || (sk_family(sk, false) != AF_INET && sk_family(sk, false) != AF_INET6) ||
-	    BPF_CORE_READ(sk, sk_type) != SOCK_STREAM || sk_protocol(sk, false) != IPPROTO_TCP)
+	if (ret <= 0 || !tcp_socket_of_syscall(&regs))
 		return 0;
 	__u64 d[SC_COUNT] = {};
 	d[SC_BYTES_RECEIVED] = ret;
@@ -1996,7 +2009,6 @@ int tp_connect_exit(struct syscall_exit *ctx)
 	__u64 thread = bpf_get_current_pid_tgid();
 	__u64 *syn_for = bpf_map_lookup_elem(&connecting, &thread);
 	long ret = ctx->ret;
-	struct task_struct *task;
 	struct pt_regs *regs;
 	struct sock *sk;
 	__u16 family;
@@ -2007,17 +2019,12 @@ int tp_connect_exit(struct syscall_exit *ctx)
 	}
 	if (ret >= 0 || ret == -EINPROGRESS)
 		return 0;
-	task = bpf_get_current_task_btf();
-	regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	sk = socket_of_fd(task, (int)PT_REGS_PARM1_SYSCALL(regs));
-	if (!sk || BPF_CORE_READ(sk, sk_type) != SOCK_STREAM || sk_protocol(sk, false) != IPPROTO_TCP ||
-	    sk_state(sk, false) != TCP_CLOSE)
+	sk = tcp_socket_of_syscall(&regs);
+	if (!sk || sk_state(sk, false) != TCP_CLOSE)
 		return 0; /* not TCP, or already connecting or connected (EALREADY, EISCONN) */
 	family = sk_family(sk, false);
 	if (family == AF_INET6 && user_connects_to_v4_mapped((struct sockaddr_in6 *)PT_REGS_PARM2_SYSCALL(regs)))
 		family = AF_INET;
-	else if (family != AF_INET && family != AF_INET6)
-		return 0;
 	count_early_connect_failure(family);
 	return 0;
 }

@@ -376,8 +376,8 @@ public final class SocketCollector implements AutoCloseable {
         return caps.has(Capability.CAP_NET_ADMIN) || caps.has(Capability.CAP_SYS_ADMIN);
     }
 
-    /* udpFlagsArg: the index of udp_recvmsg's (and tcp_recvmsg's) flags parameter. */
-    private void writeSettings(int udpFlagsArg) {
+    /* udpFlagsArg: the index of udp_recvmsg's (and tcp_recvmsg's) flags parameter; connectExit: tp_connect_exit is loaded. */
+    private void writeSettings(int udpFlagsArg, boolean connectExit) {
         BpfMap rodata = globalData(".rodata", SocketLayouts.SOCKET_SETTINGS.byteSize());
         try (Arena settings = Arena.ofConfined()) {
             MemorySegment value = settings.allocate(SocketLayouts.SOCKET_SETTINGS);
@@ -391,8 +391,7 @@ public final class SocketCollector implements AutoCloseable {
             setting(value, "udp_flags_arg", udpFlagsArg);
             setting(value, "release_hook", releaseHook ? 1 : 0);
             // the connect() exit needs the SYN_SENT marks: only when it will be attached
-            setting(value, "syscall_hooks", options.attachMode() == AttachMode.TRACEPOINT && options.syscallHooks()
-                    && Tracefs.unusable() == null && Tracefs.hasEvent("syscalls", "sys_exit_connect") ? 1 : 0);
+            setting(value, "syscall_hooks", connectExit ? 1 : 0);
             rodata.setInitialValue(0, value);
         }
     }
@@ -410,7 +409,7 @@ public final class SocketCollector implements AutoCloseable {
         if (legacy) {
             object.map("socket_owners").setMaxEntries(Math.max(1024, sockets));
             LegacyHooks.select(object, options, skipped);
-            writeSettings(LegacyHooks.receiveFlagsArgument());
+            writeSettings(LegacyHooks.receiveFlagsArgument(), false);
             return;
         }
         // Probe mode keeps socket state in a preallocated table (kprobes cannot use socket storage).
@@ -421,7 +420,7 @@ public final class SocketCollector implements AutoCloseable {
         List<String> missing = new ArrayList<>();
         try (Btf kernel = Btf.parse(KERNEL_BTF)) {
             // udp_recvmsg(sk, msg, len, noblock, flags, addr_len) until Linux 5.19, then without noblock
-            writeSettings(kernel.functionParameters("udp_recvmsg").orElse(5) >= 6 ? 4 : 3);
+            int udpFlagsArg = kernel.functionParameters("udp_recvmsg").orElse(5) >= 6 ? 4 : 3;
             boolean retransmitErrors = kernel.rawTracepointArguments("tcp_retransmit_skb").orElse(0) >= 3;
             List<ProgramSet.Hook> hooks = ProgramSet.hooks(options.attachMode(), options.loadMode(), options.connections(),
                     retransmitErrors);
@@ -460,6 +459,7 @@ public final class SocketCollector implements AutoCloseable {
                     missing.add(what);
                 }
             }
+            writeSettings(udpFlagsArg, wanted.contains(ProgramSet.CONNECT_EXIT));
         }
         if (!missing.isEmpty()) {
             // Half the hooks would give numbers that look right and are not: refuse instead.

@@ -87,6 +87,9 @@ public final class ProgramSet {
     /** Tracepoint mode's cgroup program that queues a released socket's final counters. */
     public static final String SOCKET_RELEASE = "socket_release";
 
+    /** Tracepoint mode's exit of connect(), with the syscall hooks: it needs the programs' SYN_SENT marks. */
+    public static final String CONNECT_EXIT = "tp_connect_exit";
+
     /** The iterator that reads the process table. */
     public static final String PROCESS_ITERATOR = "read_processes";
 
@@ -194,7 +197,7 @@ public final class ProgramSet {
                 // with the syscall hooks: splice() reads from TCP sockets and connects that fail before any SYN,
                 // which no socket tracepoint shows
                 hooks.add(new Hook("tp_splice_exit", "sys_exit_splice", Target.SYSCALL));
-                hooks.add(new Hook("tp_connect_exit", "sys_exit_connect", Target.SYSCALL));
+                hooks.add(new Hook(CONNECT_EXIT, "sys_exit_connect", Target.SYSCALL));
                 // released sockets' counts folded and final counters queued (UDP's only here)
                 hooks.add(new Hook(SOCKET_RELEASE, "sock_release", Target.CGROUP));
             }
