@@ -81,7 +81,7 @@ final class ParallelLoad {
             threads.add(Thread.ofPlatform().name("ebpfnet-load-" + objectName + "-" + i).start(() -> {
                 try {
                     MemorySegment helper = open.apply(group);
-                    awaitUninterruptibly(mapsDone);
+                    uninterruptibly(mapsDone::await);
                     if (mapsCreated.get()) {
                         shareMaps.accept(helper);
                         failures[group] = load(objectName, helper);
@@ -97,7 +97,7 @@ final class ParallelLoad {
         } finally {
             mapsDone.countDown();
             // The helpers are written to until each thread ends: wait for them all, even when interrupted.
-            threads.forEach(ParallelLoad::joinUninterruptibly);
+            threads.forEach(t -> uninterruptibly(t::join));
         }
         for (Throwable failure : failures) {
             if (failure instanceof RuntimeException e) {
@@ -109,26 +109,18 @@ final class ParallelLoad {
         }
     }
 
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+    /** A wait that can be interrupted. */
+    private interface Wait {
+        void run() throws InterruptedException;
     }
 
-    private static void joinUninterruptibly(Thread t) {
+    /* Waits to the end even when interrupted (the helpers are written to until each thread ends), then
+     * keeps the interrupt for the caller. */
+    private static void uninterruptibly(Wait wait) {
         boolean interrupted = false;
         while (true) {
             try {
-                t.join();
+                wait.run();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
