@@ -6,10 +6,6 @@ import io.ebpfnet.socket.ConnectionTable;
 import io.ebpfnet.socket.ProcessTable;
 import io.ebpfnet.socket.SocketCollector;
 import io.ebpfnet.socket.SocketCollectorOptions;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import io.ebpfnet.cli.config.CollectorConfig;
 import io.ebpfnet.cli.config.ConfigException;
@@ -21,50 +17,58 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code connections}: watch for a while, then print the per-connection table once. */
-@Command(name = "connections", mixinStandardHelpOptions = true,
-        description = "Collect for a while, then print every connection seen: protocol, local and remote address and port,"
-                + " direction, owning process, bytes and calls each way, retransmits, TCP state.")
 final class ConnectionsCommand implements Callable<Integer> {
+    static final CliCommand COMMAND = new CliCommand("connections",
+            "Collect for a while, then print every connection seen: protocol, local and remote address and port,"
+                    + " direction, owning process, bytes and calls each way, retransmits, TCP state.",
+            List.of(
+                    CliOption.value("--duration", "SECONDS", "How long to watch (default: 5)."),
+                    CliOption.flag("--no-loopback", "Leave out connections between loopback addresses."),
+                    CliOption.value("--config", "FILE", "Take [network connections] (ports, ips, hostnames, include loopback,"
+                            + " resolve …) from this file."),
+                    CliOption.value("--mode", "MODE", "auto, legacy, trampoline, probe or tracepoint (default: auto).")));
+
     private static final String[] TCP_STATES = {"-", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
             "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV"};
 
-    @Spec
-    CommandSpec spec;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final int duration;
+    private final boolean noLoopback;
+    private final Path config;
+    private final AttachModeOption mode;
 
-    @Option(names = "--duration", defaultValue = "5", paramLabel = "SECONDS", description = "How long to watch (default: ${DEFAULT-VALUE}).")
-    int duration;
-
-    @Option(names = "--no-loopback", description = "Leave out connections between loopback addresses.")
-    boolean noLoopback;
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Take [network connections] (ports, ips, hostnames, include loopback, resolve …) from this file.")
-    Path config;
-
-    @Option(names = "--mode", defaultValue = "auto", paramLabel = "MODE", description = "auto, legacy, trampoline, probe or tracepoint.")
-    AttachModeOption mode;
+    ConnectionsCommand(ParsedArgs args, PrintWriter out, PrintWriter err) throws UsageException {
+        this.out = out;
+        this.err = err;
+        duration = args.integer("--duration", 5);
+        noLoopback = args.flag("--no-loopback");
+        config = args.path("--config");
+        AttachModeOption given = args.choice("--mode", AttachModeOption.class);
+        mode = given != null ? given : AttachModeOption.AUTO;
+    }
 
     @Override
     public Integer call() throws Exception {
         if (duration < 1) {
-            spec.commandLine().getErr().println("error: --duration must be at least 1");
+            err.println("error: --duration must be at least 1");
             return ExitCode.USAGE.code();
         }
-        PrintWriter out = spec.commandLine().getOut();
         CollectorConfig cfg;
         try {
             cfg = config != null ? ConfigLoader.load(config) : CollectorConfig.defaults();
         } catch (ConfigException e) {
-            spec.commandLine().getErr().println("error: " + e.getMessage());
+            err.println("error: " + e.getMessage());
             return ExitCode.USAGE.code();
         }
         if (!cfg.connectionsEnabled()) {
-            spec.commandLine().getErr().println("error: " + config + ": [network connections] enabled = no turns the"
+            err.println("error: " + config + ": [network connections] enabled = no turns the"
                     + " connection tables off; there is nothing to list");
             return ExitCode.USAGE.code();
         }
@@ -80,7 +84,7 @@ final class ConnectionsCommand implements Callable<Integer> {
         String noTable = SocketCollectorOptions.defaults(decision.mode()).connectionsOff();
         if (noTable != null) {
             // never an empty table that looks like "no connections"
-            spec.commandLine().getErr().println("error: attach mode " + decision.mode().cliName() + ": " + noTable
+            err.println("error: attach mode " + decision.mode().cliName() + ": " + noTable
                     + "; this mode counts per process and in total only (ebpf-cli without a subcommand)");
             return ExitCode.KERNEL_UNSUPPORTED.code();
         }
@@ -117,7 +121,7 @@ final class ConnectionsCommand implements Callable<Integer> {
                         continue;
                     }
                 } catch (IllegalArgumentException e) {
-                    spec.commandLine().getErr().println("error: [network connections]: " + e.getMessage());
+                    err.println("error: [network connections]: " + e.getMessage());
                     return ExitCode.USAGE.code();
                 }
                 String remote = host != null ? host : t.remoteAddress(r).getHostAddress();

@@ -6,45 +6,48 @@ import io.ebpfnet.core.detect.AttachModeChooser;
 import io.ebpfnet.core.detect.AttachModeException;
 import io.ebpfnet.cli.config.CoreTracing;
 import io.ebpfnet.core.detect.DetectionReport;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import io.ebpfnet.cli.config.AppsGroupsFile;
 import io.ebpfnet.cli.config.NetdataDirs;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code detect}: what the kernel allows and which attach mode would be chosen, and why. */
-@Command(name = "detect", mixinStandardHelpOptions = true,
-        description = "Print what this kernel allows (config, BTF, capabilities, real probe programs) and the attach mode"
-                + " that would be chosen, with the reason for each step.")
 final class DetectCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    static final CliCommand COMMAND = new CliCommand("detect",
+            "Print what this kernel allows (config, BTF, capabilities, real probe programs) and the attach mode"
+                    + " that would be chosen, with the reason for each step.",
+            List.of(
+                    CliOption.flag("--json", "Print one JSON object instead of text."),
+                    CliOption.value("--mode", "MODE", "auto, legacy, trampoline, probe or tracepoint (default: auto)."),
+                    CliOption.flag("--allow-fallback", "When the requested mode is refused, fall back to the best allowed one."),
+                    CliOption.flag("--ignore-kernel-btf",
+                            "Report and choose as on a kernel without BTF (auto then chooses legacy).")));
 
-    @picocli.CommandLine.ParentCommand
-    RootCommand root;
+    private final PrintWriter out;
+    /** The process's environment (Netdata's directory variables); tests give their own. */
+    private final Map<String, String> environment;
+    private final boolean json;
+    private final AttachModeOption mode;
+    private final boolean allowFallback;
+    private final boolean ignoreKernelBtf;
 
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
-    boolean json;
-
-    @Option(names = "--mode", defaultValue = "auto", paramLabel = "MODE",
-            description = "auto, legacy, trampoline, probe or tracepoint (default: ${DEFAULT-VALUE}).")
-    AttachModeOption mode;
-
-    @Option(names = "--allow-fallback", description = "When the requested mode is refused, fall back to the best allowed one.")
-    boolean allowFallback;
-
-    @Option(names = "--ignore-kernel-btf", description = "Report and choose as on a kernel without BTF (auto then chooses legacy).")
-    boolean ignoreKernelBtf;
+    DetectCommand(ParsedArgs args, PrintWriter out, Map<String, String> environment) throws UsageException {
+        this.out = out;
+        this.environment = environment;
+        json = args.flag("--json");
+        AttachModeOption given = args.choice("--mode", AttachModeOption.class);
+        mode = given != null ? given : AttachModeOption.AUTO;
+        allowFallback = args.flag("--allow-fallback");
+        ignoreKernelBtf = args.flag("--ignore-kernel-btf");
+    }
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
         DetectionReport report = KernelChoice.detect(ignoreKernelBtf);
         AttachDecision decision = null;
         AttachModeException refused = null;
@@ -53,7 +56,7 @@ final class DetectCommand implements Callable<Integer> {
         } catch (AttachModeException e) {
             refused = e;
         }
-        NetdataDirs dirs = NetdataDirs.from(root != null ? root.environment : System.getenv());
+        NetdataDirs dirs = NetdataDirs.from(environment);
         if (json) {
             out.println(toJson(report, decision, refused, dirs));
         } else {

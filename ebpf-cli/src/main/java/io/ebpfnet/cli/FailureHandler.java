@@ -4,7 +4,9 @@ import io.ebpfnet.core.BpfException;
 import io.ebpfnet.core.BpfPermissionException;
 import io.ebpfnet.core.BpfUnsupportedException;
 import io.ebpfnet.core.detect.AttachModeException;
-import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 
 /**
  * Turns the library's typed exceptions into one line on stderr and the documented exit code. Run by the
@@ -12,21 +14,23 @@ import picocli.CommandLine;
  * unsupported kernel) also prints {@code DISABLE} on stdout: the plugin protocol's way to tell the agent
  * not to start the plugin again.
  */
-final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
+final class FailureHandler {
     static final String NETDATA_DISABLE = "DISABLE";
 
-    @Override
-    public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {
+    private FailureHandler() {
+    }
+
+    /** Reports {@code e}, which ended {@code command}, and returns the exit code. */
+    static int handle(Exception e, Callable<Integer> command, PrintWriter out, PrintWriter err) {
         if (e instanceof OutputFailure o && o.readerGone()) {
-            cli.getErr().println("ebpf-cli: the reader of standard output went away; detached and stopped");
+            err.println("ebpf-cli: the reader of standard output went away; detached and stopped");
         } else {
-            cli.getErr().println("error: " + e.getMessage());
+            err.println("error: " + e.getMessage());
         }
         ExitCode code = exitCodeFor(e);
-        if (cli.getCommand() instanceof RootCommand root && (root.netdataPlugin || root.format == OutputFormat.NETDATA)
-                && permanent(code)) {
-            cli.getOut().println(NETDATA_DISABLE);
-            cli.getOut().flush();
+        if (command instanceof RootCommand root && root.format == OutputFormat.NETDATA && permanent(code)) {
+            out.println(NETDATA_DISABLE);
+            out.flush();
         }
         return code.code();
     }

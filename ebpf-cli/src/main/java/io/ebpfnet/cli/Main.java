@@ -1,9 +1,10 @@
 package io.ebpfnet.cli;
 
 import io.ebpfnet.core.detect.DetectionReport;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /** Entry point of {@code ebpf-cli.jar}. Only this class exits the JVM. */
@@ -25,25 +26,48 @@ public final class Main {
     }
 
     /** As {@link #run(String[], PrintWriter, PrintWriter)}, with {@code environment} for Netdata's variables. */
-    static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> environment) {
+    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
         return run(args, out, err, environment, null);
     }
 
-    private static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, String> environment,
+    private static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment,
                            CompletableFuture<DetectionReport> inspection) {
-        RootCommand root = new RootCommand();
-        root.environment = environment;
-        root.inspection = inspection;
-        CommandLine cli = new CommandLine(root);
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setExecutionExceptionHandler(new FailureHandler());
-        cli.setParameterExceptionHandler((e, a) -> {
-            e.getCommandLine().getErr().println("error: " + e.getMessage());
-            e.getCommandLine().getErr().println("Run with --help for usage.");
+        Callable<Integer> command;
+        try {
+            ParsedArgs parsed = ParsedArgs.parse(RootCommand.COMMAND, args);
+            if (parsed.flag("--help")) {
+                out.print(HelpText.of(parsed));
+                out.flush();
+                return ExitCode.OK.code();
+            }
+            if (parsed.flag("--version")) {
+                out.println(Version.text());
+                out.flush();
+                return ExitCode.OK.code();
+            }
+            command = command(parsed, out, err, environment, inspection);
+        } catch (UsageException e) {
+            err.println("error: " + e.getMessage());
+            err.println("Run with --help for usage.");
             return ExitCode.USAGE.code();
-        });
-        return cli.execute(args);
+        }
+        try {
+            return command.call();
+        } catch (Exception e) {
+            return FailureHandler.handle(e, command, out, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The command {@code parsed} names, with its options converted (a bad value is a usage error). */
+    static Callable<Integer> command(ParsedArgs parsed, PrintWriter out, PrintWriter err, Map<String, String> environment,
+                                     CompletableFuture<DetectionReport> inspection) throws UsageException {
+        return switch (parsed.command().name()) {
+            case "detect" -> new DetectCommand(parsed, out, environment);
+            case "connections" -> new ConnectionsCommand(parsed, out, err);
+            default -> new RootCommand(parsed, out, err, environment, inspection);
+        };
     }
 }

@@ -15,10 +15,6 @@ import io.ebpfnet.socket.SocketCollectorOptions;
 import io.ebpfnet.socket.SocketInterval;
 import io.ebpfnet.socket.SocketSnapshot;
 import io.ebpfnet.socket.SocketRates;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import io.ebpfnet.cli.prometheus.PrometheusServer;
 import io.ebpfnet.cli.prometheus.PrometheusText;
@@ -30,7 +26,10 @@ import io.ebpfnet.socket.groups.SocketGroups;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -38,88 +37,94 @@ import java.util.concurrent.atomic.AtomicReference;
  * stopped (SIGINT, SIGTERM and SIGHUP detach everything and exit 0, as does a reader of the output that
  * went away).
  */
-@Command(name = "ebpf-cli",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        description = "Measures TCP and UDP traffic, connections, errors and retransmits per host, application, cgroup"
-                + " and systemd service, with eBPF. Without a subcommand it runs the collector and prints every interval.",
-        exitCodeListHeading = "%nExit codes:%n",
-        // Keep in step with ExitCode (a test checks).
-        exitCodeList = {"0:ok", "1:runtime error", "2:usage or configuration error",
-                "3:missing privileges (CAP_BPF, CAP_PERFMON)", "4:kernel not supported"},
-        subcommands = {DetectCommand.class, ConnectionsCommand.class})
 final class RootCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    static final CliCommand COMMAND = new CliCommand("ebpf-cli",
+            "Measures TCP and UDP traffic, connections, errors and retransmits per host, application, cgroup"
+                    + " and systemd service, with eBPF. Without a subcommand it runs the collector and prints every interval.",
+            List.of(
+                    CliOption.value("--config", "FILE",
+                            "Configuration: TOML, or Netdata's ebpf.d/network.conf (see docs/configuration.md)."),
+                    CliOption.value("--global-config", "FILE",
+                            "Netdata's ebpf.d.conf: its [global] apps, cgroups, update every, ebpf load mode, maps per core,"
+                                    + " lifetime, ebpf type format and ebpf co-re tracing apply unless the --config file sets them."),
+                    CliOption.flag("--netdata-plugin",
+                            "Run as Netdata's external plugin: --format netdata; ebpf.d.conf, ebpf.d/network.conf and"
+                                    + " apps_groups.conf from Netdata's configuration directories; --interval is the agent's update"
+                                    + " every, and the larger of it and the configured update every is used."),
+                    CliOption.value("--interval", "SECONDS",
+                            "Seconds between outputs, 1-3600 as for update every, which it overrides (default 5)."),
+                    CliOption.value("--count", "N", "Stop after N outputs (0: run until stopped; the default)."),
+                    CliOption.value("--lifetime", "SECONDS",
+                            "Stop after this many seconds, 0-2147483647 as for lifetime, which it overrides (0: run until stopped)."),
+                    CliOption.value("--format", "FORMAT",
+                            "table, json or netdata (Netdata's external-plugin protocol) (default: table)."),
+                    CliOption.value("--prometheus", "HOST:PORT",
+                            "Serve Prometheus metrics at http://HOST:PORT/metrics while running (an empty HOST is 127.0.0.1)."),
+                    CliOption.value("--mode", "MODE",
+                            "auto, legacy, trampoline, probe or tracepoint; overrides ebpf type format and ebpf co-re tracing."
+                                    + " A mode the kernel refuses is an error (exit code 4) unless --allow-fallback."),
+                    CliOption.value("--load-mode", "MODE", "entry or return; overrides ebpf load mode."),
+                    CliOption.flag("--allow-fallback", "When the requested mode is refused, fall back to the best allowed one."),
+                    CliOption.flag("--strict-mode",
+                            "ebpf type format = co-re from the configuration asks for exactly ebpf co-re tracing: exit code 4"
+                                    + " when the kernel refuses it (by default it falls back to probe, then tracepoint)."),
+                    CliOption.flag("--ignore-kernel-btf", "Act as on a kernel without BTF: auto chooses legacy, the BTF modes"
+                            + " are refused, and nothing reads /sys/kernel/btf/vmlinux (to try legacy mode on a kernel that has BTF)."),
+                    CliOption.flag("--syscall-hooks", "Tracepoint mode: hook the splice() and connect() exits too, to count"
+                            + " splice() reads from TCP sockets and connects that fail before any SYN (sets syscall hooks); this"
+                            + " makes every system call on the host ~65 ns slower. The other modes count both anyway.")),
+            List.of(DetectCommand.COMMAND, ConnectionsCommand.COMMAND));
 
+    private final PrintWriter out;
+    private final PrintWriter err;
     /** The process's environment (Netdata's directory variables); tests give their own. */
-    java.util.Map<String, String> environment = System.getenv();
+    private final Map<String, String> environment;
     /** The kernel's inspection begun at start (see KernelChoice.inspectInBackground), or null: inspected when needed. */
-    java.util.concurrent.CompletableFuture<DetectionReport> inspection;
+    private final CompletableFuture<DetectionReport> inspection;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Configuration: TOML, or Netdata's ebpf.d/network.conf (see docs/configuration.md).")
-    Path config;
+    private final Path config;
+    private final Path globalConfig;
+    final boolean netdataPlugin;
+    private final Integer interval;
+    private final int count;
+    private final Integer lifetime;
+    /** --format as given, or null. */
+    private final OutputFormat formatGiven;
+    /** The output's format: --format, netdata with --netdata-plugin. */
+    final OutputFormat format;
+    private final String prometheus;
+    private final AttachModeOption mode;
+    private final LoadMode loadMode;
+    private final boolean allowFallback;
+    private final boolean strictMode;
+    private final boolean ignoreKernelBtf;
+    private final boolean syscallHooks;
 
-    @Option(names = "--global-config", paramLabel = "FILE",
-            description = "Netdata's ebpf.d.conf: its [global] apps, cgroups, update every, ebpf load mode, maps per core,"
-                    + " lifetime, ebpf type format and ebpf co-re tracing apply unless the --config file sets them.")
-    Path globalConfig;
-
-    @Option(names = "--netdata-plugin",
-            description = "Run as Netdata's external plugin: --format netdata; ebpf.d.conf, ebpf.d/network.conf and"
-                    + " apps_groups.conf from Netdata's configuration directories; --interval is the agent's update every,"
-                    + " and the larger of it and the configured update every is used.")
-    boolean netdataPlugin;
-
-    @Option(names = "--interval", paramLabel = "SECONDS",
-            description = "Seconds between outputs, 1-3600 as for update every, which it overrides (default 5).")
-    Integer interval;
-
-    @Option(names = "--count", defaultValue = "0", paramLabel = "N", description = "Stop after N outputs (0: run until stopped).")
-    int count;
-
-    @Option(names = "--lifetime", paramLabel = "SECONDS",
-            description = "Stop after this many seconds, 0-2147483647 as for lifetime, which it overrides (0: run until stopped).")
-    Integer lifetime;
-
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table, json or netdata (Netdata's external-plugin protocol) (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
-
-    @Option(names = "--prometheus", paramLabel = "HOST:PORT",
-            description = "Serve Prometheus metrics at http://HOST:PORT/metrics while running (an empty HOST is 127.0.0.1).")
-    String prometheus;
-
-    @Option(names = "--mode", paramLabel = "MODE",
-            description = "auto, legacy, trampoline, probe or tracepoint; overrides ebpf type format and ebpf co-re tracing."
-                    + " A mode the kernel refuses is an error (exit code 4) unless --allow-fallback.")
-    AttachModeOption mode;
-
-    @Option(names = "--load-mode", paramLabel = "MODE", description = "entry or return; overrides ebpf load mode.")
-    LoadMode loadMode;
-
-    @Option(names = "--allow-fallback", description = "When the requested mode is refused, fall back to the best allowed one.")
-    boolean allowFallback;
-
-    @Option(names = "--strict-mode",
-            description = "ebpf type format = co-re from the configuration asks for exactly ebpf co-re tracing: exit code 4"
-                    + " when the kernel refuses it (by default it falls back to probe, then tracepoint).")
-    boolean strictMode;
-
-    @Option(names = "--ignore-kernel-btf", description = "Act as on a kernel without BTF: auto chooses legacy, the BTF modes"
-            + " are refused, and nothing reads /sys/kernel/btf/vmlinux (to try legacy mode on a kernel that has BTF).")
-    boolean ignoreKernelBtf;
-
-    @Option(names = "--syscall-hooks", description = "Tracepoint mode: hook the splice() and connect() exits too, to count"
-            + " splice() reads from TCP sockets and connects that fail before any SYN (sets syscall hooks); this makes"
-            + " every system call on the host ~65 ns slower. The other modes count both anyway.")
-    boolean syscallHooks;
+    RootCommand(ParsedArgs args, PrintWriter out, PrintWriter err, Map<String, String> environment,
+                CompletableFuture<DetectionReport> inspection) throws UsageException {
+        this.out = out;
+        this.err = err;
+        this.environment = environment;
+        this.inspection = inspection;
+        config = args.path("--config");
+        globalConfig = args.path("--global-config");
+        netdataPlugin = args.flag("--netdata-plugin");
+        interval = args.integer("--interval");
+        count = args.integer("--count", 0);
+        lifetime = args.integer("--lifetime");
+        formatGiven = args.choice("--format", OutputFormat.class);
+        format = netdataPlugin ? OutputFormat.NETDATA : formatGiven != null ? formatGiven : OutputFormat.TABLE;
+        prometheus = args.text("--prometheus");
+        mode = args.choice("--mode", AttachModeOption.class);
+        loadMode = args.choice("--load-mode", LoadMode.class);
+        allowFallback = args.flag("--allow-fallback");
+        strictMode = args.flag("--strict-mode");
+        ignoreKernelBtf = args.flag("--ignore-kernel-btf");
+        syscallHooks = args.flag("--syscall-hooks");
+    }
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         StopSignals stop = StopSignals.install();
         // Every flag is checked before anything touches the kernel: exit code 2 promises nothing was loaded.
         ConfigKey every = ConfigKey.UPDATE_EVERY; // --interval overrides it: the same bounds
@@ -140,12 +145,9 @@ final class RootCommand implements Callable<Integer> {
             err.println("error: --strict-mode and --allow-fallback contradict each other; give one");
             return ExitCode.USAGE.code();
         }
-        if (netdataPlugin && spec.commandLine().getParseResult().hasMatchedOption("--format") && format != OutputFormat.NETDATA) {
-            err.println("error: --netdata-plugin writes Netdata's plugin protocol; leave out --format " + format.name().toLowerCase(java.util.Locale.ROOT));
+        if (netdataPlugin && formatGiven != null && formatGiven != OutputFormat.NETDATA) {
+            err.println("error: --netdata-plugin writes Netdata's plugin protocol; leave out --format " + formatGiven.name().toLowerCase(java.util.Locale.ROOT));
             return ExitCode.USAGE.code();
-        }
-        if (netdataPlugin) {
-            format = OutputFormat.NETDATA;
         }
         NetdataDirs dirs = NetdataDirs.from(environment);
         Path global = globalConfig != null ? globalConfig : netdataPlugin ? dirs.find("ebpf.d.conf") : null;

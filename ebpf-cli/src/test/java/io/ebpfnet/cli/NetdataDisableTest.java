@@ -4,11 +4,11 @@ import io.ebpfnet.core.BpfException;
 import io.ebpfnet.core.BpfPermissionException;
 import io.ebpfnet.core.detect.AttachModeException;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,12 +22,16 @@ class NetdataDisableTest {
 
     private static Handled handle(Exception failure, String... args) {
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new RootCommand()).setCaseInsensitiveEnumValuesAllowed(true); // as Main
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(new StringWriter(), true));
-        CommandLine.ParseResult parsed = cli.parseArgs(args);
-        int code = new FailureHandler().handleExecutionException(failure, cli, parsed);
-        return new Handled(code, out.toString());
+        PrintWriter outWriter = new PrintWriter(out, true);
+        PrintWriter errWriter = new PrintWriter(new StringWriter(), true);
+        try {
+            // The command as Main makes it, which the handler is given when the command fails.
+            var command = Main.command(ParsedArgs.parse(RootCommand.COMMAND, args), outWriter, errWriter, Map.of(), null);
+            int code = FailureHandler.handle(failure, command, outWriter, errWriter);
+            return new Handled(code, out.toString());
+        } catch (UsageException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
