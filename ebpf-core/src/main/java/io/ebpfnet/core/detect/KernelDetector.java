@@ -53,14 +53,15 @@ public final class KernelDetector {
     public DetectionReport inspect() {
         String release = read(paths.proc().resolve("sys/kernel/osrelease")).map(String::strip)
                 .filter(s -> !s.isEmpty()).orElse("unknown");
+        // BTF first: its parse is the first use of libbpf, which starts linking the native bindings (see BindingWarmUp).
+        Path vmlinux = paths.sys().resolve("kernel/btf/vmlinux");
+        boolean btfPresent = Files.exists(vmlinux);
+        boolean btfParsable = btfPresent && btf.vmlinuxParses(vmlinux);
         Optional<KernelConfig> config = KernelConfig.load(paths, release);
         Map<String, Tristate> flags = new LinkedHashMap<>();
         for (String flag : FLAGS) {
             flags.put(flag, config.map(c -> c.flag(flag)).orElse(Tristate.UNKNOWN));
         }
-        Path vmlinux = paths.sys().resolve("kernel/btf/vmlinux");
-        boolean btfPresent = Files.exists(vmlinux);
-        boolean btfParsable = btfPresent && btf.vmlinuxParses(vmlinux);
         String tracefs = tracefsMount();
         return new DetectionReport(release, config.map(KernelConfig::source).orElse(""), flags, btfPresent, btfParsable,
                 Capabilities.read(paths), !tracefs.isEmpty(), tracefs, Map.of());

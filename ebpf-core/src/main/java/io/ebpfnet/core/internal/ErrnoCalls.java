@@ -27,24 +27,48 @@ public final class ErrnoCalls {
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle OBJECT_OPEN_MEM = link("bpf_object__open_mem",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle PROGRAM_ATTACH = link("bpf_program__attach",
-            FunctionDescriptor.of(ADDRESS, ADDRESS));
-    private static final MethodHandle PROGRAM_ATTACH_TRACEPOINT = link("bpf_program__attach_tracepoint",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle PROGRAM_ATTACH_RAW_TRACEPOINT = link("bpf_program__attach_raw_tracepoint",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle PROGRAM_ATTACH_TRACE = link("bpf_program__attach_trace",
-            FunctionDescriptor.of(ADDRESS, ADDRESS));
-    private static final MethodHandle PROGRAM_ATTACH_KPROBE = link("bpf_program__attach_kprobe",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_BOOLEAN, ADDRESS));
-    private static final MethodHandle PROGRAM_ATTACH_CGROUP = link("bpf_program__attach_cgroup",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle PROGRAM_ATTACH_ITER = link("bpf_program__attach_iter",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle BTF_PARSE = link("btf__parse",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    // One class per function: each is linked when first called (or by BindingWarmUp), not all at the first call.
+    private static final class ObjectOpenMem {
+        static final MethodHandle HANDLE = link("bpf_object__open_mem",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    }
+
+    private static final class ProgramAttach {
+        static final MethodHandle HANDLE = link("bpf_program__attach", FunctionDescriptor.of(ADDRESS, ADDRESS));
+    }
+
+    private static final class ProgramAttachTracepoint {
+        static final MethodHandle HANDLE = link("bpf_program__attach_tracepoint",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    }
+
+    private static final class ProgramAttachRawTracepoint {
+        static final MethodHandle HANDLE = link("bpf_program__attach_raw_tracepoint",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    }
+
+    private static final class ProgramAttachTrace {
+        static final MethodHandle HANDLE = link("bpf_program__attach_trace", FunctionDescriptor.of(ADDRESS, ADDRESS));
+    }
+
+    private static final class ProgramAttachKprobe {
+        static final MethodHandle HANDLE = link("bpf_program__attach_kprobe",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_BOOLEAN, ADDRESS));
+    }
+
+    private static final class ProgramAttachCgroup {
+        static final MethodHandle HANDLE = link("bpf_program__attach_cgroup",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+    }
+
+    private static final class ProgramAttachIter {
+        static final MethodHandle HANDLE = link("bpf_program__attach_iter",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    }
+
+    private static final class BtfParse {
+        static final MethodHandle HANDLE = link("btf__parse", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    }
 
     private ErrnoCalls() {
     }
@@ -61,7 +85,7 @@ public final class ErrnoCalls {
 
     public static MemorySegment bpfObjectOpenMem(MemorySegment state, MemorySegment buf, long size, MemorySegment opts) {
         try {
-            return (MemorySegment) OBJECT_OPEN_MEM.invokeExact(state, buf, size, opts);
+            return (MemorySegment) ObjectOpenMem.HANDLE.invokeExact(state, buf, size, opts);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -69,7 +93,7 @@ public final class ErrnoCalls {
 
     public static MemorySegment bpfProgramAttach(MemorySegment state, MemorySegment prog) {
         try {
-            return (MemorySegment) PROGRAM_ATTACH.invokeExact(state, prog);
+            return (MemorySegment) ProgramAttach.HANDLE.invokeExact(state, prog);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -78,7 +102,7 @@ public final class ErrnoCalls {
     public static MemorySegment bpfProgramAttachTracepoint(MemorySegment state, MemorySegment prog,
                                                            MemorySegment category, MemorySegment name) {
         try {
-            return (MemorySegment) PROGRAM_ATTACH_TRACEPOINT.invokeExact(state, prog, category, name);
+            return (MemorySegment) ProgramAttachTracepoint.HANDLE.invokeExact(state, prog, category, name);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -86,7 +110,7 @@ public final class ErrnoCalls {
 
     public static MemorySegment bpfProgramAttachRawTracepoint(MemorySegment state, MemorySegment prog, MemorySegment name) {
         try {
-            return (MemorySegment) PROGRAM_ATTACH_RAW_TRACEPOINT.invokeExact(state, prog, name);
+            return (MemorySegment) ProgramAttachRawTracepoint.HANDLE.invokeExact(state, prog, name);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -94,7 +118,7 @@ public final class ErrnoCalls {
 
     public static MemorySegment bpfProgramAttachTrace(MemorySegment state, MemorySegment prog) {
         try {
-            return (MemorySegment) PROGRAM_ATTACH_TRACE.invokeExact(state, prog);
+            return (MemorySegment) ProgramAttachTrace.HANDLE.invokeExact(state, prog);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -103,7 +127,7 @@ public final class ErrnoCalls {
     public static MemorySegment bpfProgramAttachKprobe(MemorySegment state, MemorySegment prog, boolean retprobe,
                                                        MemorySegment function) {
         try {
-            return (MemorySegment) PROGRAM_ATTACH_KPROBE.invokeExact(state, prog, retprobe, function);
+            return (MemorySegment) ProgramAttachKprobe.HANDLE.invokeExact(state, prog, retprobe, function);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -111,7 +135,7 @@ public final class ErrnoCalls {
 
     public static MemorySegment bpfProgramAttachCgroup(MemorySegment state, MemorySegment prog, int cgroupFd) {
         try {
-            return (MemorySegment) PROGRAM_ATTACH_CGROUP.invokeExact(state, prog, cgroupFd);
+            return (MemorySegment) ProgramAttachCgroup.HANDLE.invokeExact(state, prog, cgroupFd);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -119,7 +143,7 @@ public final class ErrnoCalls {
 
     public static MemorySegment bpfProgramAttachIter(MemorySegment state, MemorySegment prog, MemorySegment opts) {
         try {
-            return (MemorySegment) PROGRAM_ATTACH_ITER.invokeExact(state, prog, opts);
+            return (MemorySegment) ProgramAttachIter.HANDLE.invokeExact(state, prog, opts);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -127,7 +151,7 @@ public final class ErrnoCalls {
 
     public static MemorySegment btfParse(MemorySegment state, MemorySegment path) {
         try {
-            return (MemorySegment) BTF_PARSE.invokeExact(state, path, MemorySegment.NULL);
+            return (MemorySegment) BtfParse.HANDLE.invokeExact(state, path, MemorySegment.NULL);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -33,6 +33,7 @@ public final class NativeLibraries {
                 if (l == null) {
                     l = check();
                     libbpf = l;
+                    BindingWarmUp.start();
                 }
             }
         }
