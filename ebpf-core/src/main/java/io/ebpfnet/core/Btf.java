@@ -1,6 +1,7 @@
 package io.ebpfnet.core;
 
 import io.ebpfnet.core.internal.ErrnoCalls;
+import io.ebpfnet.core.internal.LibbpfLog;
 import io.ebpfnet.core.internal.NativeLibraries;
 import io.ebpfnet.core.internal.libbpf.LibbpfBindings;
 import io.ebpfnet.core.internal.libbpf.btf_enum;
@@ -64,14 +65,14 @@ public final class Btf implements AutoCloseable {
     /** Parses a raw or ELF BTF file, e.g. {@code /sys/kernel/btf/vmlinux}. */
     public static Btf parse(Path path) {
         NativeLibraries.ensureAvailable();
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofConfined(); LibbpfLog.Capture log = LibbpfLog.capture()) {
             MemorySegment errno = ErrnoCalls.allocateErrno(arena);
             MemorySegment btf = ErrnoCalls.btfParse(errno, arena.allocateFrom(path.toString()));
             if (btf.equals(MemorySegment.NULL)) {
                 int e = ErrnoCalls.errno(errno);
                 throw new BpfException("parse BTF " + path, e, e == Errno.ENOENT.code()
                         ? "the file does not exist; this kernel was built without CONFIG_DEBUG_INFO_BTF"
-                        : "libbpf cannot parse it");
+                        : "libbpf cannot parse it" + (log.log().isBlank() ? "" : ": " + log.log().strip()));
             }
             return new Btf(btf, true, null);
         }

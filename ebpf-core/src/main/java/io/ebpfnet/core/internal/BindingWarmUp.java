@@ -9,18 +9,19 @@ import io.ebpfnet.core.internal.libbpf.bpf_object_open_opts;
 import io.ebpfnet.core.internal.libbpf.btf_enum;
 import io.ebpfnet.core.internal.libbpf.btf_member;
 import io.ebpfnet.core.internal.libbpf.btf_type;
-import io.ebpfnet.core.internal.libbpf.libbpf_print_fn_t;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * Links the native bindings on a daemon thread once the libraries are found, so that the first opening and
- * loading of a BPF object do not pay for it. Initializing a binding's class creates its downcall handle (the
- * JVM generates and loads classes for each: ~4 ms apiece while the JVM is cold, ~250 ms for all of them, which
- * a start-up cache cannot keep); the thread that needs a class first waits for this one to finish it, never
- * initializes it twice. A binding that fails here fails the same way where it is used.
+ * loading of a BPF object do not pay for it. Initializing a binding's class creates its downcall handle: the
+ * JVM generates and loads classes for each (3-5 ms apiece while the JVM is cold, 150-200 ms for all of them
+ * on a 2-CPU VM), which no start-up cache keeps. The thread that needs a class first waits for this one to
+ * finish it; nothing is initialized twice. A binding that fails to link here is skipped; its first use then
+ * fails with a NoClassDefFoundError whose cause is the original error.
  */
 final class BindingWarmUp {
     /** The generated functions by name, in the order a start calls them: opening an object, its programs, maps, BTF. */
@@ -32,27 +33,34 @@ final class BindingWarmUp {
     }
 
     static void start() {
-        Thread.ofPlatform().daemon().name("ebpfnet-link").start(BindingWarmUp::run);
+        try {
+            Thread.ofPlatform().daemon().name("ebpfnet-link").start(BindingWarmUp::run);
+        } catch (OutOfMemoryError | RuntimeException e) {
+            // No thread to spare (a task limit, say): each binding is linked at its first use instead.
+        }
     }
 
-    /** Links everything; returns what failed first, or null. */
+    /** Links every binding it can; returns the first failure, or null. */
     static Throwable run() {
         ClassLoader loader = BindingWarmUp.class.getClassLoader();
-        try {
-            LibbpfLog.install(); // the callback every open installs
-            initialize(loader, bpf_object_open_opts.class, Elf64_Ehdr.class, ElfCheck.class);
-            // One nested class per function, whose initialization links it.
-            Class<?>[] functions = LibbpfBindings.class.getDeclaredClasses();
-            Arrays.sort(functions, Comparator.comparingInt(BindingWarmUp::rank));
-            // libelf's first (ElfCheck reads an object before libbpf opens it), then libbpf's open (ErrnoCalls).
-            initialize(loader, Arrays.stream(functions).filter(f -> rank(f) < 2).toArray(Class<?>[]::new));
-            initialize(loader, ErrnoCalls.class.getDeclaredClasses());
-            initialize(loader, functions);
-            initialize(loader, LAST);
-            return null;
-        } catch (Throwable t) {
-            return t; // left to the code that uses the binding, which reports it
+        Class<?>[] functions = LibbpfBindings.class.getDeclaredClasses();
+        Arrays.sort(functions, Comparator.comparingInt(BindingWarmUp::rank));
+        List<Class<?>> order = new ArrayList<>(List.of(bpf_object_open_opts.class, Elf64_Ehdr.class, ElfCheck.class));
+        // libelf's first (ElfCheck reads an object before libbpf opens it), then libbpf's open (ErrnoCalls), then
+        // the rest; one nested class per function, whose initialization links it.
+        Arrays.stream(functions).filter(f -> rank(f) < 2).forEach(order::add);
+        order.addAll(List.of(ErrnoCalls.class.getDeclaredClasses()));
+        Arrays.stream(functions).filter(f -> rank(f) >= 2).forEach(order::add);
+        order.addAll(List.of(LAST));
+        Throwable first = null;
+        for (Class<?> c : order) {
+            try {
+                Class.forName(c.getName(), true, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                first = first != null ? first : e;
+            }
         }
+        return first;
     }
 
     private static int rank(Class<?> function) {
@@ -62,11 +70,5 @@ final class BindingWarmUp {
             }
         }
         return PREFIXES.size();
-    }
-
-    private static void initialize(ClassLoader loader, Class<?>... classes) throws ClassNotFoundException {
-        for (Class<?> c : classes) {
-            Class.forName(c.getName(), true, loader);
-        }
     }
 }

@@ -32,6 +32,8 @@ public final class NativeLibraries {
                 l = libbpf;
                 if (l == null) {
                     l = check();
+                    // Before any other call into libbpf: its messages go to LibbpfLog, never straight to stderr.
+                    LibbpfLog.install();
                     libbpf = l;
                     BindingWarmUp.start();
                 }
