@@ -32,19 +32,24 @@ final class KernelChoice {
     static final String BTF_IGNORED = "kernel BTF ignored (--ignore-kernel-btf): acting as on a kernel without it";
 
     /**
-     * The kernel's inspection ({@link KernelDetection#inspect()}: files and BTF, nothing loaded), begun on a
-     * thread of its own when the command line is read, so that it overlaps with parsing it.
+     * The kernel's inspection ({@link KernelDetection#inspect()}: files and BTF, nothing loaded; without BTF
+     * with {@code ignoreKernelBtf}), begun on a thread of its own while the collector reads its configuration.
      */
-    static CompletableFuture<DetectionReport> inspectInBackground() {
+    static CompletableFuture<DetectionReport> inspectInBackground(boolean ignoreKernelBtf) {
         CompletableFuture<DetectionReport> inspection = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("ebpfnet-inspect").start(() -> {
             try {
-                inspection.complete(KernelDetection.inspect());
+                inspection.complete(inspect(ignoreKernelBtf));
             } catch (Throwable t) {
                 inspection.completeExceptionally(t);
             }
         });
         return inspection;
+    }
+
+    /* With ignoreKernelBtf, /sys/kernel/btf/vmlinux is not read at all. */
+    private static DetectionReport inspect(boolean ignoreKernelBtf) {
+        return ignoreKernelBtf ? KernelDetection.inspectIgnoringBtf() : KernelDetection.inspect();
     }
 
     /** {@code ignoreKernelBtf}: decide as on a kernel without BTF (auto then chooses legacy). */
@@ -54,10 +59,10 @@ final class KernelChoice {
 
     /**
      * As {@link #decide(AttachRequest, boolean)}, from {@code inspection} when given (see
-     * {@link #inspectInBackground()}). Only the probes the choice needs run (see AttachModeChooser.probeAsNeeded).
+     * {@link #inspectInBackground(boolean)}). Only the probes the choice needs run (see AttachModeChooser.probeAsNeeded).
      */
     static Choice decide(AttachRequest request, boolean ignoreKernelBtf, CompletableFuture<DetectionReport> inspection) {
-        DetectionReport inspected = inspection != null ? join(inspection) : KernelDetection.inspect();
+        DetectionReport inspected = inspection != null ? join(inspection) : inspect(ignoreKernelBtf);
         if (!inspected.capabilities().canLoadBpf()) {
             throw new BpfPermissionException("load the socket collector", 1, "it needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN);"
                     + " this process lacks " + inspected.capabilities().missingForBpf()
@@ -71,7 +76,7 @@ final class KernelChoice {
 
     /** The running kernel's report; with {@code ignoreKernelBtf}, as a kernel without BTF would give it. */
     static DetectionReport detect(boolean ignoreKernelBtf) {
-        return probe(KernelDetection.inspect(), EnumSet.allOf(FeatureProbe.class), ignoreKernelBtf);
+        return probe(inspect(ignoreKernelBtf), EnumSet.allOf(FeatureProbe.class), ignoreKernelBtf);
     }
 
     private static DetectionReport probe(DetectionReport report, Set<FeatureProbe> features, boolean ignoreKernelBtf) {

@@ -1,11 +1,8 @@
 package io.ebpfnet.cli;
 
-import io.ebpfnet.core.detect.DetectionReport;
-
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 
 /** Entry point of {@code ebpf-cli.jar}. Only this class exits the JVM. */
 public final class Main {
@@ -15,9 +12,7 @@ public final class Main {
     public static void main(String[] args) {
         // First: a stop signal from here on detaches and exits 0 (see StopSignals).
         StopSignals.install();
-        // The kernel's inspection (files and BTF, nothing loaded) overlaps with reading the command line.
-        System.exit(run(args, Stdout.open(), new PrintWriter(System.err, true), System.getenv(),
-                KernelChoice.inspectInBackground()));
+        System.exit(run(args, Stdout.open(), new PrintWriter(System.err, true), System.getenv(), true));
     }
 
     /** Runs the command line and returns the exit code; tests call this. */
@@ -27,11 +22,12 @@ public final class Main {
 
     /** As {@link #run(String[], PrintWriter, PrintWriter)}, with {@code environment} for Netdata's variables. */
     static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
-        return run(args, out, err, environment, null);
+        return run(args, out, err, environment, false);
     }
 
+    /** {@code inspectEarly}: the collector inspects the kernel on a thread while it reads its configuration. */
     private static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment,
-                           CompletableFuture<DetectionReport> inspection) {
+                           boolean inspectEarly) {
         Callable<Integer> command;
         try {
             ParsedArgs parsed = ParsedArgs.parse(RootCommand.COMMAND, args);
@@ -45,7 +41,7 @@ public final class Main {
                 out.flush();
                 return ExitCode.OK.code();
             }
-            command = command(parsed, out, err, environment, inspection);
+            command = command(parsed, out, err, environment, inspectEarly);
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
             err.println("Run with --help for usage.");
@@ -63,11 +59,11 @@ public final class Main {
 
     /** The command {@code parsed} names, with its options converted (a bad value is a usage error). */
     static Callable<Integer> command(ParsedArgs parsed, PrintWriter out, PrintWriter err, Map<String, String> environment,
-                                     CompletableFuture<DetectionReport> inspection) throws UsageException {
+                                     boolean inspectEarly) throws UsageException {
         return switch (parsed.command().name()) {
             case "detect" -> new DetectCommand(parsed, out, environment);
             case "connections" -> new ConnectionsCommand(parsed, out, err);
-            default -> new RootCommand(parsed, out, err, environment, inspection);
+            default -> new RootCommand(parsed, out, err, environment, inspectEarly);
         };
     }
 }

@@ -79,8 +79,8 @@ final class RootCommand implements Callable<Integer> {
     private final PrintWriter err;
     /** The process's environment (Netdata's directory variables); tests give their own. */
     private final Map<String, String> environment;
-    /** The kernel's inspection begun at start (see KernelChoice.inspectInBackground), or null: inspected when needed. */
-    private final CompletableFuture<DetectionReport> inspection;
+    /** Whether the kernel is inspected on a thread while the configuration is read (see KernelChoice.inspectInBackground). */
+    private final boolean inspectEarly;
 
     private final Path config;
     private final Path globalConfig;
@@ -101,11 +101,11 @@ final class RootCommand implements Callable<Integer> {
     private final boolean syscallHooks;
 
     RootCommand(ParsedArgs args, PrintWriter out, PrintWriter err, Map<String, String> environment,
-                CompletableFuture<DetectionReport> inspection) throws UsageException {
+                boolean inspectEarly) throws UsageException {
         this.out = out;
         this.err = err;
         this.environment = environment;
-        this.inspection = inspection;
+        this.inspectEarly = inspectEarly;
         config = args.path("--config");
         globalConfig = args.path("--global-config");
         netdataPlugin = args.flag("--netdata-plugin");
@@ -126,6 +126,8 @@ final class RootCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StopSignals stop = StopSignals.install();
+        // The kernel's inspection (files and BTF, nothing loaded) overlaps with reading the configuration.
+        CompletableFuture<DetectionReport> inspection = inspectEarly ? KernelChoice.inspectInBackground(ignoreKernelBtf) : null;
         // Every flag is checked before anything touches the kernel: exit code 2 promises nothing was loaded.
         ConfigKey every = ConfigKey.UPDATE_EVERY; // --interval overrides it: the same bounds
         if (interval != null && (interval < every.min() || interval > every.max())) {
@@ -175,12 +177,13 @@ final class RootCommand implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
         try (server) {
-            return collect(out, err, cfg, groups, server, metrics, stop);
+            return collect(out, err, cfg, groups, server, metrics, stop, inspection);
         }
     }
 
     private int collect(PrintWriter out, PrintWriter err, CollectorConfig cfg, SocketGroups groups, PrometheusServer server,
-                        AtomicReference<byte[]> metrics, StopSignals stop) throws InterruptedException {
+                        AtomicReference<byte[]> metrics, StopSignals stop, CompletableFuture<DetectionReport> inspection)
+            throws InterruptedException {
         int every = updateEvery(cfg, err);
         Integer runFor = lifetime(cfg, err);
         LoadMode load = loadMode != null ? loadMode : cfg.loadMode();

@@ -26,7 +26,7 @@ class NetdataDisableTest {
         PrintWriter errWriter = new PrintWriter(new StringWriter(), true);
         try {
             // The command as Main makes it, which the handler is given when the command fails.
-            var command = Main.command(ParsedArgs.parse(RootCommand.COMMAND, args), outWriter, errWriter, Map.of(), null);
+            var command = Main.command(ParsedArgs.parse(RootCommand.COMMAND, args), outWriter, errWriter, Map.of(), false);
             int code = FailureHandler.handle(failure, command, outWriter, errWriter);
             return new Handled(code, out.toString());
         } catch (UsageException e) {

@@ -26,6 +26,14 @@ public final class KernelDetection {
         return detector().inspect();
     }
 
+    /**
+     * As {@link #inspect()}, but {@code /sys/kernel/btf/vmlinux} is not read: the report says the kernel has no
+     * BTF, so that a program can act as on a kernel without it.
+     */
+    public static DetectionReport inspectIgnoringBtf() {
+        return detector().inspect(false);
+    }
+
     /** {@code inspected} (from {@link #inspect()}) with the probes of {@code features} run. */
     public static DetectionReport probe(DetectionReport inspected, Set<FeatureProbe> features) {
         return detector().probe(inspected, features);

@@ -51,11 +51,19 @@ public final class KernelDetector {
      * results. Touches nothing in the kernel but files, so it may run before a command line is checked.
      */
     public DetectionReport inspect() {
+        return inspect(true);
+    }
+
+    /**
+     * As {@link #inspect()}; without {@code readBtf}, {@code sys/kernel/btf/vmlinux} is not even looked at and
+     * the report says the kernel has no BTF (to act as on a kernel without it).
+     */
+    public DetectionReport inspect(boolean readBtf) {
         String release = read(paths.proc().resolve("sys/kernel/osrelease")).map(String::strip)
                 .filter(s -> !s.isEmpty()).orElse("unknown");
         // BTF first: its parse is the first use of libbpf, which starts linking the native bindings (see BindingWarmUp).
         Path vmlinux = paths.sys().resolve("kernel/btf/vmlinux");
-        boolean btfPresent = Files.exists(vmlinux);
+        boolean btfPresent = readBtf && Files.exists(vmlinux);
         boolean btfParsable = btfPresent && btf.vmlinuxParses(vmlinux);
         Optional<KernelConfig> config = KernelConfig.load(paths, release);
         Map<String, Tristate> flags = new LinkedHashMap<>();

@@ -67,6 +67,19 @@ class KernelDetectorTest {
     }
 
     @Test
+    void inspectionIgnoringBtfNeverReadsIt(@TempDir Path dir) {
+        SystemPaths paths = KernelFixture.paths("btf-no-kprobes", dir);
+        DetectionReport inspected = new KernelDetector(paths, FixedFeatureProber.ourMachine(), NEVER_ASKED).inspect(false);
+        assertFalse(inspected.btfPresent());
+        assertFalse(inspected.btfParsable());
+        // the same report otherwise
+        DetectionReport withBtf = new KernelDetector(paths, FixedFeatureProber.ourMachine(), PARSES).inspect();
+        assertTrue(withBtf.btfParsable());
+        assertEquals(withBtf.configFlags(), inspected.configFlags());
+        assertEquals(withBtf.capabilities(), inspected.capabilities());
+    }
+
+    @Test
     void btfWithoutKprobesLikeOurMachine(@TempDir Path dir) {
         FixedFeatureProber prober = FixedFeatureProber.ourMachine();
         DetectionReport r = new KernelDetector(KernelFixture.paths("btf-no-kprobes", dir), prober, PARSES).detect();
