@@ -38,8 +38,8 @@ final class HelpText {
     }
 
     /**
-     * Appends {@code prefix}, then {@code text} from column {@code column} (on the next line when the prefix reaches it),
-     * wrapped at word boundaries; continuation lines are indented two more columns.
+     * Appends {@code prefix}, then {@code text} from column {@code column} (one space after the prefix when the prefix
+     * reaches that column), wrapped at word boundaries; continuation lines are indented two more columns.
      */
     private static void wrap(StringBuilder sb, String prefix, String text, int column) {
         StringBuilder line = new StringBuilder(prefix);

@@ -42,7 +42,7 @@ final class ParsedArgs {
         for (; i < args.length; i++) {
             String arg = args[i];
             int equals = arg.startsWith("--") ? arg.indexOf('=') : -1;
-            String name = equals < 0 ? arg : arg.substring(0, equals);
+            String name = optionName(arg);
             CliOption option = command.option(name);
             if (option == null) {
                 throw new UsageException(!arg.startsWith("-") ? "unexpected argument '" + arg + "'"
@@ -57,16 +57,25 @@ final class ParsedArgs {
                 value = "";
             } else if (equals >= 0) {
                 value = arg.substring(equals + 1);
-            } else if (i + 1 < args.length) {
-                value = args[++i]; // whatever it is: --lifetime -1 is a value, found out of range later
+            } else if (i + 1 < args.length && command.option(optionName(args[i + 1])) == null) {
+                value = args[++i]; // --lifetime -1 is a value, found out of range later; --config --help is not
             } else {
                 throw new UsageException(option.name() + " needs a value (" + option.valueLabel() + ")");
+            }
+            if (value.isEmpty() && !option.isFlag()) {
+                throw new UsageException(option.name() + " needs a value (" + option.valueLabel() + "), not an empty one");
             }
             if (values.putIfAbsent(option.name(), value) != null) {
                 throw new UsageException(option.name() + " is given more than once");
             }
         }
         return new ParsedArgs(command, path, values);
+    }
+
+    /* The option an argument names: --name of --name=value. */
+    private static String optionName(String arg) {
+        int equals = arg.startsWith("--") ? arg.indexOf('=') : -1;
+        return equals < 0 ? arg : arg.substring(0, equals);
     }
 
     CliCommand command() {
@@ -100,7 +109,7 @@ final class ParsedArgs {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new UsageException(name + ": '" + v + "' is " + (v.matches("-?[0-9]+") ? "too large" : "not a whole number"));
+            throw new UsageException(name + ": '" + v + "' is " + (v.matches("-?[0-9]+") ? "out of range" : "not a whole number"));
         }
     }
 

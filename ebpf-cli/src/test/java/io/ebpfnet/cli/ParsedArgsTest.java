@@ -32,10 +32,10 @@ class ParsedArgsTest {
     }
 
     @Test
-    void theValueIsTheNextArgumentWhateverItLooksLike() throws UsageException {
-        // --lifetime -1 is a value out of range, not an unknown option -1
+    void theValueIsTheNextArgumentUnlessItNamesAnOption() throws UsageException {
+        // --interval -1 is a value out of range, not an unknown option -1
         assertEquals(-1, ParsedArgs.parse(ROOT, "--interval", "-1").integer("--interval"));
-        assertEquals("--strict", ParsedArgs.parse(ROOT, "--config", "--strict").text("--config"));
+        assertEquals("--stric", ParsedArgs.parse(ROOT, "--config", "--stric").text("--config"));
     }
 
     @Test
@@ -72,6 +72,13 @@ class ParsedArgsTest {
         assertEquals("--interval needs a value (SECONDS)", usageError("--interval"));
         assertEquals("--strict takes no value", usageError("--strict=yes"));
         assertEquals("--interval is given more than once", usageError("--interval", "1", "--interval=2"));
+        assertEquals("--strict is given more than once", usageError("--strict", "--strict"));
+        // an option's name is not taken for another's value
+        assertEquals("--config needs a value (FILE)", usageError("--config", "--strict"));
+        assertEquals("--config needs a value (FILE)", usageError("--config", "--interval=5"));
+        assertEquals("--config needs a value (FILE)", usageError("--config", "-h"));
+        assertEquals("--config needs a value (FILE), not an empty one", usageError("--config="));
+        assertEquals("--config needs a value (FILE), not an empty one", usageError("--config", ""));
     }
 
     @Test
@@ -80,8 +87,11 @@ class ParsedArgsTest {
         assertEquals("--interval: 'five' is not a whole number",
                 assertThrows(UsageException.class, () -> word.integer("--interval")).getMessage());
         ParsedArgs huge = ParsedArgs.parse(ROOT, "--interval", "2147483648");
-        assertEquals("--interval: '2147483648' is too large",
+        assertEquals("--interval: '2147483648' is out of range",
                 assertThrows(UsageException.class, () -> huge.integer("--interval")).getMessage());
+        ParsedArgs low = ParsedArgs.parse(ROOT, "--interval", "-2147483649");
+        assertEquals("--interval: '-2147483649' is out of range",
+                assertThrows(UsageException.class, () -> low.integer("--interval")).getMessage());
         ParsedArgs format = ParsedArgs.parse(ROOT, "--format", "yaml");
         assertEquals("--format: expected one of table, json, netdata, not 'yaml'",
                 assertThrows(UsageException.class, () -> format.choice("--format", OutputFormat.class)).getMessage());
