@@ -40,7 +40,8 @@ mountpoint -q /sys/kernel/tracing || mount -t tracefs none /sys/kernel/tracing 2
 echo "guest kernel: \$(uname -r)"
 # surefire.test.class.path: where tests that start a JVM of their own (SinkServer) find the test classes
 junit() {
-  "$JAVA_HOME/bin/java" -XX:ErrorFile='$out'/hs_err_%p.log -Dsurefire.test.class.path="$classpath" --enable-native-access=ALL-UNNAMED \\
+  "$JAVA_HOME/bin/java" -XX:ErrorFile='$out'/hs_err_%p.log -XX:TieredStopAtLevel=1 \\
+    -Dsurefire.test.class.path="$classpath" --enable-native-access=ALL-UNNAMED \\
     -jar "$root/$matrix/junit-platform-console-standalone.jar" execute --class-path "$classpath" \\
     --fail-if-no-tests --disable-banner --disable-ansi-colors --details=tree "\$@"
 }
@@ -72,10 +73,13 @@ for attempt in $(seq $attempts); do
   scripts/qemu-kernel.sh --kernel "$kernel" --share "$out" -- "$out/run.sh"
   rc=$?
   # The JVM under qemu's software emulation crashes now and then (SIGSEGV or SIGILL at the entry of a
-  # C1-compiled JDK method, a different one each time: multi-threaded TCG and the JIT's code patching)
-  # without a test failing: in about one boot of four on 2026-11-28, and in one CI run that evening three
-  # times in a row on 6.1 (at 3-70 s into the tests). A crash (exit 134 with an hs_err file) is run again,
-  # up to $attempts runs, and said; a test failure (exit 1) never is.
+  # C1-compiled JDK method, a different one each time) without a test failing: in about one boot of four on
+  # 2026-11-28, and in two CI runs three and four times in a row on 6.1 (at 3-70 s into the tests). The
+  # hs_err files show the faulting pc on, or inside, the jmp the JVM writes over a method's entry when it
+  # replaces the method's code (C1's profiled code by C2's, in tiers): code patched on one virtual CPU while
+  # another runs it, which multi-threaded TCG does not always see. The guest JVM therefore compiles with C1
+  # only (TieredStopAtLevel=1: no code replaced by a higher tier). A crash (exit 134 with an hs_err file) is
+  # still run again, up to $attempts runs, and said; a test failure (exit 1) never is.
   if [ $rc -eq 134 ] && ls "$out"/hs_err_*.log >/dev/null 2>&1 && [ $attempt -lt $attempts ]; then
     echo "kernel matrix: the guest JVM crashed ($(ls "$out"/hs_err_*.log)); running the tests once more"
     mkdir -p "$out/crashed" && mv "$out"/hs_err_*.log "$out/crashed/"
