@@ -41,8 +41,8 @@ final class ParsedArgs {
         Map<String, String> values = new HashMap<>();
         for (; i < args.length; i++) {
             String arg = args[i];
-            int equals = arg.startsWith("--") ? arg.indexOf('=') : -1;
             String name = optionName(arg);
+            boolean inlineValue = name.length() < arg.length(); // --name=value
             CliOption option = command.option(name);
             if (option == null) {
                 throw new UsageException(!arg.startsWith("-") ? "unexpected argument '" + arg + "'"
@@ -51,12 +51,12 @@ final class ParsedArgs {
             }
             String value;
             if (option.isFlag()) {
-                if (equals >= 0) {
+                if (inlineValue) {
                     throw new UsageException(option.name() + " takes no value");
                 }
                 value = "";
-            } else if (equals >= 0) {
-                value = arg.substring(equals + 1);
+            } else if (inlineValue) {
+                value = arg.substring(name.length() + 1);
             } else if (i + 1 < args.length && command.option(optionName(args[i + 1])) == null) {
                 value = args[++i]; // --lifetime -1 is a value, found out of range later; --config --help is not
             } else {
