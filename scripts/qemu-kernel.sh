@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
 # Runs a command as root inside a stock Debian kernel under qemu, for the kernel matrix.
-#   scripts/qemu-kernel.sh [--kernel 6.1|6.12|linux-image-PACKAGE] [--share DIR]... -- COMMAND...
+#   scripts/qemu-kernel.sh [--kernel 6.1|6.12|linux-image-PACKAGE] [--share DIR]... [--log FILE] -- COMMAND...
 # The guest's root is the host's root filesystem, read-only (9p) under a tmpfs overlay: host binaries
 # (the JDK, python3, ip, nft) run there and writes vanish with the guest. --share DIR makes a host
 # directory writable at the same path. The kernel's own modules are shared too, so `modprobe` works in the
 # guest (veth, nf_tables, sch_netem: what the tests' lossy network namespace needs). COMMAND's output
 # streams back and its exit code is this script's. qemu runs with software emulation (TCG): no KVM needed.
 # A guest that dies without an exit code makes this script exit 125 if COMMAND had not started yet (the
-# kernel died while booting) and 124 if it had.
+# kernel died while booting) and 124 if it had. --log FILE keeps the guest kernel's whole console log there.
 # Env: QEMU_MEM (default 3G), QEMU_SMP (default: the host's CPUs), QEMU_DEBUG=1 (print the boot log).
 # The first run of a kernel downloads its package (apt-get download) and builds a small initramfs in
 # ${EBPFNET_KERNEL_CACHE:-~/.cache/ebpfnet-kernels}; later runs boot in seconds.
 set -euo pipefail
 version=6.1
 shares=()
+log=
 while [ $# -gt 0 ]; do
   case "$1" in
     --kernel) version=$2; shift 2 ;;
     --share) shares+=("$(realpath "$2")"); shift 2 ;;
+    --log) log=$2; shift 2 ;;
     --) shift; break ;;
     *) break ;;
   esac
@@ -149,6 +151,7 @@ qemu_pid=$!; wait "$qemu_pid" || true; qemu_pid=
 # still blocked in open() if qemu died before it opened its end.
 for p in o e; do exec 3<>"$run/$p.out"; exec 3>&-; done; wait
 [ "${QEMU_DEBUG:-0}" != 1 ] || cat "$run/boot.log" "$run/qemu.log" >&2
+[ -z "$log" ] || cp "$run/boot.log" "$log"
 if [ -f "$run/io/rc" ]; then exit "$(cat "$run/io/rc")"; fi
 if [ -f "$run/io/started" ]; then
   echo "qemu-kernel: the guest died while the command ran; the end of its boot log:" >&2; rc=124
