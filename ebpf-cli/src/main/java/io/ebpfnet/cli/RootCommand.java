@@ -238,6 +238,7 @@ final class RootCommand implements Callable<Integer> {
                     netdata.defineCharts();
                     OutputFailure.check(out);
                 }
+                IntervalSchedule schedule = new IntervalSchedule(started, System.nanoTime(), every * 1_000_000_000L, lifetimeNanos);
                 SocketSnapshot previous = collector.snapshot();
                 SocketGroups.Totals groupsBefore = ShownGroups.of(groups.update(previous.processes()), shownApps);
                 PrometheusText prometheusText = server != null ? new PrometheusText() : null;
@@ -245,10 +246,8 @@ final class RootCommand implements Callable<Integer> {
                     metrics.set(prometheusText.render(previous, groupsBefore, options, collector.attachedPrograms().size(), 0));
                 }
                 for (int n = 0; count == 0 || n < count; n++) {
-                    // Elapsed time, not a deadline: nanoTime() + a long lifetime could overflow.
-                    long left = lifetimeNanos - (System.nanoTime() - started);
-                    long wait = Math.min(every, Math.max(0, left / 1_000_000_000L));
-                    if (wait == 0 || stop.await(wait)) {
+                    long wait = schedule.nanosUntilNext(System.nanoTime());
+                    if (wait < 0 || stop.awaitNanos(wait)) {
                         break;
                     }
                     long readStart = System.nanoTime();

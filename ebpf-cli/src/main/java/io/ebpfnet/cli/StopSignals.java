@@ -34,9 +34,9 @@ final class StopSignals {
         return stop.getCount() == 0;
     }
 
-    /** Waits up to {@code seconds}; true when a stop signal came. */
-    boolean await(long seconds) throws InterruptedException {
-        return stop.await(seconds, TimeUnit.SECONDS);
+    /** Waits up to {@code nanos}; true when a stop signal came. */
+    boolean awaitNanos(long nanos) throws InterruptedException {
+        return stop.await(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Waits up to {@code millis}; true when a stop signal came. */
