@@ -26,7 +26,7 @@ import java.util.List;
 final class BindingWarmUp {
     /** The generated functions by name, in the order a start calls them: opening an object, its programs, maps, BTF. */
     private static final List<String> PREFIXES = List.of("elf_", "gelf_", "bpf_object__", "bpf_program__", "bpf_map__", "btf__");
-    private static final Class<?>[] LAST = {ProfilerSignals.class, Libc.class, btf_type.class, btf_member.class, btf_enum.class,
+    private static final Class<?>[] LAST = {btf_type.class, btf_member.class, btf_enum.class,
             bpf_iter_attach_opts.class, bpf_iter_link_info.class, bpf_map_batch_opts.class};
 
     private BindingWarmUp() {
@@ -43,17 +43,8 @@ final class BindingWarmUp {
     /** Links every binding it can; returns the first failure, or null. */
     static Throwable run() {
         ClassLoader loader = BindingWarmUp.class.getClassLoader();
-        Class<?>[] functions = LibbpfBindings.class.getDeclaredClasses();
-        Arrays.sort(functions, Comparator.comparingInt(BindingWarmUp::rank));
-        List<Class<?>> order = new ArrayList<>(List.of(bpf_object_open_opts.class, Elf64_Ehdr.class, ElfCheck.class));
-        // libelf's first (ElfCheck reads an object before libbpf opens it), then libbpf's open (ErrnoCalls), then
-        // the rest; one nested class per function, whose initialization links it.
-        Arrays.stream(functions).filter(f -> rank(f) < 2).forEach(order::add);
-        order.addAll(List.of(ErrnoCalls.class.getDeclaredClasses()));
-        Arrays.stream(functions).filter(f -> rank(f) >= 2).forEach(order::add);
-        order.addAll(List.of(LAST));
         Throwable first = null;
-        for (Class<?> c : order) {
+        for (Class<?> c : order()) {
             try {
                 Class.forName(c.getName(), true, loader);
             } catch (ClassNotFoundException | LinkageError e) {
@@ -61,6 +52,29 @@ final class BindingWarmUp {
             }
         }
         return first;
+    }
+
+    /** The classes run() initializes, in its order. */
+    static List<Class<?>> order() {
+        Class<?>[] functions = LibbpfBindings.class.getDeclaredClasses();
+        Arrays.sort(functions, Comparator.comparingInt(BindingWarmUp::rank));
+        List<Class<?>> order = new ArrayList<>(List.of(bpf_object_open_opts.class, Elf64_Ehdr.class, ElfCheck.class));
+        // In the order a start needs them, the first probe first: libelf (ElfCheck reads an object before libbpf
+        // opens it), libbpf's open, the object's and programs' functions, then what a load does on the calling
+        // thread (the signal mask; libbpf's messages, formatted by vsnprintf), the attaches, maps and BTF, the
+        // rest. One nested class per function, whose initialization links it.
+        List<Class<?>> errnoCalls = List.of(ErrnoCalls.class.getDeclaredClasses());
+        List<Class<?>> libc = List.of(Libc.class.getDeclaredClasses());
+        Arrays.stream(functions).filter(f -> rank(f) < 2).forEach(order::add);
+        errnoCalls.stream().filter(c -> !c.getSimpleName().startsWith("ProgramAttach")).forEach(order::add);
+        Arrays.stream(functions).filter(f -> rank(f) == 2 || rank(f) == 3).forEach(order::add);
+        order.add(ProfilerSignals.class);
+        libc.stream().filter(c -> c.getSimpleName().equals("Vsnprintf")).forEach(order::add);
+        errnoCalls.stream().filter(c -> c.getSimpleName().startsWith("ProgramAttach")).forEach(order::add);
+        Arrays.stream(functions).filter(f -> rank(f) >= 4).forEach(order::add);
+        libc.stream().filter(c -> !c.getSimpleName().equals("Vsnprintf")).forEach(order::add);
+        order.addAll(List.of(LAST));
+        return order;
     }
 
     private static int rank(Class<?> function) {

@@ -22,30 +22,45 @@ public final class Libc {
     private static final int O_DIRECTORY = 0x10000;
     private static final int O_CLOEXEC = 0x80000;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle VSNPRINTF = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("vsnprintf").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
-    private static final MethodHandle OPEN = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("open").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.captureCallState("errno"));
-    private static final MethodHandle CLOSE = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("close").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    // One holder class per function, linked when first called (as ErrnoCalls): formatting libbpf's first message,
+    // often inside a probe's load, links vsnprintf alone, not the six others (~20 ms of a cold JVM).
+    private static final class Vsnprintf {
+        static final MethodHandle HANDLE = link("vsnprintf", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+    }
 
-    private static final MethodHandle READ = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("read").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), Linker.Option.captureCallState("errno"));
-    private static final MethodHandle MMAP = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("mmap").orElseThrow(),
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
-            Linker.Option.captureCallState("errno"));
-    private static final MethodHandle MUNMAP = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("munmap").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle GETPAGESIZE = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("getpagesize").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT));
+    private static final class Open {
+        static final MethodHandle HANDLE = link("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+                Linker.Option.captureCallState("errno"));
+    }
+
+    private static final class Close {
+        static final MethodHandle HANDLE = link("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Read {
+        static final MethodHandle HANDLE = link("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG),
+                Linker.Option.captureCallState("errno"));
+    }
+
+    private static final class Mmap {
+        static final MethodHandle HANDLE = link("mmap",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
+                Linker.Option.captureCallState("errno"));
+    }
+
+    private static final class Munmap {
+        static final MethodHandle HANDLE = link("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class GetPageSize {
+        static final MethodHandle HANDLE = link("getpagesize", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    private static MethodHandle link(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        Linker linker = Linker.nativeLinker();
+        return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(), descriptor, options);
+    }
+
     private static final long MAP_FAILED = -1L;
     public static final int PROT_READ = 1;
     public static final int PROT_WRITE = 2;
@@ -66,14 +81,14 @@ public final class Libc {
             MemorySegment copy = arena.allocate(VA_LIST_TAG_SIZE, 16);
             copy.copyFrom(tag);
             MemorySegment buf = arena.allocate(1024);
-            int needed = (int) VSNPRINTF.invokeExact(buf, buf.byteSize(), format, copy);
+            int needed = (int) Vsnprintf.HANDLE.invokeExact(buf, buf.byteSize(), format, copy);
             if (needed < 0) {
                 return "";
             }
             if (needed >= buf.byteSize()) {
                 buf = arena.allocate(needed + 1L);
                 copy.copyFrom(tag);
-                needed = (int) VSNPRINTF.invokeExact(buf, buf.byteSize(), format, copy);
+                needed = (int) Vsnprintf.HANDLE.invokeExact(buf, buf.byteSize(), format, copy);
             }
             return buf.getString(0);
         } catch (Throwable t) {
@@ -85,7 +100,7 @@ public final class Libc {
     public static int openDirectory(String path) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = ErrnoCalls.allocateErrno(arena);
-            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            int fd = (int) Open.HANDLE.invokeExact(state, arena.allocateFrom(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             return fd >= 0 ? fd : -ErrnoCalls.errno(state);
         } catch (Throwable t) {
             throw new AssertionError(t);
@@ -95,7 +110,7 @@ public final class Libc {
     /** Closes a file descriptor this library opened. */
     public static void close(int fd) {
         try {
-            int ignored = (int) CLOSE.invokeExact(fd);
+            int ignored = (int) Close.HANDLE.invokeExact(fd);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -109,7 +124,7 @@ public final class Libc {
     public static long read(int fd, MemorySegment buffer, long length, MemorySegment errno) {
         try {
             while (true) {
-                long n = (long) READ.invokeExact(errno, fd, buffer, length);
+                long n = (long) Read.HANDLE.invokeExact(errno, fd, buffer, length);
                 if (n >= 0) {
                     return n;
                 }
@@ -126,7 +141,7 @@ public final class Libc {
     /** Maps {@code length} bytes of {@code fd} at {@code offset}, shared; the mapping, or a NULL segment and errno set in {@code errno}. */
     public static MemorySegment mmapShared(int fd, long length, int protection, long offset, MemorySegment errno) {
         try {
-            MemorySegment address = (MemorySegment) MMAP.invokeExact(errno, MemorySegment.NULL, length, protection,
+            MemorySegment address = (MemorySegment) Mmap.HANDLE.invokeExact(errno, MemorySegment.NULL, length, protection,
                     MAP_SHARED, fd, offset);
             return address.address() == MAP_FAILED ? MemorySegment.NULL : address.reinterpret(length);
         } catch (Throwable t) {
@@ -137,7 +152,7 @@ public final class Libc {
     /** Unmaps a mapping made by {@link #mmapShared}. */
     public static void munmap(MemorySegment mapping) {
         try {
-            int ignored = (int) MUNMAP.invokeExact(mapping, mapping.byteSize());
+            int ignored = (int) Munmap.HANDLE.invokeExact(mapping, mapping.byteSize());
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -146,7 +161,7 @@ public final class Libc {
     /** The size of a memory page. */
     public static int pageSize() {
         try {
-            return (int) GETPAGESIZE.invokeExact();
+            return (int) GetPageSize.HANDLE.invokeExact();
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
