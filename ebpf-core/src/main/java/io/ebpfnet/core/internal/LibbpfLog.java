@@ -19,6 +19,14 @@ public final class LibbpfLog {
     private static final System.Logger LOGGER = System.getLogger("io.ebpfnet.libbpf");
     private static final ThreadLocal<StringBuilder> CAPTURE = new ThreadLocal<>();
     private static volatile boolean installed;
+    /*
+     * Whether libbpf's debug messages are wanted (the logger logs TRACE): asked when the callback is installed and
+     * at each capture, not per message. libbpf prints ~4,000 of them per opening of socket.bpf.o, each an upcall
+     * into Java, and the logger's own check on each, interpreted at start, cost ~20 ms of CPU.
+     */
+    private static volatile boolean debugWanted;
+    private static final int INFO = LibbpfBindings.LIBBPF_INFO();
+    private static final int WARN = LibbpfBindings.LIBBPF_WARN();
 
     private LibbpfLog() {
     }
@@ -30,6 +38,7 @@ public final class LibbpfLog {
         }
         synchronized (LibbpfLog.class) {
             if (!installed) {
+                debugWanted = LOGGER.isLoggable(System.Logger.Level.TRACE);
                 // The stub lives as long as the process: libbpf keeps the pointer forever.
                 MemorySegment stub = libbpf_print_fn_t.allocate(LibbpfLog::print, Arena.global());
                 LibbpfBindings.libbpf_set_print(stub);
@@ -41,6 +50,7 @@ public final class LibbpfLog {
     /** Starts capturing what libbpf prints on this thread, until the capture is closed. */
     public static Capture capture() {
         install();
+        debugWanted = LOGGER.isLoggable(System.Logger.Level.TRACE);
         return new Capture();
     }
 
@@ -65,21 +75,20 @@ public final class LibbpfLog {
     }
 
     private static int print(int level, MemorySegment format, MemorySegment args) {
+        // libbpf's debug messages are kept nowhere but a TRACE log: formatting them all cost ~0.1 s of every start.
+        if (level > INFO && !debugWanted) {
+            return 0;
+        }
         // Never let an exception unwind into libbpf's native frames.
         try {
-            // libbpf's debug messages (hundreds per object opened) are kept nowhere but a TRACE log:
-            // formatting them all cost ~0.1 s of every start.
-            if (level > LibbpfBindings.LIBBPF_INFO() && !LOGGER.isLoggable(System.Logger.Level.TRACE)) {
-                return 0;
-            }
             String message = Libc.vformat(format, args);
             StringBuilder log = CAPTURE.get();
-            if (log != null && level <= LibbpfBindings.LIBBPF_INFO()) {
+            if (log != null && level <= INFO) {
                 log.append(message);
             }
             // A captured warning reaches the user through the exception that carries the log.
-            System.Logger.Level jul = level == LibbpfBindings.LIBBPF_WARN() && log == null ? System.Logger.Level.WARNING
-                    : level <= LibbpfBindings.LIBBPF_INFO() ? System.Logger.Level.DEBUG : System.Logger.Level.TRACE;
+            System.Logger.Level jul = level == WARN && log == null ? System.Logger.Level.WARNING
+                    : level <= INFO ? System.Logger.Level.DEBUG : System.Logger.Level.TRACE;
             if (LOGGER.isLoggable(jul)) {
                 LOGGER.log(jul, message.stripTrailing());
             }
