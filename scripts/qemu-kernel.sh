@@ -151,12 +151,12 @@ qemu_pid=$!; wait "$qemu_pid" || true; qemu_pid=
 # still blocked in open() if qemu died before it opened its end.
 for p in o e; do exec 3<>"$run/$p.out"; exec 3>&-; done; wait
 [ "${QEMU_DEBUG:-0}" != 1 ] || cat "$run/boot.log" "$run/qemu.log" >&2
-[ -z "$log" ] || cp "$run/boot.log" "$log"
+[ -z "$log" ] || [ ! -f "$run/boot.log" ] || cp "$run/boot.log" "$log"
 if [ -f "$run/io/rc" ]; then exit "$(cat "$run/io/rc")"; fi
 if [ -f "$run/io/started" ]; then
   echo "qemu-kernel: the guest died while the command ran; the end of its boot log:" >&2; rc=124
 else
   echo "qemu-kernel: the guest died before the command started; the end of its boot log:" >&2; rc=125
 fi
-tail -n 30 "$run/boot.log" "$run/qemu.log" >&2
+tail -n 30 "$run/boot.log" "$run/qemu.log" >&2 || true
 exit $rc

@@ -18,7 +18,7 @@ final class IntervalSchedule {
     private final long first;
     private final long every;
     private final long lifetime;
-    private long ticks; // the grid point last scheduled: the next is later, even if a wait ended early
+    private long ticks; // the grid point last scheduled: the next is later, whatever time a caller passes
 
     /**
      * @param begun         nanoTime when the collector began starting (the lifetime counts from it)

@@ -29,10 +29,10 @@ class IntervalScheduleTest {
     }
 
     @Test
-    void aWaitThatEndedEarlyDoesNotScheduleTheSameTickTwice() {
+    void theSameTickIsNeverScheduledTwice() {
         IntervalSchedule s = new IntervalSchedule(0, 0, S, NEVER);
         assertEquals(S, s.nanosUntilNext(0));
-        assertEquals(1_001 * MS, s.nanosUntilNext(999 * MS)); // woke 1 ms before the tick at 1 s: the next is at 2 s
+        assertEquals(1_001 * MS, s.nanosUntilNext(999 * MS)); // asked 1 ms before the tick at 1 s (a clock read early): the next is at 2 s
     }
 
     @Test

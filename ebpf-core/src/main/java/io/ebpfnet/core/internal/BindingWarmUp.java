@@ -31,14 +31,19 @@ final class BindingWarmUp {
             bpf_iter_attach_opts.class, bpf_iter_link_info.class, bpf_map_batch_opts.class};
 
     /*
-     * What a start never calls, left to link at its first call: reading maps and iterators, closed-connection records
-     * (mmap), error texts, and functions only tests call. A collector's first read comes after counting has begun,
-     * inside the first interval; linking them here competed with the start for the CPUs (~30 ms of CPU).
+     * What a collector's start does not call, left to link at its first call: reading maps and iterators, error
+     * texts, and functions only tests call. The first read comes after counting has begun, inside the first
+     * interval; linking them here competed with the start for the CPUs (~30 ms of CPU). (The closed-connection
+     * ring's mmap is linked here: a collector that keeps connections maps it while it starts.)
      * BindingWarmUpTest keeps every binding in the warm-up's order or here.
      */
     static final Set<String> AT_FIRST_USE = Set.of("bpf_map_lookup_batch", "bpf_map_lookup_elem", "bpf_map_delete_elem",
             "bpf_map_get_next_key", "bpf_iter_create", "bpf_link__fd", "bpf_prog_get_next_id", "libbpf_major_version",
-            "libbpf_minor_version", "elf_errmsg", "Read", "Mmap", "Munmap", "GetPageSize", "bpf_map_batch_opts");
+            "libbpf_minor_version", "elf_errmsg", "Read", "Munmap");
+
+    /* Besides the object's and programs' functions, what a probe calls: every open names the object's maps (a
+     * probe object has its .bss), and closing a probe destroys its link. */
+    private static final Set<String> PROBE_ALSO = Set.of("bpf_map__name", "bpf_link__destroy");
 
     private BindingWarmUp() {
     }
@@ -71,18 +76,19 @@ final class BindingWarmUp {
         Arrays.sort(functions, Comparator.comparingInt(BindingWarmUp::rank));
         List<Class<?>> order = new ArrayList<>(List.of(bpf_object_open_opts.class, Elf64_Ehdr.class, ElfCheck.class));
         // In the order a start needs them, the first probe first: libelf (ElfCheck reads an object before libbpf
-        // opens it), libbpf's open, the object's and programs' functions, then what a load does on the calling
+        // opens it), libbpf's open, the object's and programs' functions (and PROBE_ALSO), then what a load does on the calling
         // thread (the signal mask; libbpf's messages, formatted by vsnprintf), the attaches, maps and BTF, the
         // rest. One nested class per function, whose initialization links it.
         List<Class<?>> errnoCalls = List.of(ErrnoCalls.class.getDeclaredClasses());
         List<Class<?>> libc = List.of(Libc.class.getDeclaredClasses());
         Arrays.stream(functions).filter(f -> rank(f) < 2).forEach(order::add);
         errnoCalls.stream().filter(c -> !c.getSimpleName().startsWith("ProgramAttach")).forEach(order::add);
-        Arrays.stream(functions).filter(f -> rank(f) == 2 || rank(f) == 3).forEach(order::add);
+        Arrays.stream(functions).filter(f -> rank(f) == 2 || rank(f) == 3 || PROBE_ALSO.contains(f.getSimpleName()))
+                .forEach(order::add);
         order.add(ProfilerSignals.class);
         libc.stream().filter(c -> c.getSimpleName().equals("Vsnprintf")).forEach(order::add);
         errnoCalls.stream().filter(c -> c.getSimpleName().startsWith("ProgramAttach")).forEach(order::add);
-        Arrays.stream(functions).filter(f -> rank(f) >= 4).forEach(order::add);
+        Arrays.stream(functions).filter(f -> rank(f) >= 4 && !PROBE_ALSO.contains(f.getSimpleName())).forEach(order::add);
         libc.stream().filter(c -> !c.getSimpleName().equals("Vsnprintf")).forEach(order::add);
         order.addAll(List.of(LAST));
         order.removeIf(c -> AT_FIRST_USE.contains(c.getSimpleName()));

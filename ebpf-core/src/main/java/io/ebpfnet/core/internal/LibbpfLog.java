@@ -47,6 +47,11 @@ public final class LibbpfLog {
         }
     }
 
+    /* Whether the callback formats and logs libbpf's debug messages now (tests). */
+    static boolean debugWanted() {
+        return debugWanted;
+    }
+
     /** Starts capturing what libbpf prints on this thread, until the capture is closed. */
     public static Capture capture() {
         install();

@@ -54,18 +54,22 @@ class LibbpfLogTest {
         NativeLibraries.ensureAvailable(); // the callback is installed (and asked the logger) before the level changes
         logger.setLevel(Level.INFO);
         open();
+        assertFalse(LibbpfLog.debugWanted(), "debug messages formatted while the logger logs INFO");
         assertFalse(records.stream().anyMatch(r -> r.getLevel().intValue() < Level.FINE.intValue()),
                 () -> "debug messages logged at INFO: " + records.size());
 
         // Turned on while the process runs: the next libbpf call that captures its messages sees it.
         logger.setLevel(Level.ALL);
         open();
+        assertTrue(LibbpfLog.debugWanted());
         assertTrue(records.stream().anyMatch(r -> r.getLevel() == Level.FINER && r.getMessage().contains("elf")),
                 () -> "no libbpf debug message at TRACE (FINER): " + records.stream().map(LogRecord::getMessage).limit(5).toList());
 
+        // And off again: the callback stops formatting them (each is an upcall into Java; formatting all cost ~0.1 s).
         logger.setLevel(Level.INFO);
         records.clear();
         open();
+        assertFalse(LibbpfLog.debugWanted(), "debug messages still formatted after TRACE was turned off");
         assertFalse(records.stream().anyMatch(r -> r.getLevel() == Level.FINER), "debug messages after TRACE was turned off");
     }
 
