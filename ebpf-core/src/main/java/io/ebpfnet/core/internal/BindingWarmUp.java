@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Links the native bindings on a daemon thread once the libraries are found, so that the first opening and
@@ -74,28 +76,38 @@ final class BindingWarmUp {
     static List<Class<?>> order() {
         Class<?>[] functions = LibbpfBindings.class.getDeclaredClasses();
         Arrays.sort(functions, Comparator.comparingInt(BindingWarmUp::rank));
-        List<Class<?>> order = new ArrayList<>(List.of(bpf_object_open_opts.class, Elf64_Ehdr.class, ElfCheck.class));
         // In the order a start needs them, the first probe first: libelf (ElfCheck reads an object before libbpf
-        // opens it), libbpf's open, the object's and programs' functions (and PROBE_ALSO), then what a load does on the calling
-        // thread (the signal mask; libbpf's messages, formatted by vsnprintf), the attaches, maps and BTF, the
-        // rest. One nested class per function, whose initialization links it.
-        List<Class<?>> errnoCalls = List.of(ErrnoCalls.class.getDeclaredClasses());
-        List<Class<?>> libc = List.of(Libc.class.getDeclaredClasses());
-        Arrays.stream(functions).filter(f -> rank(f) < 2).forEach(order::add);
-        errnoCalls.stream().filter(c -> !c.getSimpleName().startsWith("ProgramAttach")).forEach(order::add);
-        Arrays.stream(functions).filter(f -> rank(f) == 2 || rank(f) == 3 || PROBE_ALSO.contains(f.getSimpleName()))
-                .forEach(order::add);
+        // opens it), libbpf's open, the object's and programs' functions (and PROBE_ALSO), then what a load does on
+        // the calling thread (the signal mask; libbpf's messages, formatted by vsnprintf), the attaches, maps and
+        // BTF, the rest. One nested class per function, whose initialization links it.
+        Map<Boolean, List<Class<?>>> attaches = Arrays.stream(ErrnoCalls.class.getDeclaredClasses())
+                .collect(Collectors.partitioningBy(c -> c.getSimpleName().startsWith("ProgramAttach")));
+        Map<Boolean, List<Class<?>>> messages = Arrays.stream(Libc.class.getDeclaredClasses())
+                .collect(Collectors.partitioningBy(c -> c.getSimpleName().equals("Vsnprintf")));
+        List<Class<?>> order = new ArrayList<>(List.of(bpf_object_open_opts.class, Elf64_Ehdr.class, ElfCheck.class));
+        order.addAll(ranked(functions, 0, 2));
+        order.addAll(attaches.get(false));
+        order.addAll(ranked(functions, 2, 4));
         order.add(ProfilerSignals.class);
-        libc.stream().filter(c -> c.getSimpleName().equals("Vsnprintf")).forEach(order::add);
-        errnoCalls.stream().filter(c -> c.getSimpleName().startsWith("ProgramAttach")).forEach(order::add);
-        Arrays.stream(functions).filter(f -> rank(f) >= 4 && !PROBE_ALSO.contains(f.getSimpleName())).forEach(order::add);
-        libc.stream().filter(c -> !c.getSimpleName().equals("Vsnprintf")).forEach(order::add);
+        order.addAll(messages.get(true));
+        order.addAll(attaches.get(true));
+        order.addAll(ranked(functions, 4, Integer.MAX_VALUE));
+        order.addAll(messages.get(false));
         order.addAll(List.of(LAST));
         order.removeIf(c -> AT_FIRST_USE.contains(c.getSimpleName()));
         return order;
     }
 
+    /* The functions of ranks from (inclusive) to (exclusive). */
+    private static List<Class<?>> ranked(Class<?>[] functions, int from, int to) {
+        return Arrays.stream(functions).filter(f -> rank(f) >= from && rank(f) < to).toList();
+    }
+
+    /* The index of the function's prefix in PREFIXES; PROBE_ALSO ranks with the programs' functions. */
     private static int rank(Class<?> function) {
+        if (PROBE_ALSO.contains(function.getSimpleName())) {
+            return PREFIXES.indexOf("bpf_program__");
+        }
         for (int i = 0; i < PREFIXES.size(); i++) {
             if (function.getSimpleName().startsWith(PREFIXES.get(i))) {
                 return i;
