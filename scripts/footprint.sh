@@ -51,8 +51,8 @@ goal "first interval printed after start (median of 3)" "$(awk '{ printf "%.2f\n
 # within one 45-second interval: the interval's snapshot reads them all (an exited process keeps its row
 # until it is read), with the host's other processes that fit. The goal is the collector's RSS while it
 # tracks them: sampled every 50 ms from the moment its programs are attached until it exits (the read and
-# the output of every row included). Start-up's peak comes before any process is tracked (libbpf parses the kernel's BTF,
-# a transient ~15 MB; the JIT compiles start-up code): printed beside it, not held to the goal.
+# the output of every row included). Start-up's peak comes before any process is tracked (libbpf parses
+# the kernel's BTF, a transient ~15 MB; the JIT compiles start-up code): printed beside it, not held to the goal.
 "${run[@]}" --interval 45 --count 1 --format json > "$work/out.json" 2> "$work/err" &
 collector=$!
 for i in $(seq 300); do grep -q "programs attached, counting" "$work/err" 2>/dev/null && break; sleep 0.1; done

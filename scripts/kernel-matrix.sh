@@ -89,11 +89,10 @@ for attempt in $(seq $attempts); do
   # patching a static key at boot (CI, 2026-11-28), and on an int3 in syscall_exit_to_user_mode_prepare 400 s
   # into the tests (CI, 2026-11-29). The kernel writes an int3 over an instruction it patches
   # (text_poke_bp), and its int3 handler steps over it; another virtual CPU trapping on it after the handler
-  # stopped expecting it is a cross-modifying-code race of multi-threaded TCG. (kprobes are int3s too: an
-  # oops they cause each time fails the matrix after $attempts runs; a rare one is retried like the race,
-  # and its oops is kept in the run's directory.) Such a death is run again, up
-  # to $attempts runs, and said, with the oops kept; a guest that died before the tests started (125) is
-  # booted again; any other death during the tests (124) never is.
+  # stopped expecting it is a cross-modifying-code race of multi-threaded TCG. Such a death is run again,
+  # up to $attempts runs, and said, with the oops kept in the run's directory (kprobes are int3s too: an oops
+  # they cause each time fails after $attempts runs; a rare one is retried like the race). A guest that died
+  # before the tests started (125) is booted again; any other death during the tests (124) never is.
   if [ $rc -eq 124 ] && grep -Eq 'int3: [0-9a-f]{4} \[#' "$out/boot.log" 2>/dev/null && [ $attempt -lt $attempts ]; then
     mkdir -p "$out/crashed" && mv "$out/boot.log" "$out/crashed/boot-$attempt.log"
     echo "kernel matrix: the guest kernel oopsed on an int3 it was patching ($out/crashed/boot-$attempt.log); running the tests once more"
