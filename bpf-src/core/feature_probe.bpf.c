@@ -35,6 +35,20 @@ int BPF_PROG(probe_tp_btf)
 	return 0;
 }
 
+/* Map iterators, which the socket collector reads and folds its tables with: a kernel can allow
+ * BTF-typed programs and iterators over tasks or sockets and still refuse these at load. */
+SEC("iter/bpf_map_elem")
+int probe_map_iterator(void *ctx)
+{
+	return 0;
+}
+
+SEC("iter/bpf_sk_storage_map")
+int probe_sk_storage_iterator(void *ctx)
+{
+	return 0;
+}
+
 SEC("tracepoint/sched/sched_process_exit")
 int probe_tracepoint(void *ctx)
 {

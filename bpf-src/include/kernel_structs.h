@@ -98,6 +98,20 @@ struct bpf_iter__bpf_sk_storage_map {
 	void *value;
 } __attribute__((preserve_access_index));
 
+/* The kernel's socket tables (net/ipv4/tcp_ipv4.c, net/ipv4/udp.c): the sockets of the reader's network
+ * namespace. udp_sock begins with its struct sock. */
+struct udp_sock;
+
+struct bpf_iter__tcp {
+	struct bpf_iter_meta *meta;
+	struct sock_common *sk_common;
+} __attribute__((preserve_access_index));
+
+struct bpf_iter__udp {
+	struct bpf_iter_meta *meta;
+	struct udp_sock *udp_sk;
+} __attribute__((preserve_access_index));
+
 typedef struct {
 	int counter;
 } atomic_t;

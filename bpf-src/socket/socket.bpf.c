@@ -655,6 +655,13 @@ __noinline int fold_socket(struct socket_state *s)
 	return 0;
 }
 
+/* After an event added to s's counts: where no read folds them (the kernel refuses map iterators), now. */
+static __always_inline void counted(struct socket_state *s)
+{
+	if (settings.fold_at_event)
+		fold_socket(s);
+}
+
 /* The socket is seen for the first time now; tracepoint mode keeps its address too, for `released_tcp`. */
 static __always_inline void first_seen_now(struct socket_state *s, struct sock *sk)
 {
@@ -708,8 +715,10 @@ static __always_inline void claim_socket(struct sock *sk, struct socket_state *s
 		s->owner = *key;
 	}
 	owner_identity(direct, &s->owner_leader, &s->owner_cgroups);
-	if (s->accept_pending && __sync_fetch_and_and(&s->accept_pending, 0))
+	if (s->accept_pending && __sync_fetch_and_and(&s->accept_pending, 0)) {
 		ADD_SHARED(s->counts[SC_ACCEPTS], 1);
+		counted(s);
+	}
 }
 
 /* Copies sk's addresses and ports into s once its local port is set (for its final record). */
@@ -809,6 +818,7 @@ static __always_inline void count_call(struct sock *sk, bool direct, bool storag
 		if (error)
 			ADD_SHARED(s->counts[SC_SEND_ERRORS + dir], 1);
 	}
+	counted(s);
 	s->last_seen_ns = reader.clock_ns;
 	if (settings.connections && !s->family)
 		remember_addresses(sk, direct, s);
@@ -994,6 +1004,7 @@ static __always_inline void on_tcp_read(struct sock *sk, bool direct, bool stora
 	} else {
 		ADD_SHARED(s->counts[SC_EMPTY_RECV_CALLS], 1);
 	}
+	counted(s);
 	s->last_seen_ns = reader.clock_ns;
 	if (settings.connections && !s->family)
 		remember_addresses(sk, direct, s);
@@ -2421,6 +2432,39 @@ int read_sockets(struct bpf_iter__bpf_sk_storage_map *ctx)
 
 	if (sk && s)
 		write_connection(ctx->meta->seq, sk, true, s);
+	return 0;
+}
+
+/*
+ * Kernels that refuse map iterators (settings.fold_at_event): the open sockets of the kernel's TCP and UDP
+ * tables instead, those of the reader's network namespace (an iterator's), with their state.
+ */
+static __always_inline void write_table_socket(struct seq_file *seq, struct sock *sk)
+{
+	struct socket_state *s = socket_state(sk, !settings.socket_table, false);
+
+	if (s)
+		write_connection(seq, sk, true, s);
+}
+
+SEC("?iter/tcp")
+int read_tcp_sockets(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct tcp_sock *tp = skc ? bpf_skc_to_tcp_sock(skc) : 0; /* 0 for time-wait and request sockets */
+
+	if (tp)
+		write_table_socket(ctx->meta->seq, (struct sock *)tp);
+	return 0;
+}
+
+SEC("?iter/udp")
+int read_udp_sockets(struct bpf_iter__udp *ctx)
+{
+	struct udp_sock *udp = ctx->udp_sk;
+
+	if (udp)
+		write_table_socket(ctx->meta->seq, (struct sock *)udp);
 	return 0;
 }
 

@@ -65,6 +65,9 @@ struct socket_settings {
 	                      * Linux 5.19 (a `noblock` parameter came before it), 3 since */
 	__u32 release_hook; /* 1: tracepoint mode's cgroup release program runs (see `released_tcp`) */
 	__u32 syscall_hooks; /* 1: tracepoint mode's connect() exit program runs (see `connecting`) */
+	__u32 fold_at_event; /* 1: the kernel refuses map iterators, so no read folds the sockets' counts: each
+	                      * event folds its socket's at once (and user space reads the process table) */
+	__u32 socket_table;  /* 1 in probe mode: socket state is in `socket_table`, not in the socket's storage */
 };
 
 /* Written by user space before each read (the `reader` variable in .bss). */

@@ -99,12 +99,14 @@ final class KernelChoice {
         }
     }
 
-    /* No BTF: the programs it types (fentry, tp_btf) could not even be loaded, so their probes are not run. */
+    /* No BTF: the programs it types (fentry, tp_btf, iterators) could not even be loaded, so their probes are not run. */
     private static DetectionReport withoutBtf(DetectionReport r) {
         Map<FeatureProbe, ProbeResult> probes = new EnumMap<>(FeatureProbe.class);
         probes.putAll(r.probes());
-        for (FeatureProbe typed : new FeatureProbe[] {FeatureProbe.FENTRY, FeatureProbe.TP_BTF}) {
-            probes.put(typed, ProbeResult.notRun(typed, BTF_IGNORED));
+        for (FeatureProbe typed : FeatureProbe.values()) {
+            if (typed.needsBtf()) {
+                probes.put(typed, ProbeResult.notRun(typed, BTF_IGNORED));
+            }
         }
         return new DetectionReport(r.release(), r.configSource(), r.configFlags(), false, false, r.capabilities(),
                 r.tracefsMounted(), r.tracefsPath(), probes);

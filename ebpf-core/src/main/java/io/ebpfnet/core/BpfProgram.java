@@ -123,6 +123,18 @@ public final class BpfProgram {
      * Attaches a map iterator ({@code iter/bpf_map_elem}, {@code iter/bpf_sk_storage_map}) to {@code map}.
      */
     public BpfIterator attachIterator(BpfMap map) {
+        return attachIterator(map, "map " + map.name());
+    }
+
+    /**
+     * Attaches an iterator that takes no map ({@code iter/task}, {@code iter/tcp}, {@code iter/udp}: those
+     * of the kernel's tables walk the caller's network namespace).
+     */
+    public BpfIterator attachIterator() {
+        return attachIterator(null, "its kernel table");
+    }
+
+    private BpfIterator attachIterator(BpfMap map, String over) {
         owner.checkLoaded();
         if (kind != ProgramKind.ITERATOR) {
             throw new IllegalStateException("program '" + name + "' (" + section + ") is not an iterator");
@@ -131,18 +143,21 @@ public final class BpfProgram {
             throw new IllegalStateException("program '" + name + "' was not loaded (autoload is off)");
         }
         try (Arena call = Arena.ofConfined(); LibbpfLog.Capture ignored = LibbpfLog.capture()) {
-            MemorySegment info = call.allocate(bpf_iter_link_info.layout());
-            info.fill((byte) 0);
-            bpf_iter_link_info.map.map_fd(bpf_iter_link_info.map(info), map.fd());
-            MemorySegment opts = LibbpfOpts.allocate(call, bpf_iter_attach_opts.layout());
-            bpf_iter_attach_opts.link_info(opts, info);
-            bpf_iter_attach_opts.link_info_len(opts, (int) info.byteSize());
+            MemorySegment opts = MemorySegment.NULL;
+            if (map != null) {
+                MemorySegment info = call.allocate(bpf_iter_link_info.layout());
+                info.fill((byte) 0);
+                bpf_iter_link_info.map.map_fd(bpf_iter_link_info.map(info), map.fd());
+                opts = LibbpfOpts.allocate(call, bpf_iter_attach_opts.layout());
+                bpf_iter_attach_opts.link_info(opts, info);
+                bpf_iter_attach_opts.link_info_len(opts, (int) info.byteSize());
+            }
             MemorySegment errno = ErrnoCalls.allocateErrno(call);
             MemorySegment link = ErrnoCalls.bpfProgramAttachIter(errno, program, opts);
             if (link.equals(MemorySegment.NULL)) {
-                throw BpfErrors.attach(name, kind, "map " + map.name(), ErrnoCalls.errno(errno));
+                throw BpfErrors.attach(name, kind, over, ErrnoCalls.errno(errno));
             }
-            BpfLink registered = owner.register(link, "iterator '" + name + "' over map " + map.name());
+            BpfLink registered = owner.register(link, "iterator '" + name + "' over " + over);
             return new BpfIterator(registered, name);
         }
     }

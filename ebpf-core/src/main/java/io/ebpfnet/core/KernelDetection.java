@@ -3,6 +3,7 @@ package io.ebpfnet.core;
 import io.ebpfnet.core.detect.DetectionReport;
 import io.ebpfnet.core.detect.FeatureProbe;
 import io.ebpfnet.core.detect.KernelDetector;
+import io.ebpfnet.core.detect.ProbeResult;
 import io.ebpfnet.core.detect.SystemPaths;
 
 import java.util.Set;
@@ -37,6 +38,15 @@ public final class KernelDetection {
     /** {@code inspected} (from {@link #inspect()}) with the probes of {@code features} run. */
     public static DetectionReport probe(DetectionReport inspected, Set<FeatureProbe> features) {
         return detector().probe(inspected, features);
+    }
+
+    /**
+     * Runs the probe of {@code feature} alone on the running kernel (loads, attaches and unloads its
+     * program), without the inspection: for a program that already knows the kernel has BTF and that it
+     * holds the capabilities, and needs one more answer.
+     */
+    public static ProbeResult probe(FeatureProbe feature) {
+        return new LiveFeatureProber().probe(feature);
     }
 
     private static KernelDetector detector() {

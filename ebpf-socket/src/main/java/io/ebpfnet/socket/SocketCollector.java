@@ -8,6 +8,7 @@ import io.ebpfnet.core.BpfProgram;
 import io.ebpfnet.core.BpfRingBuffer;
 import io.ebpfnet.core.BpfUnsupportedException;
 import io.ebpfnet.core.Btf;
+import io.ebpfnet.core.KernelDetection;
 import io.ebpfnet.core.MapType;
 import io.ebpfnet.core.PossibleCpus;
 import io.ebpfnet.core.ProgramKind;
@@ -15,6 +16,8 @@ import io.ebpfnet.core.Tracefs;
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.core.detect.Capabilities;
 import io.ebpfnet.core.detect.Capability;
+import io.ebpfnet.core.detect.FeatureProbe;
+import io.ebpfnet.core.detect.ProbeResult;
 import io.ebpfnet.core.detect.SystemPaths;
 import io.ebpfnet.socket.groups.CgroupResolver;
 import io.ebpfnet.socket.internal.LayoutCheck;
@@ -94,10 +97,11 @@ public final class SocketCollector implements AutoCloseable {
     private final MemorySegment globalValues;
     private final MemorySegment readerState;
     private final boolean legacy;
-    private final BpfIterator foldIterator;     // null in legacy mode (iterators are typed by kernel BTF)
-    private final BpfIterator processIterator;  // null in legacy mode
-    private final ProcessMapReader processReader; // legacy mode's read of the process table
-    private final BpfIterator connectionIterator;
+    private final boolean mapIterators; // the kernel allows map iterators (never in legacy mode: they are typed by BTF)
+    private final BpfIterator foldIterator;     // null without map iterators
+    private final BpfIterator processIterator;  // null without map iterators
+    private final ProcessMapReader processReader; // the read of the process table without them
+    private final List<BpfIterator> connectionIterators;
     private final BpfRingBuffer closedConnections;
     private final RecordBuffer closedV4 = new RecordBuffer(ConnectionTableBuilder.recordSize(false), 16);
     private final RecordBuffer closedV6 = new RecordBuffer(ConnectionTableBuilder.recordSize(true), 16);
@@ -112,10 +116,11 @@ public final class SocketCollector implements AutoCloseable {
     private boolean closedWanted;
     private boolean closed;
 
-    private SocketCollector(SocketCollectorOptions options, BpfObject object) {
+    private SocketCollector(SocketCollectorOptions options, BpfObject object, boolean mapIterators) {
         this.options = options;
         this.object = object;
         this.legacy = options.attachMode() == AttachMode.LEGACY;
+        this.mapIterators = mapIterators && !legacy;
         this.globalMap = object.map("global_counters");
         this.processMap = object.map("processes");
         this.readerMap = globalData(".bss", SocketLayouts.READER_STATE.byteSize());
@@ -126,24 +131,26 @@ public final class SocketCollector implements AutoCloseable {
         object.load();
         this.globalValues = arena.allocate(globalMap.valueBufferSize(), 8);
         attach();
-        if (legacy) {
+        BpfMap sockets = legacy ? null : object.map(options.attachMode() == AttachMode.PROBE ? "socket_table" : "sockets");
+        if (this.mapIterators) {
+            this.processReader = null;
+            this.foldIterator = object.program(ProgramSet.foldIterator(options.attachMode())).attachIterator(sockets);
+            this.processIterator = object.program(ProgramSet.PROCESS_ITERATOR).attachIterator(processMap);
+        } else {
             this.foldIterator = null;
             this.processIterator = null;
             this.processReader = new ProcessMapReader(processMap, copies(processMap));
-            this.connectionIterator = null;
-            this.closedConnections = null;
-            return;
         }
-        this.processReader = null;
-        BpfMap sockets = object.map(options.attachMode() == AttachMode.PROBE ? "socket_table" : "sockets");
-        this.foldIterator = object.program(ProgramSet.foldIterator(options.attachMode())).attachIterator(sockets);
-        this.processIterator = object.program(ProgramSet.PROCESS_ITERATOR).attachIterator(processMap);
-        if (options.connections()) {
-            String name = ProgramSet.connectionIterator(options.attachMode());
-            this.connectionIterator = object.program(name).attachIterator(sockets);
+        if (options.connections() && !legacy) {
+            List<BpfIterator> iterators = new ArrayList<>();
+            for (String name : ProgramSet.connectionIterators(options.attachMode(), this.mapIterators)) {
+                // a socket-table iterator (iter/tcp, iter/udp) takes no map
+                iterators.add(this.mapIterators ? object.program(name).attachIterator(sockets) : object.program(name).attachIterator());
+            }
+            this.connectionIterators = List.copyOf(iterators);
             this.closedConnections = object.map("closed_connections").ringBuffer();
         } else {
-            this.connectionIterator = null;
+            this.connectionIterators = List.of();
             this.closedConnections = null;
         }
     }
@@ -154,6 +161,31 @@ public final class SocketCollector implements AutoCloseable {
      * is set for a mode that needs BTF; nothing stays loaded then.
      */
     public static SocketCollector start(SocketCollectorOptions options) {
+        boolean typed = options.attachMode().needsBtf() && !options.ignoreKernelBtf();
+        return start(options, typed && mapIteratorProbe().allowed());
+    }
+
+    /* The running kernel's answer, asked once per process: a probe loads a program. */
+    private static volatile ProbeResult mapIteratorProbe;
+
+    private static ProbeResult mapIteratorProbe() {
+        ProbeResult result = mapIteratorProbe;
+        if (result == null) {
+            synchronized (SocketCollector.class) {
+                if (mapIteratorProbe == null) {
+                    mapIteratorProbe = KernelDetection.probe(FeatureProbe.MAP_ITERATOR);
+                }
+                result = mapIteratorProbe;
+            }
+        }
+        return result;
+    }
+
+    /**
+     * As {@link #start(SocketCollectorOptions)}; {@code mapIteratorsAllowed} false runs the collector as on
+     * a kernel that refuses map iterators (for tests of that path on kernels that allow them).
+     */
+    static SocketCollector start(SocketCollectorOptions options, boolean mapIteratorsAllowed) {
         AttachMode mode = options.attachMode();
         if (options.ignoreKernelBtf() && mode.needsBtf()) {
             throw new BpfUnsupportedException("start the socket collector in " + mode.cliName() + " mode", 0,
@@ -165,7 +197,7 @@ public final class SocketCollector implements AutoCloseable {
                 : BpfObject.open(SocketCollector.class.getResourceAsStream(OBJECT), "socket");
         try {
             SocketObjectCheck.require(object, mode == AttachMode.LEGACY);
-            return new SocketCollector(options, object);
+            return new SocketCollector(options, object, mapIteratorsAllowed);
         } catch (RuntimeException | Error e) {
             object.close();
             throw e;
@@ -266,8 +298,9 @@ public final class SocketCollector implements AutoCloseable {
         writeReader(since, 0);
         ProcessTableBuilder builder = new ProcessTableBuilder(lastProcesses, 64, exitedRows.takeReleased());
         long[] global;
-        if (legacy) {
-            // Every event adds to its row at once: nothing to fold. No iterator: user space sums the copies.
+        if (!mapIterators) {
+            // Every event adds to its row at once (legacy mode) or folds its socket's counts into it (a kernel
+            // that refuses map iterators): nothing to fold. No iterator: user space sums the copies.
             global = readGlobal();
             lastReadBytes = processReader.read(since, builder);
         } else {
@@ -315,7 +348,9 @@ public final class SocketCollector implements AutoCloseable {
         drainClosed();
         RecordBuffer closedRows = ipv6 ? closedV6 : closedV4;
         ConnectionTableBuilder builder = new ConnectionTableBuilder(ipv6, 64 + closedRows.count());
-        connectionIterator.read(ConnectionTableBuilder.recordSize(ipv6), (records, count) -> builder.accept(records, 0, count));
+        for (BpfIterator iterator : connectionIterators) {
+            iterator.read(ConnectionTableBuilder.recordSize(ipv6), (records, count) -> builder.accept(records, 0, count));
+        }
         builder.accept(closedRows.segment(), 0, closedRows.count());
         closedRows.reset();
         return builder.build();
@@ -392,6 +427,8 @@ public final class SocketCollector implements AutoCloseable {
             setting(value, "release_hook", releaseHook ? 1 : 0);
             // the connect() exit needs the SYN_SENT marks: only when it will be attached
             setting(value, "syscall_hooks", connectExit ? 1 : 0);
+            setting(value, "fold_at_event", legacy || mapIterators ? 0 : 1);
+            setting(value, "socket_table", options.attachMode() == AttachMode.PROBE ? 1 : 0);
             rodata.setInitialValue(0, value);
         }
     }
@@ -423,7 +460,16 @@ public final class SocketCollector implements AutoCloseable {
             int udpFlagsArg = kernel.functionParameters("udp_recvmsg").orElse(5) >= 6 ? 4 : 3;
             boolean retransmitErrors = kernel.rawTracepointArguments("tcp_retransmit_skb").orElse(0) >= 3;
             List<ProgramSet.Hook> hooks = ProgramSet.hooks(options.attachMode(), options.loadMode(), options.connections(),
-                    retransmitErrors);
+                    retransmitErrors, mapIterators);
+            if (!mapIterators) {
+                skipped.add(ProgramSet.foldIterator(options.attachMode()) + ", " + ProgramSet.PROCESS_ITERATOR
+                        + ": " + (mapIteratorProbe != null && !mapIteratorProbe.allowed() ? "BPF map iterators: " + mapIteratorProbe.summary()
+                        : "started as on a kernel that refuses BPF map iterators") + "; so each send and"
+                        + " receive also moves its socket's counts into its process's row (more kernel time per event) and"
+                        + " the process table is read and summed here" + (options.connections()
+                        ? "; open connections are listed from the kernel's TCP and UDP socket tables: only this network"
+                        + " namespace's, and no MPTCP sockets (closed connections come from every namespace)" : ""));
+            }
             LayoutCheck.require(object.name(), ProgramSet.sectionDifferences(object, hooks));
             for (ProgramSet.Hook hook : hooks) {
                 if (hook.kind() == ProgramSet.Target.CGROUP) {

@@ -31,10 +31,12 @@ class HookSectionsTest {
                 for (LoadMode load : LoadMode.values()) {
                     for (boolean connections : new boolean[] {false, true}) {
                         for (boolean retransmitErrors : new boolean[] {false, true}) {
-                            List<ProgramSet.Hook> hooks = ProgramSet.hooks(mode, load, connections && mode != AttachMode.LEGACY,
-                                    retransmitErrors);
-                            assertEquals(List.of(), ProgramSet.sectionDifferences(obj, hooks), mode + "/" + load);
-                            checked += hooks.size();
+                            for (boolean mapIterators : new boolean[] {false, true}) {
+                                List<ProgramSet.Hook> hooks = ProgramSet.hooks(mode, load, connections && mode != AttachMode.LEGACY,
+                                        retransmitErrors, mapIterators && mode != AttachMode.LEGACY);
+                                assertEquals(List.of(), ProgramSet.sectionDifferences(obj, hooks), mode + "/" + load);
+                                checked += hooks.size();
+                            }
                         }
                     }
                 }

@@ -45,7 +45,7 @@ class LegacyObjectTest {
             }
             Set<String> programs = obj.programs().stream().map(BpfProgram::name).collect(Collectors.toSet());
             for (LoadMode load : LoadMode.values()) {
-                List<ProgramSet.Hook> hooks = ProgramSet.hooks(AttachMode.LEGACY, load, false, false);
+                List<ProgramSet.Hook> hooks = ProgramSet.hooks(AttachMode.LEGACY, load, false, false, false);
                 for (ProgramSet.Hook hook : hooks) {
                     assertTrue(programs.contains(hook.program()), hook.program() + " is not in socket_legacy.bpf.o");
                     assertFalse(hook.kind() == ProgramSet.Target.ITERATOR, hook.program() + ": an iterator needs BTF");

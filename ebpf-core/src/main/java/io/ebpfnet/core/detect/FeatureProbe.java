@@ -14,7 +14,12 @@ public enum FeatureProbe {
     /** tp_btf: raw tracepoints typed by BTF. */
     TP_BTF("BTF-typed tracepoint (tp_btf)"),
     /** Classic tracepoints: need tracefs, but no BTF. */
-    TRACEPOINT("classic tracepoint");
+    TRACEPOINT("classic tracepoint"),
+    /**
+     * Iterators over a map's elements and over socket storage (iter/bpf_map_elem, iter/bpf_sk_storage_map):
+     * typed by BTF; a kernel can allow other BTF-typed programs and refuse these at load.
+     */
+    MAP_ITERATOR("BPF map iterators");
 
     private final String description;
 
@@ -27,7 +32,12 @@ public enum FeatureProbe {
         return description;
     }
 
-    /** The short name used in reasons and JSON: "fentry", "kprobe", "tp_btf", "tracepoint". */
+    /** Whether the probe's programs are typed by the kernel's BTF: without it they cannot even be loaded. */
+    public boolean needsBtf() {
+        return this == FENTRY || this == TP_BTF || this == MAP_ITERATOR;
+    }
+
+    /** The short name used in reasons and JSON: "fentry", "kprobe", "tp_btf", "tracepoint", "map_iterator". */
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -93,7 +93,7 @@ public final class KernelDetector {
             return ProbeResult.notRun(f, NO_CAPABILITIES);
         }
         // These program types are typed by kernel BTF; without it the load cannot even be attempted.
-        if ((f == FeatureProbe.FENTRY || f == FeatureProbe.TP_BTF) && !btfParsable) {
+        if (f.needsBtf() && !btfParsable) {
             return ProbeResult.notRun(f, NO_BTF);
         }
         return prober.probe(f);

@@ -21,7 +21,7 @@ public final class FixedFeatureProber implements FeatureProber {
 
     /**
      * The kernel on our CI machines: fentry refused at load (EPERM), no kprobe PMU (ENOENT at attach),
-     * tp_btf and classic tracepoints fine.
+     * tp_btf and classic tracepoints fine, map iterators refused at load (EPERM; since its 6.18.44 build).
      */
     public static FixedFeatureProber ourMachine() {
         return new FixedFeatureProber(Map.of(
@@ -30,7 +30,9 @@ public final class FixedFeatureProber implements FeatureProber {
                 FeatureProbe.KPROBE, ProbeResult.refused(FeatureProbe.KPROBE, "attach", "ENOENT",
                         "failed to create kprobe 'tcp_sendmsg+0x0' perf event"),
                 FeatureProbe.TP_BTF, ProbeResult.allowed(FeatureProbe.TP_BTF),
-                FeatureProbe.TRACEPOINT, ProbeResult.allowed(FeatureProbe.TRACEPOINT)));
+                FeatureProbe.TRACEPOINT, ProbeResult.allowed(FeatureProbe.TRACEPOINT),
+                FeatureProbe.MAP_ITERATOR, ProbeResult.refused(FeatureProbe.MAP_ITERATOR, "load", "EPERM",
+                        "libbpf: prog 'probe_map_iterator': failed to load: -1")));
     }
 
     /** {@code allowed} load and attach; the others are refused the way {@link #refusal} says. */
@@ -49,6 +51,7 @@ public final class FixedFeatureProber implements FeatureProber {
             case KPROBE -> ProbeResult.refused(f, "attach", "ENOENT", "no kprobe PMU");
             case TP_BTF -> ProbeResult.refused(f, "load", "EINVAL", "unknown tp_btf target");
             case TRACEPOINT -> ProbeResult.refused(f, "attach", "EACCES", "tracefs not accessible");
+            case MAP_ITERATOR -> ProbeResult.refused(f, "load", "EPERM", "map iterators refused");
         };
     }
 

@@ -35,7 +35,7 @@ public final class LegacyHooks {
      * @throws BpfUnsupportedException when a required function is missing
      */
     public static void select(BpfObject object, SocketCollectorOptions options, List<String> skipped) {
-        List<ProgramSet.Hook> hooks = ProgramSet.hooks(AttachMode.LEGACY, options.loadMode(), false, false);
+        List<ProgramSet.Hook> hooks = ProgramSet.hooks(AttachMode.LEGACY, options.loadMode(), false, false, false);
         LayoutCheck.require(object.name(), ProgramSet.sectionDifferences(object, hooks));
         Set<String> functions = new HashSet<>();
         for (ProgramSet.Hook hook : hooks) {

@@ -98,10 +98,17 @@ public final class ProgramSet {
         return mode == AttachMode.PROBE ? "fold_socket_table" : "fold_sockets";
     }
 
-    /** The iterator that reads the open connections in {@code mode}. */
-    public static String connectionIterator(AttachMode mode) {
-        return mode == AttachMode.PROBE ? "read_socket_table" : "read_sockets";
+    /** The iterators that read the open connections in {@code mode}: one over its socket states, or, where
+     * the kernel refuses map iterators, one over each of the kernel's TCP and UDP socket tables. */
+    public static List<String> connectionIterators(AttachMode mode, boolean mapIterators) {
+        if (!mapIterators) {
+            return List.of(TCP_SOCKETS_ITERATOR, UDP_SOCKETS_ITERATOR);
+        }
+        return List.of(mode == AttachMode.PROBE ? "read_socket_table" : "read_sockets");
     }
+
+    static final String TCP_SOCKETS_ITERATOR = "read_tcp_sockets";
+    static final String UDP_SOCKETS_ITERATOR = "read_udp_sockets";
 
     private ProgramSet() {
     }
@@ -110,8 +117,12 @@ public final class ProgramSet {
      * The hooks for {@code mode} and {@code load} (and the connection iterator when {@code connections});
      * see docs/metrics.md for what each one feeds. {@code retransmitErrors}: the kernel's
      * {@code tcp_retransmit_skb} tracepoint has its third argument, the attempt's error (Linux 6.18+).
+     * {@code mapIterators}: the kernel allows map iterators; without them no iterator folds or reads the
+     * tables (every event folds its socket's counts, user space reads the process table), and the open
+     * connections come from the kernel's TCP and UDP socket tables.
      */
-    public static List<Hook> hooks(AttachMode mode, LoadMode load, boolean connections, boolean retransmitErrors) {
+    public static List<Hook> hooks(AttachMode mode, LoadMode load, boolean connections, boolean retransmitErrors,
+                                   boolean mapIterators) {
         List<Hook> hooks = new ArrayList<>();
         boolean ret = load == LoadMode.RETURN;
         switch (mode) {
@@ -215,10 +226,15 @@ public final class ProgramSet {
         tp(hooks, "on_process_exit", "sched_process_exit");
         tp(hooks, "on_process_exec", "sched_process_exec");
         String socketIterator = mode == AttachMode.PROBE ? "bpf_map_elem" : "bpf_sk_storage_map";
-        hooks.add(new Hook(foldIterator(mode), socketIterator, Target.ITERATOR));
-        hooks.add(new Hook(PROCESS_ITERATOR, "bpf_map_elem", Target.ITERATOR));
+        if (mapIterators) {
+            hooks.add(new Hook(foldIterator(mode), socketIterator, Target.ITERATOR));
+            hooks.add(new Hook(PROCESS_ITERATOR, "bpf_map_elem", Target.ITERATOR));
+        }
         if (connections) {
-            hooks.add(new Hook(connectionIterator(mode), socketIterator, Target.ITERATOR));
+            for (String name : connectionIterators(mode, mapIterators)) {
+                String target = name.equals(TCP_SOCKETS_ITERATOR) ? "tcp" : name.equals(UDP_SOCKETS_ITERATOR) ? "udp" : socketIterator;
+                hooks.add(new Hook(name, target, Target.ITERATOR));
+            }
         }
         return List.copyOf(hooks);
     }

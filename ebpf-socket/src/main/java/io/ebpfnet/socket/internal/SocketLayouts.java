@@ -141,7 +141,9 @@ public final class SocketLayouts {
             JAVA_INT.withName("release_seen"),
             JAVA_INT.withName("udp_flags_arg"),
             JAVA_INT.withName("release_hook"),
-            JAVA_INT.withName("syscall_hooks")).withName("socket_settings");
+            JAVA_INT.withName("syscall_hooks"),
+            JAVA_INT.withName("fold_at_event"),
+            JAVA_INT.withName("socket_table")).withName("socket_settings");
 
     /** The programs' .bss: what the next iterator read wants. */
     public static final StructLayout READER_STATE = MemoryLayout.structLayout(
