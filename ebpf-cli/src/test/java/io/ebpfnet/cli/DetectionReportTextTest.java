@@ -36,11 +36,13 @@ class DetectionReportTextTest {
         assertEquals(Map.of("mounted", true, "path", "/sys/kernel/tracing"), json.get("tracefs"));
 
         Map<String, Object> probes = object(json.get("probes"));
-        assertEquals(List.of("fentry", "kprobe", "tp_btf", "tracepoint"), List.copyOf(probes.keySet()));
+        assertEquals(List.of("fentry", "kprobe", "tp_btf", "tracepoint", "map_iterator"), List.copyOf(probes.keySet()));
         assertEquals(Map.of("outcome", "refused", "stage", "load", "errno", "EPERM",
                 "detail", "libbpf: prog 'probe_fentry': failed to load: -1"), probes.get("fentry"));
         assertEquals("ENOENT", object(probes.get("kprobe")).get("errno"));
         assertEquals(Map.of("outcome", "allowed", "stage", "", "errno", "", "detail", ""), probes.get("tp_btf"));
+        assertEquals(Map.of("outcome", "refused", "stage", "load", "errno", "EPERM",
+                "detail", "libbpf: prog 'probe_map_iterator': failed to load: -1"), probes.get("map_iterator"));
     }
 
     @Test

@@ -61,7 +61,8 @@ class KernelDetectorTest {
         assertEquals(Set.of(FeatureProbe.TP_BTF), withTpBtf.probes().keySet());
         // a probe already in the report is not run again; the report is otherwise the inspection's
         DetectionReport all = detector.probe(withTpBtf, EnumSet.allOf(FeatureProbe.class));
-        assertEquals(List.of(FeatureProbe.TP_BTF, FeatureProbe.FENTRY, FeatureProbe.KPROBE, FeatureProbe.TRACEPOINT), prober.calls());
+        assertEquals(List.of(FeatureProbe.TP_BTF, FeatureProbe.FENTRY, FeatureProbe.KPROBE, FeatureProbe.TRACEPOINT,
+                FeatureProbe.MAP_ITERATOR), prober.calls());
         assertEquals(detector.detect().probes(), all.probes());
         assertEquals(inspected.configFlags(), all.configFlags());
     }

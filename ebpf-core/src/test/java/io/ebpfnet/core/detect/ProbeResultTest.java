@@ -41,10 +41,13 @@ class ProbeResultTest {
 
     @Test
     void featureProbesDescribeThemselves() {
-        assertEquals(List.of("fentry/fexit BPF trampoline", "kprobe/kretprobe", "BTF-typed tracepoint (tp_btf)", "classic tracepoint"),
+        assertEquals(List.of("fentry/fexit BPF trampoline", "kprobe/kretprobe", "BTF-typed tracepoint (tp_btf)", "classic tracepoint",
+                        "BPF map iterators"),
                 Stream.of(FeatureProbe.values()).map(FeatureProbe::description).toList());
-        assertEquals(List.of("fentry", "kprobe", "tp_btf", "tracepoint"),
+        assertEquals(List.of("fentry", "kprobe", "tp_btf", "tracepoint", "map_iterator"),
                 Stream.of(FeatureProbe.values()).map(FeatureProbe::key).toList());
+        assertEquals(List.of(FeatureProbe.FENTRY, FeatureProbe.TP_BTF, FeatureProbe.MAP_ITERATOR),
+                Stream.of(FeatureProbe.values()).filter(FeatureProbe::needsBtf).toList());
     }
 
     @Test

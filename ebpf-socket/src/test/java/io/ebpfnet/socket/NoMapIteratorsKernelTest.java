@@ -1,0 +1,117 @@
+package io.ebpfnet.socket;
+
+import io.ebpfnet.core.KernelDetection;
+import io.ebpfnet.core.detect.AttachMode;
+import io.ebpfnet.core.detect.FeatureProbe;
+import io.ebpfnet.core.testing.KernelTests;
+import io.ebpfnet.core.testing.LoopbackTraffic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The collector as on a kernel that refuses BPF map iterators (our CI kernel does, the kernel matrix's
+ * do not): every event folds its socket's counts, user space reads the process table, and the open
+ * connections come from iter/tcp and iter/udp. Counts must be as exact as with the iterators.
+ */
+class NoMapIteratorsKernelTest {
+    private static final InetAddress LO = InetAddress.getLoopbackAddress();
+
+    @Test
+    void theKernelsAnswerDecidesHowTheTablesAreRead() {
+        KernelTests.requireBpf();
+        boolean allowed = KernelDetection.probe(FeatureProbe.MAP_ITERATOR).allowed();
+        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
+            boolean noted = collector.skippedPrograms().stream().anyMatch(s -> s.startsWith("fold_sockets, read_processes: BPF map iterators: refused"));
+            assertEquals(!allowed, noted, "map iterators allowed: " + allowed + "; skipped: " + collector.skippedPrograms());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ebpfnet.socket.ModeTests#attachModes")
+    void processCountsAreExact(AttachMode mode, LoadMode load) throws Exception {
+        SocketCollectorOptions options = ModeTests.optionsOrSkip(mode, load);
+        try (SocketCollector collector = SocketCollector.start(options, false)) {
+            assertTrue(collector.skippedPrograms().stream().anyMatch(s -> s.contains("as on a kernel that refuses BPF map iterators")),
+                    collector.skippedPrograms().toString());
+            SocketSnapshot before = collector.snapshot();
+            LoopbackTraffic.TcpExchange t = LoopbackTraffic.tcp(LO, 50, 1000, 300);
+            long udp = LoopbackTraffic.udp(LO, 7, 321);
+            SocketSnapshot after = collector.snapshot();
+            ProcessTable p = after.processes();
+            ProcessTable b = before.processes();
+            assertEquals(t.totalSent(), p.sum(Deltas.PID, ProcessCounter.TCP_BYTES_SENT) - b.sum(Deltas.PID, ProcessCounter.TCP_BYTES_SENT));
+            assertEquals(t.totalSent(), p.sum(Deltas.PID, ProcessCounter.TCP_BYTES_RECEIVED) - b.sum(Deltas.PID, ProcessCounter.TCP_BYTES_RECEIVED));
+            assertEquals(1, p.sum(Deltas.PID, ProcessCounter.TCP_V4_CONNECTS) - b.sum(Deltas.PID, ProcessCounter.TCP_V4_CONNECTS));
+            assertEquals(1, p.sum(Deltas.PID, ProcessCounter.TCP_ACCEPTS) - b.sum(Deltas.PID, ProcessCounter.TCP_ACCEPTS));
+            assertEquals(udp, p.sum(Deltas.PID, ProcessCounter.UDP_BYTES_SENT) - b.sum(Deltas.PID, ProcessCounter.UDP_BYTES_SENT));
+            assertEquals(udp, p.sum(Deltas.PID, ProcessCounter.UDP_BYTES_RECEIVED) - b.sum(Deltas.PID, ProcessCounter.UDP_BYTES_RECEIVED));
+            // the global counters move with the rows, not at a fold
+            assertTrue(after.global(GlobalCounter.TCP_SEND_BYTES) - before.global(GlobalCounter.TCP_SEND_BYTES) >= t.totalSent());
+            assertTrue(after.global(GlobalCounter.UDP_SEND_BYTES) - before.global(GlobalCounter.UDP_SEND_BYTES) >= udp);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ebpfnet.socket.ModeTests#attachModes")
+    void openConnectionsAreListedFromTheSocketTables(AttachMode mode, LoadMode load) throws Exception {
+        SocketCollectorOptions options = ModeTests.optionsOrSkip(mode, load);
+        try (SocketCollector collector = SocketCollector.start(options, false);
+             ServerSocket server = new ServerSocket(0, 1, LO);
+             Socket client = new Socket(LO, server.getLocalPort());
+             Socket accepted = server.accept();
+             DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(LO, 0));
+             DatagramSocket sender = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+            receiver.setSoTimeout(5000);
+            accepted.setSoTimeout(5000);
+            OutputStream out = client.getOutputStream();
+            out.write(new byte[1500]);
+            out.flush();
+            InputStream in = accepted.getInputStream();
+            byte[] buf = new byte[2048];
+            for (int got = 0; got < 1500; ) {
+                got += in.read(buf, 0, 1500 - got);
+            }
+            sender.connect(LO, receiver.getLocalPort());
+            for (int i = 0; i < 3; i++) {
+                sender.send(new DatagramPacket(new byte[123], 123));
+                receiver.receive(new DatagramPacket(buf, buf.length));
+            }
+
+            ConnectionTable t = collector.connections(false);
+            long clientSent = -1;
+            long serverReceived = -1;
+            long udpSent = -1;
+            for (int r = 0; r < t.size(); r++) {
+                if (t.tgid(r) != Deltas.PID) {
+                    continue;
+                }
+                assertFalse(t.closed(r), "nothing of ours closed yet");
+                if (t.protocol(r) == 6 && t.localPort(r) == client.getLocalPort() && t.remotePort(r) == server.getLocalPort()) {
+                    clientSent = t.bytesSent(r);
+                } else if (t.protocol(r) == 6 && t.localPort(r) == server.getLocalPort() && t.remotePort(r) == client.getLocalPort()) {
+                    serverReceived = t.bytesReceived(r);
+                } else if (t.protocol(r) == 17 && t.localPort(r) == sender.getLocalPort()) {
+                    udpSent = t.bytesSent(r);
+                    assertEquals(3, t.sendCalls(r));
+                }
+            }
+            assertEquals(1500, clientSent, "the client's open connection");
+            assertEquals(1500, serverReceived, "the accepted connection");
+            assertEquals(369, udpSent, "the connected UDP sender");
+        }
+    }
+}
