@@ -18,6 +18,9 @@
  *   c_full_read_only_*   the full iterator read alone (bytes counted, nothing merged)
  *   c_batch_read_only_*  the old read alone: bpf_map_lookup_batch of every entry, all CPUs' copies
  * and the bytes each read copied: c_full_bytes, c_changed_bytes, c_batch_bytes.
+ * On a kernel that refuses map iterators (iterator=refused on stderr) the rows are read as the collector
+ * then reads them (ProcessMapReader): batch lookups of 64 entries, the per-CPU copies summed and the
+ * unchanged rows left out here, the same merge.
  *
  * Usage: map_read_reference [entries=16384] [passes=20] [changed=100] [socket.bpf.o]
  * Built and run by benchmarks/run.sh (needs root; libbpf >= 1.0).
@@ -44,6 +47,7 @@
 #define KEY_WORDS (sizeof(struct process_key) / 8)
 #define READ_BUFFER (64 * 1024) /* as BpfIterator */
 #define BATCH 1024
+#define USER_BATCH 64 /* as ProcessMapReader's chunk */
 #define OLD_NS 1000000000ULL /* as RealProcessMap */
 #define RECENT_NS 5000000000ULL
 #define CHANGED_SINCE_NS 3000000000ULL
@@ -191,22 +195,89 @@ static void merge(struct table *t, const uint8_t *records, size_t count)
 /* ---- the map and its iterator ---- */
 
 static int bss_fd;
-static int iter_link_fd;
+static int iter_link_fd = -1; /* -1: the kernel refused the iterator; rows are read from user space */
 static uint8_t *read_buffer;
 static size_t last_read_bytes;
+static uint64_t reader_changed_since;
+static int user_map_fd, user_cpus;
+static size_t user_stride;
+static uint8_t *user_keys, *user_values;
 
 static void write_reader(uint64_t changed_since)
 {
 	struct reader_state reader = { .clock_ns = RECENT_NS + 1, .changed_since_ns = changed_since };
+	reader_changed_since = changed_since;
 	__u32 zero = 0;
 
 	if (bpf_map_update_elem(bss_fd, &zero, &reader, BPF_ANY))
 		die("bpf_map_update_elem(.bss)", errno);
 }
 
+/* Without the iterator, as ProcessMapReader: each changed (or exited) entry's per-CPU copies summed into a
+ * process_row, as read_processes writes it; the rows handed to merge (or counted when t is NULL). */
+static size_t read_rows_user(struct table *t)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	uint64_t cursor[3] = {0};
+	size_t records = 0;
+	int first = 1;
+
+	last_read_bytes = 0;
+	for (;;) {
+		__u32 count = USER_BATCH;
+		int err = bpf_map_lookup_batch(user_map_fd, first ? NULL : cursor, cursor, user_keys, user_values, &count, &opts);
+		if (err && errno != ENOENT)
+			die("bpf_map_lookup_batch", errno);
+		last_read_bytes += count * (sizeof(struct process_key) + user_cpus * user_stride);
+		size_t rows = 0;
+		for (__u32 i = 0; i < count; i++) {
+			const uint8_t *v = user_values + (size_t)i * user_cpus * user_stride;
+			uint64_t last = 0, exited = 0, first_seen = 0, comm_ns = 0;
+			int named = -1;
+			for (int c = 0; c < user_cpus; c++) {
+				const struct process_stats *s = (const void *)(v + c * user_stride);
+				last = s->last_seen_ns > last ? s->last_seen_ns : last;
+				exited = s->exited > exited ? s->exited : exited;
+			}
+			if (last < reader_changed_since && !exited)
+				continue;
+			struct process_row *row = (void *)(read_buffer + rows++ * ROW_SIZE);
+			memset(row, 0, ROW_SIZE);
+			row->key = ((const struct process_key *)user_keys)[i];
+			uint64_t *sum = (uint64_t *)&row->stats;
+			for (int c = 0; c < user_cpus; c++) {
+				const struct process_stats *s = (const void *)(v + c * user_stride);
+				const uint64_t *counters = (const uint64_t *)s;
+				for (size_t w = 0; w < offsetof(struct process_stats, first_seen_ns) / 8; w++)
+					sum[w] += counters[w];
+				if (s->first_seen_ns && (!first_seen || s->first_seen_ns < first_seen))
+					first_seen = s->first_seen_ns;
+				if (s->comm_ns > comm_ns) {
+					comm_ns = s->comm_ns;
+					named = c;
+				}
+			}
+			row->stats.first_seen_ns = first_seen;
+			row->stats.last_seen_ns = last;
+			row->stats.exited = exited && exited - 1 <= reader_changed_since;
+			row->stats.comm_ns = comm_ns;
+			if (named >= 0)
+				memcpy(row->stats.comm, ((const struct process_stats *)(v + named * user_stride))->comm, sizeof(row->stats.comm));
+		}
+		if (t)
+			merge(t, read_buffer, rows);
+		records += rows;
+		if (err)
+			return records;
+		first = 0;
+	}
+}
+
 /* One iterator run, as BpfIterator.read: whole records handed to merge (or counted when t is NULL). */
 static size_t read_rows(struct table *t)
 {
+	if (iter_link_fd < 0)
+		return read_rows_user(t);
 	int fd = bpf_iter_create(iter_link_fd);
 	size_t held = 0, records = 0;
 
@@ -352,42 +423,65 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s [entries] [passes] [changed <= entries] [socket.bpf.o]\n", argv[0]);
 		return 2;
 	}
-	struct bpf_object *obj = bpf_object__open_file(path, NULL);
-	if (!obj)
-		die(path, errno);
-	struct bpf_program *prog, *iterator = NULL;
-	bpf_object__for_each_program(prog, obj) {
-		int wanted = strcmp(bpf_program__name(prog), ITERATOR) == 0;
-		bpf_program__set_autoload(prog, wanted);
-		if (wanted)
-			iterator = prog;
+	struct bpf_object *obj = NULL;
+	struct bpf_program *iterator = NULL;
+	struct bpf_map *processes = NULL, *bss = NULL;
+	/* With the iterator first; a kernel that refuses map iterators gets the object without it. */
+	for (int with_iterator = 1; with_iterator >= 0; with_iterator--) {
+		struct bpf_program *prog;
+		obj = bpf_object__open_file(path, NULL);
+		if (!obj)
+			die(path, errno);
+		iterator = NULL;
+		bpf_object__for_each_program(prog, obj) {
+			int wanted = with_iterator && strcmp(bpf_program__name(prog), ITERATOR) == 0;
+			bpf_program__set_autoload(prog, wanted);
+			if (wanted)
+				iterator = prog;
+		}
+		processes = bpf_object__find_map_by_name(obj, "processes");
+		if ((with_iterator && !iterator) || !processes) {
+			fprintf(stderr, "%s has no %s program or processes map\n", path, ITERATOR);
+			return 1;
+		}
+		bpf_map__set_max_entries(processes, entries);
+		if (allocates_on_insert())
+			bpf_map__set_map_flags(processes, bpf_map__map_flags(processes) | BPF_F_NO_PREALLOC);
+		/* .rodata: struct socket_settings, written in libbpf's copy of the section before load (frozen then). */
+		struct bpf_map *rodata = global_data(obj, ".rodata", sizeof(struct socket_settings));
+		bss = global_data(obj, ".bss", sizeof(struct reader_state));
+		size_t size;
+		struct socket_settings *settings = (void *)bpf_map__initial_value(rodata, &size);
+		*settings = (struct socket_settings){ .connections = 0, .shared_maps = 0, .value_copies = cpus };
+		if (!bpf_object__load(obj))
+			break;
+		int err = errno;
+		bpf_object__close(obj);
+		if (!with_iterator)
+			die("bpf_object__load", err);
+		fprintf(stderr, "iterator=refused (%s): the kernel refuses map iterators; rows are read as the collector then reads them\n",
+			strerror(err));
+		iterator = NULL;
 	}
-	struct bpf_map *processes = bpf_object__find_map_by_name(obj, "processes");
-	if (!iterator || !processes) {
-		fprintf(stderr, "%s has no %s program or processes map\n", path, ITERATOR);
-		return 1;
-	}
-	bpf_map__set_max_entries(processes, entries);
-	if (allocates_on_insert())
-		bpf_map__set_map_flags(processes, bpf_map__map_flags(processes) | BPF_F_NO_PREALLOC);
-	/* .rodata: struct socket_settings, written in libbpf's copy of the section before load (frozen then). */
-	struct bpf_map *rodata = global_data(obj, ".rodata", sizeof(struct socket_settings));
-	struct bpf_map *bss = global_data(obj, ".bss", sizeof(struct reader_state));
-	size_t size;
-	struct socket_settings *settings = (void *)bpf_map__initial_value(rodata, &size);
-	*settings = (struct socket_settings){ .connections = 0, .shared_maps = 0, .value_copies = cpus };
-	if (bpf_object__load(obj))
-		die("bpf_object__load", errno);
 	bss_fd = bpf_map__fd(bss);
 	int map_fd = bpf_map__fd(processes);
 	fill(map_fd, entries, changed, cpus, stride);
 
-	union bpf_iter_link_info info = { .map = { .map_fd = map_fd } };
-	LIBBPF_OPTS(bpf_iter_attach_opts, opts, .link_info = &info, .link_info_len = sizeof(info));
-	struct bpf_link *link = bpf_program__attach_iter(iterator, &opts);
-	if (!link)
-		die("bpf_program__attach_iter", errno);
-	iter_link_fd = bpf_link__fd(link);
+	struct bpf_link *link = NULL;
+	if (iterator) {
+		union bpf_iter_link_info info = { .map = { .map_fd = map_fd } };
+		LIBBPF_OPTS(bpf_iter_attach_opts, opts, .link_info = &info, .link_info_len = sizeof(info));
+		link = bpf_program__attach_iter(iterator, &opts);
+		if (!link)
+			die("bpf_program__attach_iter", errno);
+		iter_link_fd = bpf_link__fd(link);
+	}
+	user_map_fd = map_fd;
+	user_cpus = cpus;
+	user_stride = stride;
+	user_keys = malloc((size_t)USER_BATCH * sizeof(struct process_key));
+	user_values = malloc((size_t)USER_BATCH * stride * cpus);
+	_Static_assert(USER_BATCH * ROW_SIZE <= READ_BUFFER, "a user-space batch's rows fit the read buffer");
 	read_buffer = aligned_alloc(8, READ_BUFFER);
 
 	/* The previous snapshot's table: a first full read. */
@@ -468,7 +562,8 @@ int main(int argc, char **argv)
 	for (size_t r = 0; r < next.count; r++)
 		checksum += ((struct process_row *)(next.words + r * ROW_WORDS))->stats.tcp_bytes_sent;
 	printf("checksum=%llu\n", (unsigned long long)checksum);
-	bpf_link__destroy(link);
+	if (link)
+		bpf_link__destroy(link);
 	bpf_object__close(obj);
 	return 0;
 }

@@ -5,7 +5,10 @@ import io.ebpfnet.core.BpfIterator;
 import io.ebpfnet.core.BpfMap;
 import io.ebpfnet.core.BpfObject;
 import io.ebpfnet.core.BpfProgram;
+import io.ebpfnet.core.KernelDetection;
+import io.ebpfnet.core.detect.FeatureProbe;
 import io.ebpfnet.core.PossibleCpus;
+import io.ebpfnet.socket.internal.ProcessMapReader;
 import io.ebpfnet.socket.internal.SocketLayouts;
 
 import java.io.IOException;
@@ -18,7 +21,8 @@ import java.nio.file.Path;
 /**
  * The collector's real per-CPU {@code processes} map, from {@code socket.bpf.o}, with only its
  * {@code read_processes} iterator loaded (settings: value_copies = possible CPUs, the rest off) and
- * attached, filled from user space: {@code entries} processes, every CPU's copy set. {@code changed}
+ * attached (on a kernel that refuses map iterators, none: {@link #read} then reads as the collector then
+ * does, with {@link ProcessMapReader}), filled from user space: {@code entries} processes, every CPU's copy set. {@code changed}
  * of them (spread over the key space) were last seen at {@link #RECENT_NS}, the others at
  * {@link #OLD_NS} (on every CPU's copy, CPU 0's being the latest, so the kernel's max matters).
  * Needs root (CAP_BPF). {@code benchmarks/c/map_read_reference.c} builds the same map.
@@ -38,7 +42,17 @@ final class RealProcessMap implements AutoCloseable {
     final int cpus = PossibleCpus.count();
     final BpfObject object;
     final BpfMap processes;
-    final BpfIterator iterator;
+    /** Null where the kernel refuses map iterators. */
+    private final BpfIterator iterator;
+    private final ProcessMapReader userRead;
+    private long changedSince;
+    private long lastReadBytes;
+    private int rows;
+    private BpfIterator.RecordSink sink;
+    private final BpfIterator.RecordSink counting = (records, count) -> {
+        rows += count;
+        sink.accept(records, count);
+    };
     private final BpfMap reader;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment zeroKey;
@@ -51,10 +65,11 @@ final class RealProcessMap implements AutoCloseable {
         }
         this.entries = entries;
         this.changed = changed;
+        boolean iterators = KernelDetection.probe(FeatureProbe.MAP_ITERATOR).allowed();
         object = BpfObject.open(ProcessTableBuilder.class.getResourceAsStream(OBJECT), "socket_bench");
         try {
             for (BpfProgram p : object.programs()) {
-                p.setAutoload(p.name().equals(ITERATOR)); // the maps and the one iterator
+                p.setAutoload(iterators && p.name().equals(ITERATOR)); // the maps and the one iterator
             }
             processes = object.map("processes");
             processes.setMaxEntries(entries);
@@ -67,11 +82,39 @@ final class RealProcessMap implements AutoCloseable {
             zeroKey = arena.allocate(Math.max(8, reader.keySize()), 8);
             readerState = arena.allocate(SocketLayouts.READER_STATE);
             fill();
-            iterator = object.program(ITERATOR).attachIterator(processes);
+            iterator = iterators ? object.program(ITERATOR).attachIterator(processes) : null;
+            userRead = iterators ? null : new ProcessMapReader(processes, cpus);
         } catch (RuntimeException | Error e) {
             object.close();
             throw e;
         }
+    }
+
+    /** Whether reads run the kernel's iterator (false: the kernel refuses map iterators). */
+    boolean iterates() {
+        return iterator != null;
+    }
+
+    /**
+     * One read of the rows seen since the last {@link #writeChangedSince} (and the exited ones), handed to
+     * {@code to} as {@code struct process_row} records, the way the collector reads on this kernel; returns
+     * the rows.
+     */
+    int read(BpfIterator.RecordSink to) {
+        if (iterator != null) {
+            int n = iterator.read(ProcessTableBuilder.RECORD_SIZE, to);
+            lastReadBytes = iterator.lastReadBytes();
+            return n;
+        }
+        rows = 0;
+        sink = to;
+        lastReadBytes = userRead.read(changedSince, counting);
+        return rows;
+    }
+
+    /** Bytes the last {@link #read} copied from the kernel. */
+    long lastReadBytes() {
+        return lastReadBytes;
     }
 
     /** Whether process {@code n} is one of the {@code changed} recently seen. */
@@ -82,6 +125,7 @@ final class RealProcessMap implements AutoCloseable {
 
     /** Writes the programs' .bss ({@code struct reader_state}) as the collector does before each read. */
     void writeChangedSince(long changedSinceNanos) {
+        changedSince = changedSinceNanos;
         readerState.fill((byte) 0);
         readerState.set(ValueLayout.JAVA_LONG, SocketLayouts.offset(SocketLayouts.READER_STATE, "clock_ns"), RECENT_NS + 1);
         readerState.set(ValueLayout.JAVA_LONG, SocketLayouts.offset(SocketLayouts.READER_STATE, "changed_since_ns"), changedSinceNanos);
@@ -90,6 +134,9 @@ final class RealProcessMap implements AutoCloseable {
 
     @Override
     public void close() {
+        if (userRead != null) {
+            userRead.close();
+        }
         object.close();
         arena.close();
     }
