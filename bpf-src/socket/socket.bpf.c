@@ -641,7 +641,7 @@ __noinline int fold_socket(struct socket_state *s)
 	__u64 d[SC_COUNT] = {};
 	__u64 any = 0;
 
-	if (!s)
+	if (!s || settings.fold_at_event) /* every event counted in its row already */
 		return 0;
 	if (fold_pass(s, d) && fold_pass(s, d))
 		fold_pass(s, d);
@@ -655,11 +655,16 @@ __noinline int fold_socket(struct socket_state *s)
 	return 0;
 }
 
-/* After an event added to s's counts: where no read folds them (the kernel refuses map iterators), now. */
-static __always_inline void counted(struct socket_state *s)
+/*
+ * Where no read folds the sockets' counts (the kernel refuses map iterators: settings.fold_at_event), an
+ * event adds its counts d to its socket's owner's row too, at once, and fold_socket has nothing to move:
+ * one row lookup and the event's nonzero adds, where a fold would compare-and-swap and add every counter.
+ */
+static __always_inline void count_in_row(const struct socket_state *s, const __u64 *d)
 {
-	if (settings.fold_at_event)
-		fold_socket(s);
+	struct process_key owner = s->owner;
+
+	add_traffic(process_of_owner(&owner), s->counted_protocol != IPPROTO_UDP, d, true);
 }
 
 /* The socket is seen for the first time now; tracepoint mode keeps its address too, for `released_tcp`. */
@@ -717,7 +722,11 @@ static __always_inline void claim_socket(struct sock *sk, struct socket_state *s
 	owner_identity(direct, &s->owner_leader, &s->owner_cgroups);
 	if (s->accept_pending && __sync_fetch_and_and(&s->accept_pending, 0)) {
 		ADD_SHARED(s->counts[SC_ACCEPTS], 1);
-		counted(s);
+		if (settings.fold_at_event) {
+			__u64 d[SC_COUNT] = {};
+			d[SC_ACCEPTS] = 1;
+			count_in_row(s, d);
+		}
 	}
 }
 
@@ -818,7 +827,17 @@ static __always_inline void count_call(struct sock *sk, bool direct, bool storag
 		if (error)
 			ADD_SHARED(s->counts[SC_SEND_ERRORS + dir], 1);
 	}
-	counted(s);
+	if (settings.fold_at_event) {
+		__u64 d[SC_COUNT] = {};
+		if (ret > 0) {
+			d[SC_BYTES_SENT + dir] = ret;
+			d[SC_SEND_CALLS + dir] = 1;
+		} else {
+			d[SC_EMPTY_SEND_CALLS + dir] = calls;
+			d[SC_SEND_ERRORS + dir] = error;
+		}
+		count_in_row(s, d);
+	}
 	s->last_seen_ns = reader.clock_ns;
 	if (settings.connections && !s->family)
 		remember_addresses(sk, direct, s);
@@ -1004,7 +1023,16 @@ static __always_inline void on_tcp_read(struct sock *sk, bool direct, bool stora
 	} else {
 		ADD_SHARED(s->counts[SC_EMPTY_RECV_CALLS], 1);
 	}
-	counted(s);
+	if (settings.fold_at_event) {
+		__u64 d[SC_COUNT] = {};
+		if (consumed) {
+			d[SC_BYTES_RECEIVED] = consumed;
+			d[SC_RECV_CALLS] = 1;
+		} else {
+			d[SC_EMPTY_RECV_CALLS] = 1;
+		}
+		count_in_row(s, d);
+	}
 	s->last_seen_ns = reader.clock_ns;
 	if (settings.connections && !s->family)
 		remember_addresses(sk, direct, s);
