@@ -41,6 +41,19 @@ struct sockaddr_in6 {
 	__u32 sin6_scope_id;
 };
 
+/* A network namespace, named by its inode number (what /proc/PID/ns/net links to). */
+struct ns_common {
+	unsigned int inum;
+} __attribute__((preserve_access_index));
+
+struct net {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	struct net *net; /* absent without CONFIG_NET_NS: bpf_core_field_exists guards the read */
+} possible_net_t;
+
 struct sock_common {
 	__be32 skc_daddr;
 	__be32 skc_rcv_saddr;
@@ -51,6 +64,7 @@ struct sock_common {
 	struct in6_addr skc_v6_daddr;
 	struct in6_addr skc_v6_rcv_saddr;
 	unsigned long skc_flags; /* sk_flags, moved here in Linux 6.18 */
+	possible_net_t skc_net;
 } __attribute__((preserve_access_index));
 
 struct sock {

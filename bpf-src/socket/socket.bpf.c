@@ -641,7 +641,7 @@ __noinline int fold_socket(struct socket_state *s)
 	__u64 d[SC_COUNT] = {};
 	__u64 any = 0;
 
-	if (!s || settings.fold_at_event) /* every event counted in its row already */
+	if (!s || s->counted_at_event) /* every event counted in its row already */
 		return 0;
 	if (fold_pass(s, d) && fold_pass(s, d))
 		fold_pass(s, d);
@@ -656,9 +656,9 @@ __noinline int fold_socket(struct socket_state *s)
 }
 
 /*
- * Where no read folds the sockets' counts (the kernel refuses map iterators: settings.fold_at_event), an
- * event adds its counts d to its socket's owner's row too, at once, and fold_socket has nothing to move:
- * one row lookup and the event's nonzero adds, where a fold would compare-and-swap and add every counter.
+ * A socket no read folds (s->counted_at_event: the kernel refuses map iterators and the socket is in no
+ * TCP or UDP table of the reader's network namespace): its events add their counts d to its owner's row
+ * too, at once, and fold_socket leaves it alone.
  */
 static __always_inline void count_in_row(const struct socket_state *s, const __u64 *d)
 {
@@ -667,12 +667,32 @@ static __always_inline void count_in_row(const struct socket_state *s, const __u
 	add_traffic(process_of_owner(&owner), s->counted_protocol != IPPROTO_UDP, d, true);
 }
 
+/*
+ * Whether a read folds sk's counts where the kernel refuses map iterators: the socket-table iterators
+ * walk the reader's network namespace's TCP and UDP sockets (MPTCP sockets are in neither table).
+ */
+static __always_inline bool folded_by_reads(struct sock *sk, bool direct)
+{
+	struct net *net;
+	__u32 inum;
+
+	if (sk_protocol(sk, direct) == IPPROTO_MPTCP)
+		return false;
+	if (!bpf_core_field_exists(sk->__sk_common.skc_net.net))
+		return true; /* no network namespaces: one table for all */
+	net = direct ? sk->__sk_common.skc_net.net : BPF_CORE_READ(sk, __sk_common.skc_net.net);
+	inum = direct ? net->ns.inum : BPF_CORE_READ(net, ns.inum);
+	return inum == settings.reader_netns;
+}
+
 /* The socket is seen for the first time now; tracepoint mode keeps its address too, for `released_tcp`. */
-static __always_inline void first_seen_now(struct socket_state *s, struct sock *sk)
+static __always_inline void first_seen_now(struct socket_state *s, struct sock *sk, bool direct)
 {
 	s->first_seen_ns = bpf_ktime_get_ns();
 	if (settings.release_hook)
 		s->address = (__u64)sk;
+	if (settings.no_map_iterators)
+		s->counted_at_event = !folded_by_reads(sk, direct);
 }
 
 /*
@@ -705,7 +725,7 @@ static __always_inline void claim_socket(struct sock *sk, struct socket_state *s
 					 const struct process_key *key)
 {
 	if (!s->first_seen_ns) {
-		first_seen_now(s, sk); /* once per socket */
+		first_seen_now(s, sk, direct); /* once per socket */
 		if (settings.accepted_by_address) {
 			__u64 address = (__u64)sk;
 			if (bpf_map_lookup_elem(&accepted_sockets, &address)) {
@@ -722,7 +742,7 @@ static __always_inline void claim_socket(struct sock *sk, struct socket_state *s
 	owner_identity(direct, &s->owner_leader, &s->owner_cgroups);
 	if (s->accept_pending && __sync_fetch_and_and(&s->accept_pending, 0)) {
 		ADD_SHARED(s->counts[SC_ACCEPTS], 1);
-		if (settings.fold_at_event) {
+		if (s->counted_at_event) {
 			__u64 d[SC_COUNT] = {};
 			d[SC_ACCEPTS] = 1;
 			count_in_row(s, d);
@@ -827,7 +847,7 @@ static __always_inline void count_call(struct sock *sk, bool direct, bool storag
 		if (error)
 			ADD_SHARED(s->counts[SC_SEND_ERRORS + dir], 1);
 	}
-	if (settings.fold_at_event) {
+	if (s->counted_at_event) {
 		__u64 d[SC_COUNT] = {};
 		if (ret > 0) {
 			d[SC_BYTES_SENT + dir] = ret;
@@ -1023,7 +1043,7 @@ static __always_inline void on_tcp_read(struct sock *sk, bool direct, bool stora
 	} else {
 		ADD_SHARED(s->counts[SC_EMPTY_RECV_CALLS], 1);
 	}
-	if (settings.fold_at_event) {
+	if (s->counted_at_event) {
 		__u64 d[SC_COUNT] = {};
 		if (consumed) {
 			d[SC_BYTES_RECEIVED] = consumed;
@@ -2125,7 +2145,7 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 		if (s && !same_process(&s->owner, &key)) {
 			s->owner = key;
 			if (!s->first_seen_ns)
-				first_seen_now(s, sk);
+				first_seen_now(s, sk, true);
 		}
 		/* listen() without bind() takes its port after this change: such a listener is not remembered */
 		__u16 local_port = sk_local_port(sk, true);
@@ -2147,7 +2167,7 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 			if (listener)
 				s->owner = *listener;
 			s->direction = DIRECTION_INBOUND;
-			first_seen_now(s, sk);
+			first_seen_now(s, sk, true);
 			s->accept_pending = 1;
 			if (settings.connections)
 				remember_addresses(sk, true, s);
@@ -2464,8 +2484,8 @@ int read_sockets(struct bpf_iter__bpf_sk_storage_map *ctx)
 }
 
 /*
- * Kernels that refuse map iterators (settings.fold_at_event): the open sockets of the kernel's TCP and UDP
- * tables instead, those of the reader's network namespace (an iterator's), with their state.
+ * Kernels that refuse map iterators (settings.no_map_iterators): the open sockets of the kernel's TCP and
+ * UDP tables instead, those of the reader's network namespace (an iterator's), with their state.
  */
 static __always_inline void write_table_socket(struct seq_file *seq, struct sock *sk)
 {
@@ -2473,6 +2493,36 @@ static __always_inline void write_table_socket(struct seq_file *seq, struct sock
 
 	if (s)
 		write_connection(seq, sk, true, s);
+}
+
+/* The same sockets' counts into their owners' rows, before each read (the fold iterators' stand-ins). */
+static __always_inline void fold_table_socket(struct sock *sk)
+{
+	struct socket_state *s = socket_state(sk, !settings.socket_table, false);
+
+	if (s)
+		fold_socket(s);
+}
+
+SEC("?iter/tcp")
+int fold_tcp_sockets(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct tcp_sock *tp = skc ? bpf_skc_to_tcp_sock(skc) : 0;
+
+	if (tp)
+		fold_table_socket((struct sock *)tp);
+	return 0;
+}
+
+SEC("?iter/udp")
+int fold_udp_sockets(struct bpf_iter__udp *ctx)
+{
+	struct udp_sock *udp = ctx->udp_sk;
+
+	if (udp)
+		fold_table_socket((struct sock *)udp);
+	return 0;
 }
 
 SEC("?iter/tcp")

@@ -65,9 +65,12 @@ struct socket_settings {
 	                      * Linux 5.19 (a `noblock` parameter came before it), 3 since */
 	__u32 release_hook; /* 1: tracepoint mode's cgroup release program runs (see `released_tcp`) */
 	__u32 syscall_hooks; /* 1: tracepoint mode's connect() exit program runs (see `connecting`) */
-	__u32 fold_at_event; /* 1: the kernel refuses map iterators, so no read folds the sockets' counts: each
-	                      * event folds its socket's at once (and user space reads the process table) */
-	__u32 socket_table;  /* 1 in probe mode: socket state is in `socket_table`, not in the socket's storage */
+	__u32 no_map_iterators; /* 1: the kernel refuses map iterators. A read folds the sockets of the kernel's
+	                         * TCP and UDP tables in the reader's network namespace (iter/tcp, iter/udp);
+	                         * the others' events count in their process's row at once (counted_at_event),
+	                         * and user space reads the process table */
+	__u32 reader_netns;     /* with no_map_iterators: the inode number of the reader's network namespace */
+	__u32 socket_table;     /* 1 in probe mode: socket state is in `socket_table`, not in the socket's storage */
 };
 
 /* Written by user space before each read (the `reader` variable in .bss). */
@@ -213,6 +216,9 @@ struct socket_state {
 	 * each change once (socket.bpf.c). */
 	__u32 last_transition;
 	__u64 address; /* the socket's kernel address (socket storage), the key of `released_tcp` */
+	__u32 counted_at_event; /* 1: no read folds this socket (settings.no_map_iterators, and it is not in a TCP
+	                         * or UDP table of the reader's network namespace): its events count in the row */
+	__u32 reserved;
 };
 
 /* What the connection iterators emit and the closed-connection buffer holds: the key, padded to 8. */

@@ -98,7 +98,7 @@ public final class SocketCollector implements AutoCloseable {
     private final MemorySegment readerState;
     private final boolean legacy;
     private final boolean mapIterators; // the kernel allows map iterators (never in legacy mode: they are typed by BTF)
-    private final BpfIterator foldIterator;     // null without map iterators
+    private final List<BpfIterator> foldIterators; // none in legacy mode
     private final BpfIterator processIterator;  // null without map iterators
     private final ProcessMapReader processReader; // the read of the process table without them
     private final List<BpfIterator> connectionIterators;
@@ -132,27 +132,30 @@ public final class SocketCollector implements AutoCloseable {
         this.globalValues = arena.allocate(globalMap.valueBufferSize(), 8);
         attach();
         BpfMap sockets = legacy ? null : object.map(options.attachMode() == AttachMode.PROBE ? "socket_table" : "sockets");
+        this.foldIterators = legacy ? List.of() : attachIterators(ProgramSet.foldIterators(options.attachMode(), this.mapIterators), sockets);
         if (this.mapIterators) {
             this.processReader = null;
-            this.foldIterator = object.program(ProgramSet.foldIterator(options.attachMode())).attachIterator(sockets);
             this.processIterator = object.program(ProgramSet.PROCESS_ITERATOR).attachIterator(processMap);
         } else {
-            this.foldIterator = null;
             this.processIterator = null;
             this.processReader = new ProcessMapReader(processMap, copies(processMap));
         }
         if (options.connections() && !legacy) {
-            List<BpfIterator> iterators = new ArrayList<>();
-            for (String name : ProgramSet.connectionIterators(options.attachMode(), this.mapIterators)) {
-                // a socket-table iterator (iter/tcp, iter/udp) takes no map
-                iterators.add(this.mapIterators ? object.program(name).attachIterator(sockets) : object.program(name).attachIterator());
-            }
-            this.connectionIterators = List.copyOf(iterators);
+            this.connectionIterators = attachIterators(ProgramSet.connectionIterators(options.attachMode(), this.mapIterators), sockets);
             this.closedConnections = object.map("closed_connections").ringBuffer();
         } else {
             this.connectionIterators = List.of();
             this.closedConnections = null;
         }
+    }
+
+    /* A map iterator over the socket states (`sockets`), or a socket-table one (iter/tcp, iter/udp), which takes no map. */
+    private List<BpfIterator> attachIterators(List<String> names, BpfMap sockets) {
+        List<BpfIterator> iterators = new ArrayList<>();
+        for (String name : names) {
+            iterators.add(mapIterators ? object.program(name).attachIterator(sockets) : object.program(name).attachIterator());
+        }
+        return List.copyOf(iterators);
     }
 
     /**
@@ -298,15 +301,17 @@ public final class SocketCollector implements AutoCloseable {
         writeReader(since, 0);
         ProcessTableBuilder builder = new ProcessTableBuilder(lastProcesses, 64, exitedRows.takeReleased());
         long[] global;
+        // Sends and receives count in their socket's state: fold those counts into the process rows and the
+        // global counters (stamped with this read's clock) before reading either. Legacy mode: every event
+        // adds to its row at once, nothing to fold.
+        for (BpfIterator fold : foldIterators) {
+            fold.read(Long.BYTES, (records, count) -> { });
+        }
         if (!mapIterators) {
-            // Every event adds to its row at once (legacy mode) or folds its socket's counts into it (a kernel
-            // that refuses map iterators): nothing to fold. No iterator: user space sums the copies.
+            // No process iterator: user space sums the copies.
             global = readGlobal();
             lastReadBytes = processReader.read(since, builder);
         } else {
-            // Sends and receives count in their socket's state: fold those counts into the process rows and
-            // the global counters (stamped with this read's clock) before reading either.
-            foldIterator.read(Long.BYTES, (records, count) -> { });
             global = readGlobal();
             processIterator.read(ProcessTableBuilder.RECORD_SIZE, builder);
             lastReadBytes = processIterator.lastReadBytes();
@@ -427,9 +432,23 @@ public final class SocketCollector implements AutoCloseable {
             setting(value, "release_hook", releaseHook ? 1 : 0);
             // the connect() exit needs the SYN_SENT marks: only when it will be attached
             setting(value, "syscall_hooks", connectExit ? 1 : 0);
-            setting(value, "fold_at_event", legacy || mapIterators ? 0 : 1);
+            setting(value, "no_map_iterators", legacy || mapIterators ? 0 : 1);
+            setting(value, "reader_netns", legacy || mapIterators ? 0 : networkNamespace());
             setting(value, "socket_table", options.attachMode() == AttachMode.PROBE ? 1 : 0);
             rodata.setInitialValue(0, value);
+        }
+    }
+
+    /* The inode number of this process's network namespace ("net:[4026531840]"), which the socket-table
+     * iterators walk: the kernel folds its sockets at each read. */
+    private static int networkNamespace() {
+        try {
+            String link = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+            return (int) Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new BpfUnsupportedException("start the socket collector without map iterators", 0,
+                    "cannot read this process's network namespace from /proc/self/ns/net (" + e.getMessage()
+                            + "): the socket-table iterators need it; is /proc mounted?");
         }
     }
 
@@ -464,11 +483,12 @@ public final class SocketCollector implements AutoCloseable {
             if (!mapIterators) {
                 skipped.add(ProgramSet.foldIterator(options.attachMode()) + ", " + ProgramSet.PROCESS_ITERATOR
                         + ": " + (mapIteratorProbe != null && !mapIteratorProbe.allowed() ? "BPF map iterators: " + mapIteratorProbe.summary()
-                        : "started as on a kernel that refuses BPF map iterators") + "; so each send and"
-                        + " receive also moves its socket's counts into its process's row (more kernel time per event) and"
-                        + " the process table is read and summed here" + (options.connections()
-                        ? "; open connections are listed from the kernel's TCP and UDP socket tables: only this network"
-                        + " namespace's, and no MPTCP sockets (closed connections come from every namespace)" : ""));
+                        : "started as on a kernel that refuses BPF map iterators") + "; so each read folds the sockets of"
+                        + " this network namespace's TCP and UDP tables instead, the sends and receives of the other"
+                        + " sockets (other namespaces, MPTCP) add to their process's row at once (more kernel time per"
+                        + " event), and the process table is read and summed here" + (options.connections()
+                        ? "; open connections are listed from the same socket tables: only this network namespace's,"
+                        + " and no MPTCP sockets (closed connections come from every namespace)" : ""));
             }
             LayoutCheck.require(object.name(), ProgramSet.sectionDifferences(object, hooks));
             for (ProgramSet.Hook hook : hooks) {

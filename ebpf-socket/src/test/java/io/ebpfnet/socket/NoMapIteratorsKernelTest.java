@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.BufferedReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -17,6 +19,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,8 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The collector as on a kernel that refuses BPF map iterators (our CI kernel does, the kernel matrix's
- * do not): every event folds its socket's counts, user space reads the process table, and the open
- * connections come from iter/tcp and iter/udp. Counts must be as exact as with the iterators.
+ * do not): a read folds the sockets of this network namespace's TCP and UDP tables (iter/tcp, iter/udp),
+ * the other sockets' events count in their rows at once, user space reads the process table, and the open
+ * connections come from the same socket tables. Counts must be as exact as with the iterators.
  */
 class NoMapIteratorsKernelTest {
     private static final InetAddress LO = InetAddress.getLoopbackAddress();
@@ -78,6 +83,7 @@ class NoMapIteratorsKernelTest {
              DatagramSocket sender = new DatagramSocket(new InetSocketAddress(LO, 0))) {
             receiver.setSoTimeout(5000);
             accepted.setSoTimeout(5000);
+            SocketSnapshot before = collector.snapshot();
             OutputStream out = client.getOutputStream();
             out.write(new byte[1500]);
             out.flush();
@@ -91,6 +97,15 @@ class NoMapIteratorsKernelTest {
                 sender.send(new DatagramPacket(new byte[123], 123));
                 receiver.receive(new DatagramPacket(buf, buf.length));
             }
+
+            // open sockets of this namespace: their counts reach the rows by the read's fold
+            SocketSnapshot after = collector.snapshot();
+            assertEquals(1500, after.processes().sum(Deltas.PID, ProcessCounter.TCP_BYTES_SENT)
+                    - before.processes().sum(Deltas.PID, ProcessCounter.TCP_BYTES_SENT));
+            assertEquals(1500, after.processes().sum(Deltas.PID, ProcessCounter.TCP_BYTES_RECEIVED)
+                    - before.processes().sum(Deltas.PID, ProcessCounter.TCP_BYTES_RECEIVED));
+            assertEquals(369, after.processes().sum(Deltas.PID, ProcessCounter.UDP_BYTES_SENT)
+                    - before.processes().sum(Deltas.PID, ProcessCounter.UDP_BYTES_SENT));
 
             ConnectionTable t = collector.connections(false);
             long clientSent = -1;
@@ -113,6 +128,38 @@ class NoMapIteratorsKernelTest {
             assertEquals(1500, clientSent, "the client's open connection");
             assertEquals(1500, serverReceived, "the accepted connection");
             assertEquals(369, udpSent, "the connected UDP sender");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ebpfnet.socket.ModeTests#attachModes")
+    void socketsOfAnotherNetworkNamespaceCountAtOnce(AttachMode mode, LoadMode load) throws Exception {
+        SocketCollectorOptions options = ModeTests.optionsOrSkip(mode, load);
+        String ns = "ebpfnet-nmi-" + Deltas.PID;
+        Commands.run("ip", "netns", "add", ns);
+        try (SocketCollector collector = SocketCollector.start(options, false)) {
+            Commands.run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+            // `ip netns exec` execs the command: the JVM keeps the child's pid
+            Process exchange = new ProcessBuilder("ip", "netns", "exec", ns,
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                    UdpExchange.class.getName(), "7", "300").redirectErrorStream(true).start();
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(exchange.getInputStream()));
+                assertEquals("sent", out.readLine());
+                // its sockets are open and in no table this namespace's iterators walk: counted at each event
+                ProcessTable p = collector.snapshot().processes();
+                int pid = (int) exchange.pid();
+                assertEquals(2100, p.sum(pid, ProcessCounter.UDP_BYTES_SENT), "the other namespace's sends");
+                assertEquals(2100, p.sum(pid, ProcessCounter.UDP_BYTES_RECEIVED), "the other namespace's receives");
+            } finally {
+                exchange.getOutputStream().close();
+                if (!exchange.waitFor(30, TimeUnit.SECONDS)) {
+                    exchange.destroyForcibly();
+                }
+            }
+        } finally {
+            Commands.run("ip", "netns", "del", ns);
         }
     }
 }

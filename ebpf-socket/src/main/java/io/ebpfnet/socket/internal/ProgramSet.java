@@ -98,6 +98,15 @@ public final class ProgramSet {
         return mode == AttachMode.PROBE ? "fold_socket_table" : "fold_sockets";
     }
 
+    /**
+     * The iterators that fold the sockets' counts before each read: {@link #foldIterator}, or, where the kernel
+     * refuses map iterators, one over each of the kernel's TCP and UDP socket tables (the reader's network
+     * namespace's; the other sockets' events count in their rows at once).
+     */
+    public static List<String> foldIterators(AttachMode mode, boolean mapIterators) {
+        return mapIterators ? List.of(foldIterator(mode)) : List.of(TCP_FOLD_ITERATOR, UDP_FOLD_ITERATOR);
+    }
+
     /** The iterators that read the open connections in {@code mode}: one over its socket states, or, where
      * the kernel refuses map iterators, one over each of the kernel's TCP and UDP socket tables. */
     public static List<String> connectionIterators(AttachMode mode, boolean mapIterators) {
@@ -109,6 +118,8 @@ public final class ProgramSet {
 
     static final String TCP_SOCKETS_ITERATOR = "read_tcp_sockets";
     static final String UDP_SOCKETS_ITERATOR = "read_udp_sockets";
+    static final String TCP_FOLD_ITERATOR = "fold_tcp_sockets";
+    static final String UDP_FOLD_ITERATOR = "fold_udp_sockets";
 
     private ProgramSet() {
     }
@@ -117,9 +128,8 @@ public final class ProgramSet {
      * The hooks for {@code mode} and {@code load} (and the connection iterator when {@code connections});
      * see docs/metrics.md for what each one feeds. {@code retransmitErrors}: the kernel's
      * {@code tcp_retransmit_skb} tracepoint has its third argument, the attempt's error (Linux 6.18+).
-     * {@code mapIterators}: the kernel allows map iterators; without them no iterator folds or reads the
-     * tables (every event folds its socket's counts, user space reads the process table), and the open
-     * connections come from the kernel's TCP and UDP socket tables.
+     * {@code mapIterators}: the kernel allows map iterators; without them the folds and the open connections
+     * come from the kernel's TCP and UDP socket tables (iter/tcp, iter/udp) and user space reads the process table.
      */
     public static List<Hook> hooks(AttachMode mode, LoadMode load, boolean connections, boolean retransmitErrors,
                                    boolean mapIterators) {
@@ -226,14 +236,15 @@ public final class ProgramSet {
         tp(hooks, "on_process_exit", "sched_process_exit");
         tp(hooks, "on_process_exec", "sched_process_exec");
         String socketIterator = mode == AttachMode.PROBE ? "bpf_map_elem" : "bpf_sk_storage_map";
+        for (String name : foldIterators(mode, mapIterators)) {
+            hooks.add(new Hook(name, iteratorTarget(name, socketIterator), Target.ITERATOR));
+        }
         if (mapIterators) {
-            hooks.add(new Hook(foldIterator(mode), socketIterator, Target.ITERATOR));
             hooks.add(new Hook(PROCESS_ITERATOR, "bpf_map_elem", Target.ITERATOR));
         }
         if (connections) {
             for (String name : connectionIterators(mode, mapIterators)) {
-                String target = name.equals(TCP_SOCKETS_ITERATOR) ? "tcp" : name.equals(UDP_SOCKETS_ITERATOR) ? "udp" : socketIterator;
-                hooks.add(new Hook(name, target, Target.ITERATOR));
+                hooks.add(new Hook(name, iteratorTarget(name, socketIterator), Target.ITERATOR));
             }
         }
         return List.copyOf(hooks);
@@ -294,6 +305,12 @@ public final class ProgramSet {
             }
         }
         return out;
+    }
+
+    /* iter/tcp or iter/udp for the socket-table iterators, else the mode's map iterator. */
+    private static String iteratorTarget(String program, String mapIterator) {
+        return program.startsWith("fold_tcp") || program.startsWith("read_tcp") ? "tcp"
+                : program.startsWith("fold_udp") || program.startsWith("read_udp") ? "udp" : mapIterator;
     }
 
     private static void fn(List<Hook> hooks, String program, String function) {

@@ -131,7 +131,9 @@ public final class SocketLayouts {
             JAVA_INT.withName("read_seq"),
             JAVA_INT.withName("read_seq_known"),
             JAVA_INT.withName("last_transition"),
-            JAVA_LONG.withName("address")).withName("socket_state");
+            JAVA_LONG.withName("address"),
+            JAVA_INT.withName("counted_at_event"),
+            JAVA_INT.withName("reserved")).withName("socket_state");
 
     public static final StructLayout SOCKET_SETTINGS = MemoryLayout.structLayout(
             JAVA_INT.withName("connections"),
@@ -142,7 +144,8 @@ public final class SocketLayouts {
             JAVA_INT.withName("udp_flags_arg"),
             JAVA_INT.withName("release_hook"),
             JAVA_INT.withName("syscall_hooks"),
-            JAVA_INT.withName("fold_at_event"),
+            JAVA_INT.withName("no_map_iterators"),
+            JAVA_INT.withName("reader_netns"),
             JAVA_INT.withName("socket_table")).withName("socket_settings");
 
     /** The programs' .bss: what the next iterator read wants. */
