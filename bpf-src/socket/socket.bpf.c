@@ -685,6 +685,16 @@ static __always_inline bool folded_by_reads(struct sock *sk, bool direct)
 	return inum == settings.reader_netns;
 }
 
+/*
+ * Whether an event on sk counts in its row at once (settings.no_map_iterators and no read folds sk). Asked
+ * of the socket, not of its state: its namespace is on lines an event reads anyway, and where the kernel
+ * allows map iterators the verifier drops the question. The state keeps the answer for the folds.
+ */
+static __always_inline bool counts_at_event(struct sock *sk, bool direct)
+{
+	return settings.no_map_iterators && !folded_by_reads(sk, direct);
+}
+
 /* The socket is seen for the first time now; tracepoint mode keeps its address too, for `released_tcp`. */
 static __always_inline void first_seen_now(struct socket_state *s, struct sock *sk, bool direct)
 {
@@ -692,7 +702,7 @@ static __always_inline void first_seen_now(struct socket_state *s, struct sock *
 	if (settings.release_hook)
 		s->address = (__u64)sk;
 	if (settings.no_map_iterators)
-		s->counted_at_event = !folded_by_reads(sk, direct);
+		s->counted_at_event = counts_at_event(sk, direct);
 }
 
 /*
@@ -742,7 +752,7 @@ static __always_inline void claim_socket(struct sock *sk, struct socket_state *s
 	owner_identity(direct, &s->owner_leader, &s->owner_cgroups);
 	if (s->accept_pending && __sync_fetch_and_and(&s->accept_pending, 0)) {
 		ADD_SHARED(s->counts[SC_ACCEPTS], 1);
-		if (s->counted_at_event) {
+		if (counts_at_event(sk, direct)) {
 			__u64 d[SC_COUNT] = {};
 			d[SC_ACCEPTS] = 1;
 			count_in_row(s, d);
@@ -847,7 +857,7 @@ static __always_inline void count_call(struct sock *sk, bool direct, bool storag
 		if (error)
 			ADD_SHARED(s->counts[SC_SEND_ERRORS + dir], 1);
 	}
-	if (s->counted_at_event) {
+	if (counts_at_event(sk, direct)) {
 		__u64 d[SC_COUNT] = {};
 		if (ret > 0) {
 			d[SC_BYTES_SENT + dir] = ret;
@@ -1043,7 +1053,7 @@ static __always_inline void on_tcp_read(struct sock *sk, bool direct, bool stora
 	} else {
 		ADD_SHARED(s->counts[SC_EMPTY_RECV_CALLS], 1);
 	}
-	if (s->counted_at_event) {
+	if (counts_at_event(sk, direct)) {
 		__u64 d[SC_COUNT] = {};
 		if (consumed) {
 			d[SC_BYTES_RECEIVED] = consumed;
