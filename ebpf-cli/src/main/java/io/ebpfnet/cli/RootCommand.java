@@ -5,6 +5,7 @@ import io.ebpfnet.cli.config.CollectorConfig;
 import io.ebpfnet.cli.config.ConfigException;
 import io.ebpfnet.cli.config.ConfigKey;
 import io.ebpfnet.cli.config.ConfigLoader;
+import io.ebpfnet.core.BpfObject;
 import io.ebpfnet.core.detect.AttachDecision;
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.core.detect.DetectionReport;
@@ -126,6 +127,8 @@ final class RootCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StopSignals stop = StopSignals.install();
+        // Each BTF parse of the start (inspection, probes, loads) reuses the pages of the one before; given back once started.
+        BpfObject.keepFreedNativeMemory();
         // The kernel's inspection (files and BTF, nothing loaded) overlaps with reading the configuration.
         CompletableFuture<DetectionReport> inspection = inspectEarly ? KernelChoice.inspectInBackground(ignoreKernelBtf) : null;
         // Every flag is checked before anything touches the kernel: exit code 2 promises nothing was loaded.
@@ -214,7 +217,13 @@ final class RootCommand implements Callable<Integer> {
                 false, ignoreKernelBtf, syscallHooks || cfg.syscallHooks());
         long started = System.nanoTime();
         long lifetimeNanos = runFor == null ? Long.MAX_VALUE : runFor * 1_000_000_000L;
-        try (SocketCollector collector = SocketCollector.start(options)) {
+        SocketCollector loaded;
+        try {
+            loaded = SocketCollector.start(options);
+        } finally {
+            BpfObject.returnFreedNativeMemory(); // the start's BTF parses are done
+        }
+        try (SocketCollector collector = loaded) {
             if (stop.stopped()) {
                 return ExitCode.OK.code(); // stopped while loading: closing detaches, and no chart was defined yet
             }

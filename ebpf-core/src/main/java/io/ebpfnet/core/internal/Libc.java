@@ -56,6 +56,23 @@ public final class Libc {
         static final MethodHandle HANDLE = link("getpagesize", FunctionDescriptor.of(JAVA_INT));
     }
 
+    /* glibc's; absent from other C libraries (musl), which have no such settings. */
+    private static final class MallocTrim {
+        static final MethodHandle HANDLE = linkIfPresent("malloc_trim", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    }
+
+    private static final class Mallopt {
+        static final MethodHandle HANDLE = linkIfPresent("mallopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final int M_TRIM_THRESHOLD = -1;
+    private static final int M_MMAP_THRESHOLD = -3;
+
+    private static MethodHandle linkIfPresent(String name, FunctionDescriptor descriptor) {
+        Linker linker = Linker.nativeLinker();
+        return linker.defaultLookup().find(name).map(f -> linker.downcallHandle(f, descriptor)).orElse(null);
+    }
+
     private static MethodHandle link(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         Linker linker = Linker.nativeLinker();
         return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(), descriptor, options);
@@ -153,6 +170,40 @@ public final class Libc {
     public static void munmap(MemorySegment mapping) {
         try {
             int ignored = (int) Munmap.HANDLE.invokeExact(mapping, mapping.byteSize());
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Blocks up to {@code mmapThreshold} bytes come from the C heap (above: a mapping of their own, unmapped
+     * when freed), and the heap's free top is returned once it exceeds {@code trimThreshold}
+     * ({@code mallopt}); false where the C library has no such settings.
+     */
+    public static boolean heapThresholds(int mmapThreshold, int trimThreshold) {
+        if (Mallopt.HANDLE == null) {
+            return false;
+        }
+        try {
+            int a = (int) Mallopt.HANDLE.invokeExact(M_MMAP_THRESHOLD, mmapThreshold);
+            int b = (int) Mallopt.HANDLE.invokeExact(M_TRIM_THRESHOLD, trimThreshold);
+            return a == 1 && b == 1;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Gives the C heap's free pages back to the system ({@code malloc_trim(0)}); false where the C library
+     * has no such call.
+     */
+    public static boolean trimHeap() {
+        if (MallocTrim.HANDLE == null) {
+            return false;
+        }
+        try {
+            int ignored = (int) MallocTrim.HANDLE.invokeExact(0L);
+            return true;
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
