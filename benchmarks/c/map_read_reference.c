@@ -457,7 +457,7 @@ int main(int argc, char **argv)
 			break;
 		int err = errno;
 		bpf_object__close(obj);
-		if (!with_iterator)
+		if (!with_iterator || (err != EPERM && err != EINVAL))
 			die("bpf_object__load", err);
 		fprintf(stderr, "iterator=refused (%s): the kernel refuses map iterators; rows are read as the collector then reads them\n",
 			strerror(err));

@@ -669,14 +669,16 @@ static __always_inline void count_in_row(const struct socket_state *s, const __u
 
 /*
  * Whether a read folds sk's counts where the kernel refuses map iterators: the socket-table iterators
- * walk the reader's network namespace's TCP and UDP sockets (MPTCP sockets are in neither table).
+ * walk the TCP and UDP tables of the reader's network namespace (MPTCP and UDP-Lite sockets are in
+ * neither). A TCP socket leaves its table at TCP_CLOSE: on_closed_state folds it then.
  */
 static __always_inline bool folded_by_reads(struct sock *sk, bool direct)
 {
+	__u16 protocol = sk_protocol(sk, direct);
 	struct net *net;
 	__u32 inum;
 
-	if (sk_protocol(sk, direct) == IPPROTO_MPTCP)
+	if (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP)
 		return false;
 	if (!bpf_core_field_exists(sk->__sk_common.skc_net.net))
 		return true; /* no network namespaces: one table for all */
@@ -686,13 +688,14 @@ static __always_inline bool folded_by_reads(struct sock *sk, bool direct)
 }
 
 /*
- * Whether an event on sk counts in its row at once (settings.no_map_iterators and no read folds sk). Asked
- * of the socket, not of its state: its namespace is on lines an event reads anyway, and where the kernel
- * allows map iterators the verifier drops the question. The state keeps the answer for the folds.
+ * Whether an event on sk (state s) counts in its row at once (settings.no_map_iterators and no read folds
+ * sk). A tp_btf or fentry program asks the socket, whose namespace is on lines an event reads anyway; a
+ * kprobe, for which each of those reads is a helper call, asks the state, which keeps the same answer
+ * (decided when the socket was first seen). Where the kernel allows map iterators the verifier drops it.
  */
-static __always_inline bool counts_at_event(struct sock *sk, bool direct)
+static __always_inline bool counts_at_event(struct sock *sk, bool direct, const struct socket_state *s)
 {
-	return settings.no_map_iterators && !folded_by_reads(sk, direct);
+	return settings.no_map_iterators && (direct ? !folded_by_reads(sk, true) : s->counted_at_event);
 }
 
 /* The socket is seen for the first time now; tracepoint mode keeps its address too, for `released_tcp`. */
@@ -702,7 +705,7 @@ static __always_inline void first_seen_now(struct socket_state *s, struct sock *
 	if (settings.release_hook)
 		s->address = (__u64)sk;
 	if (settings.no_map_iterators)
-		s->counted_at_event = counts_at_event(sk, direct);
+		s->counted_at_event = !folded_by_reads(sk, direct);
 }
 
 /*
@@ -752,7 +755,7 @@ static __always_inline void claim_socket(struct sock *sk, struct socket_state *s
 	owner_identity(direct, &s->owner_leader, &s->owner_cgroups);
 	if (s->accept_pending && __sync_fetch_and_and(&s->accept_pending, 0)) {
 		ADD_SHARED(s->counts[SC_ACCEPTS], 1);
-		if (counts_at_event(sk, direct)) {
+		if (counts_at_event(sk, direct, s)) {
 			__u64 d[SC_COUNT] = {};
 			d[SC_ACCEPTS] = 1;
 			count_in_row(s, d);
@@ -857,7 +860,7 @@ static __always_inline void count_call(struct sock *sk, bool direct, bool storag
 		if (error)
 			ADD_SHARED(s->counts[SC_SEND_ERRORS + dir], 1);
 	}
-	if (counts_at_event(sk, direct)) {
+	if (counts_at_event(sk, direct, s)) {
 		__u64 d[SC_COUNT] = {};
 		if (ret > 0) {
 			d[SC_BYTES_SENT + dir] = ret;
@@ -1053,7 +1056,7 @@ static __always_inline void on_tcp_read(struct sock *sk, bool direct, bool stora
 	} else {
 		ADD_SHARED(s->counts[SC_EMPTY_RECV_CALLS], 1);
 	}
-	if (counts_at_event(sk, direct)) {
+	if (counts_at_event(sk, direct, s)) {
 		__u64 d[SC_COUNT] = {};
 		if (consumed) {
 			d[SC_BYTES_RECEIVED] = consumed;
@@ -1199,6 +1202,8 @@ static __always_inline void on_closed_state(struct sock *sk, bool storage)
 		ADD_SHARED(p->tcp_closes, 1);
 		p->last_seen_ns = now;
 	}
+	if (s && settings.no_map_iterators)
+		fold_socket(s); /* out of the TCP table now: no read's fold sees it until it is released */
 }
 
 /* Retransmits run in softirq or timer context: charge the socket's owner. */

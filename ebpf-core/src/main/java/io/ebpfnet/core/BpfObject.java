@@ -129,8 +129,11 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
-     * Undoes {@link #keepFreedNativeMemory()}: glibc's default thresholds (blocks over 128 KiB get mappings
-     * of their own, returned when freed), and the free blocks kept so far given back to the system.
+     * Undoes {@link #keepFreedNativeMemory()}: blocks over 128 KiB get mappings of their own again (returned
+     * when freed) and the heap's free top is returned past 128 KiB (glibc's default values, fixed from now
+     * on: glibc stops adapting them once set, as it does when a launcher sets {@code MALLOC_MMAP_THRESHOLD_}),
+     * and the free blocks kept so far are given back to the system: at once ({@code malloc_trim}), but for
+     * the free top of a thread's own heap, which its next free returns.
      */
     public static boolean returnFreedNativeMemory() {
         boolean set = Libc.heapThresholds(128 << 10, 128 << 10);

@@ -62,10 +62,15 @@ final class LiveFeatureProber implements FeatureProber {
 
     private static BpfObject open(Set<String> programs) {
         BpfObject obj = BpfObject.open(LiveFeatureProber.class.getResourceAsStream(OBJECT), "feature_probe");
-        for (BpfProgram p : obj.programs()) {
-            p.setAutoload(programs.contains(p.name()));
+        try {
+            for (BpfProgram p : obj.programs()) {
+                p.setAutoload(programs.contains(p.name()));
+            }
+            return obj;
+        } catch (RuntimeException | Error e) {
+            obj.close();
+            throw e;
         }
-        return obj;
     }
 
     private static ProbeResult refused(FeatureProbe feature, String stage, BpfException e) {

@@ -1,5 +1,6 @@
 package io.ebpfnet.core;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -12,30 +13,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * BpfObject.keepFreedNativeMemory: a large block freed and allocated again (as libbpf does with the kernel's
- * BTF at each load) reuses its pages, where glibc's defaults map fresh ones, a page fault each. The
- * process's minor-fault count tells: other threads fault too meanwhile, but far fewer than the 1,536 pages
- * of a block.
+ * BTF at each load) reuses its pages, where glibc's defaults map fresh ones, a page fault each. This
+ * thread's minor-fault count tells (other threads' faults are not in it); the fewest of three rounds is
+ * taken, as a stray fault of the JVM's on this thread only adds.
  */
 class FreedNativeMemoryTest {
     private static final long BLOCK = 6L << 20; // about the kernel BTF libbpf reads at each load
 
     @Test
     void keptBlocksAreReusedWithoutFaultsAndReturnedAfterwards() throws IOException {
+        Assumptions.assumeTrue(isGlibc(), "not glibc: its C heap has no such settings");
         assertTrue(BpfObject.keepFreedNativeMemory(), "glibc's mallopt");
         try {
             touchAndFree(); // the first block maps its pages
-            long kept = touchAndFree();
+            long kept = Math.min(touchAndFree(), Math.min(touchAndFree(), touchAndFree()));
             assertTrue(BpfObject.returnFreedNativeMemory(), "glibc's mallopt and malloc_trim");
-            touchAndFree();
-            long returned = touchAndFree();
+            // the blocks kept so far serve a round or two more, until a free past the restored threshold trims them
+            long returned = Math.max(touchAndFree(), Math.max(touchAndFree(), touchAndFree()));
             assertTrue(kept * 4 < returned, "page faults of a block allocated again: " + kept + " while kept, "
-                    + returned + " with glibc's defaults");
+                    + returned + " at most once given back");
         } finally {
             BpfObject.returnFreedNativeMemory();
         }
     }
 
-    /* Minor page faults of this process while a block is allocated, written through and freed. */
+    /* Minor page faults of this thread while a block is allocated, written through and freed. */
     private static long touchAndFree() throws IOException {
         long before = minorFaults();
         try (Arena arena = Arena.ofConfined()) {
@@ -45,9 +47,13 @@ class FreedNativeMemoryTest {
         return minorFaults() - before;
     }
 
-    /* Field 10 of /proc/self/stat; the command name (field 2) is in parentheses and may hold spaces. */
+    private static boolean isGlibc() {
+        return java.lang.foreign.Linker.nativeLinker().defaultLookup().find("gnu_get_libc_version").isPresent();
+    }
+
+    /* Field 10 of this thread's stat; the command name (field 2) is in parentheses and may hold spaces. */
     private static long minorFaults() throws IOException {
-        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String stat = Files.readString(Path.of("/proc/thread-self/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[7]);
     }

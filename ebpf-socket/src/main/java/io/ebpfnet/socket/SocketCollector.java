@@ -123,30 +123,37 @@ public final class SocketCollector implements AutoCloseable {
         this.mapIterators = mapIterators && !legacy;
         this.globalMap = object.map("global_counters");
         this.processMap = object.map("processes");
-        this.readerMap = globalData(".bss", SocketLayouts.READER_STATE.byteSize());
-        this.scratchKey = arena.allocate(SocketLayouts.PROCESS_KEY);
-        this.zeroKey = arena.allocate(Math.max(globalMap.keySize(), readerMap.keySize()));
-        this.readerState = arena.allocate(SocketLayouts.READER_STATE);
-        configure();
-        object.load();
-        this.globalValues = arena.allocate(globalMap.valueBufferSize(), 8);
-        attach();
-        BpfMap sockets = legacy ? null : object.map(options.attachMode() == AttachMode.PROBE ? "socket_table" : "sockets");
-        this.foldIterators = legacy ? List.of() : attachIterators(ProgramSet.foldIterators(options.attachMode(), this.mapIterators), sockets);
-        if (this.mapIterators) {
-            this.processReader = null;
-            this.processIterator = object.program(ProgramSet.PROCESS_ITERATOR).attachIterator(processMap);
-        } else {
-            this.processIterator = null;
-            this.processReader = new ProcessMapReader(processMap, copies(processMap));
+        BpfRingBuffer ring = null;
+        ProcessMapReader reader = null;
+        try {
+            this.readerMap = globalData(".bss", SocketLayouts.READER_STATE.byteSize());
+            this.scratchKey = arena.allocate(SocketLayouts.PROCESS_KEY);
+            this.zeroKey = arena.allocate(Math.max(globalMap.keySize(), readerMap.keySize()));
+            this.readerState = arena.allocate(SocketLayouts.READER_STATE);
+            configure();
+            object.load();
+            this.globalValues = arena.allocate(globalMap.valueBufferSize(), 8);
+            attach();
+            BpfMap sockets = legacy ? null : object.map(options.attachMode() == AttachMode.PROBE ? "socket_table" : "sockets");
+            this.foldIterators = legacy ? List.of() : attachIterators(ProgramSet.foldIterators(options.attachMode(), this.mapIterators), sockets);
+            this.processIterator = this.mapIterators ? object.program(ProgramSet.PROCESS_ITERATOR).attachIterator(processMap) : null;
+            if (options.connections() && !legacy) {
+                this.connectionIterators = attachIterators(ProgramSet.connectionIterators(options.attachMode(), this.mapIterators), sockets);
+                ring = object.map("closed_connections").ringBuffer();
+            } else {
+                this.connectionIterators = List.of();
+            }
+            reader = this.mapIterators ? null : new ProcessMapReader(processMap, copies(processMap));
+        } catch (RuntimeException | Error e) {
+            // the object, its links and iterators are closed by start(); what is ours alone, here
+            if (ring != null) {
+                ring.close();
+            }
+            arena.close();
+            throw e;
         }
-        if (options.connections() && !legacy) {
-            this.connectionIterators = attachIterators(ProgramSet.connectionIterators(options.attachMode(), this.mapIterators), sockets);
-            this.closedConnections = object.map("closed_connections").ringBuffer();
-        } else {
-            this.connectionIterators = List.of();
-            this.closedConnections = null;
-        }
+        this.closedConnections = ring;
+        this.processReader = reader;
     }
 
     /* A map iterator over the socket states (`sockets`), or a socket-table one (iter/tcp, iter/udp), which takes no map. */
@@ -168,21 +175,27 @@ public final class SocketCollector implements AutoCloseable {
         return start(options, typed && mapIteratorProbe().allowed());
     }
 
-    /* The running kernel's answer, asked once per process: a probe loads a program. */
+    /* The running kernel's answer, asked once per process (a probe loads a program), unless it was a
+     * shortage of the moment (memory), asked again at the next start. */
     private static volatile ProbeResult mapIteratorProbe;
 
     private static ProbeResult mapIteratorProbe() {
         ProbeResult result = mapIteratorProbe;
         if (result == null) {
             synchronized (SocketCollector.class) {
-                if (mapIteratorProbe == null) {
-                    mapIteratorProbe = KernelDetection.probe(FeatureProbe.MAP_ITERATOR);
-                }
                 result = mapIteratorProbe;
+                if (result == null) {
+                    result = KernelDetection.probe(FeatureProbe.MAP_ITERATOR);
+                    boolean passing = result.errno().equals("ENOMEM") || result.errno().equals("EAGAIN");
+                    mapIteratorProbe = passing ? null : result;
+                    lastMapIteratorProbe = result;
+                }
             }
         }
         return result;
     }
+
+    private static volatile ProbeResult lastMapIteratorProbe; // for the skipped-program note
 
     /**
      * As {@link #start(SocketCollectorOptions)}; {@code mapIteratorsAllowed} false runs the collector as on
@@ -482,7 +495,7 @@ public final class SocketCollector implements AutoCloseable {
                     retransmitErrors, mapIterators);
             if (!mapIterators) {
                 skipped.add(ProgramSet.foldIterator(options.attachMode()) + ", " + ProgramSet.PROCESS_ITERATOR
-                        + ": " + (mapIteratorProbe != null && !mapIteratorProbe.allowed() ? "BPF map iterators: " + mapIteratorProbe.summary()
+                        + ": " + (lastMapIteratorProbe != null && !lastMapIteratorProbe.allowed() ? "BPF map iterators: " + lastMapIteratorProbe.summary()
                         : "started as on a kernel that refuses BPF map iterators") + "; so each read folds the sockets of"
                         + " this network namespace's TCP and UDP tables instead, the sends and receives of the other"
                         + " sockets (other namespaces, MPTCP) add to their process's row at once (more kernel time per"

@@ -3,9 +3,8 @@ package io.ebpfnet.socket;
 import io.ebpfnet.core.KernelDetection;
 import io.ebpfnet.core.detect.AttachMode;
 import io.ebpfnet.core.detect.FeatureProbe;
-import io.ebpfnet.core.testing.KernelTests;
+import io.ebpfnet.socket.internal.ProgramSet;
 import io.ebpfnet.core.testing.LoopbackTraffic;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,12 +34,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NoMapIteratorsKernelTest {
     private static final InetAddress LO = InetAddress.getLoopbackAddress();
 
-    @Test
-    void theKernelsAnswerDecidesHowTheTablesAreRead() {
-        KernelTests.requireBpf();
+    @ParameterizedTest
+    @MethodSource("io.ebpfnet.socket.ModeTests#attachModes")
+    void theKernelsAnswerDecidesHowTheTablesAreRead(AttachMode mode, LoadMode load) {
+        SocketCollectorOptions options = ModeTests.optionsOrSkip(mode, load);
         boolean allowed = KernelDetection.probe(FeatureProbe.MAP_ITERATOR).allowed();
-        try (SocketCollector collector = SocketCollector.start(SocketCollectorOptions.defaults(AttachMode.TRACEPOINT))) {
-            boolean noted = collector.skippedPrograms().stream().anyMatch(s -> s.startsWith("fold_sockets, read_processes: BPF map iterators: refused"));
+        try (SocketCollector collector = SocketCollector.start(options)) {
+            String refused = ProgramSet.foldIterator(mode) + ", read_processes: BPF map iterators: refused";
+            boolean noted = collector.skippedPrograms().stream().anyMatch(s -> s.startsWith(refused));
             assertEquals(!allowed, noted, "map iterators allowed: " + allowed + "; skipped: " + collector.skippedPrograms());
         }
     }
@@ -51,7 +52,7 @@ class NoMapIteratorsKernelTest {
         SocketCollectorOptions options = ModeTests.optionsOrSkip(mode, load);
         try (SocketCollector collector = SocketCollector.start(options, false)) {
             // "started as on a kernel that refuses …", or the refusal, where the probe ran and the kernel refused
-            assertTrue(collector.skippedPrograms().stream().anyMatch(s -> s.startsWith(io.ebpfnet.socket.internal.ProgramSet.foldIterator(mode) + ", read_processes: ")
+            assertTrue(collector.skippedPrograms().stream().anyMatch(s -> s.startsWith(ProgramSet.foldIterator(mode) + ", read_processes: ")
                     && s.contains("BPF map iterators")), collector.skippedPrograms().toString());
             SocketSnapshot before = collector.snapshot();
             LoopbackTraffic.TcpExchange t = LoopbackTraffic.tcp(LO, 50, 1000, 300);
@@ -143,23 +144,33 @@ class NoMapIteratorsKernelTest {
             Process exchange = new ProcessBuilder("ip", "netns", "exec", ns,
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                     System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                    UdpExchange.class.getName(), "7", "300").redirectErrorStream(true).start();
+                    LoopbackExchange.class.getName(), "7", "300").redirectErrorStream(true).start();
+            int pid = (int) exchange.pid();
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(exchange.getInputStream()));
                 assertEquals("sent", out.readLine());
                 // its sockets are open and in no table this namespace's iterators walk: counted at each event
-                ProcessTable p = collector.snapshot().processes();
-                int pid = (int) exchange.pid();
-                assertEquals(2100, p.sum(pid, ProcessCounter.UDP_BYTES_SENT), "the other namespace's sends");
-                assertEquals(2100, p.sum(pid, ProcessCounter.UDP_BYTES_RECEIVED), "the other namespace's receives");
+                assertExchangeCounted(collector.snapshot().processes(), pid, "sockets open");
             } finally {
                 exchange.getOutputStream().close();
                 if (!exchange.waitFor(30, TimeUnit.SECONDS)) {
                     exchange.destroyForcibly();
                 }
             }
+            // closed and released: nothing folded a second time
+            assertExchangeCounted(collector.snapshot().processes(), pid, "sockets closed");
         } finally {
             Commands.run("ip", "netns", "del", ns);
         }
+    }
+
+    /* LoopbackExchange 7 300: 2,100 bytes each way over UDP, 2,100 + 300 over TCP, one connect, one accept. */
+    private static void assertExchangeCounted(ProcessTable p, int pid, String when) {
+        assertEquals(2100, p.sum(pid, ProcessCounter.UDP_BYTES_SENT), "UDP sent, " + when);
+        assertEquals(2100, p.sum(pid, ProcessCounter.UDP_BYTES_RECEIVED), "UDP received, " + when);
+        assertEquals(2400, p.sum(pid, ProcessCounter.TCP_BYTES_SENT), "TCP sent, " + when);
+        assertEquals(2400, p.sum(pid, ProcessCounter.TCP_BYTES_RECEIVED), "TCP received, " + when);
+        assertEquals(1, p.sum(pid, ProcessCounter.TCP_V4_CONNECTS), "connects, " + when);
+        assertEquals(1, p.sum(pid, ProcessCounter.TCP_ACCEPTS), "accepts, " + when);
     }
 }

@@ -9,8 +9,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Legacy mode's read of the {@code processes} map from user space: an iterator program is typed by the
- * kernel's BTF, which legacy mode does without. Does what {@code read_processes} in socket.bpf.c does in
+ * The read of the {@code processes} map from user space, where no iterator reads it: in legacy mode (an
+ * iterator program is typed by the kernel's BTF, which legacy mode does without) and on kernels that
+ * refuse map iterators. Does what {@code read_processes} in socket.bpf.c does in
  * the kernel: sums each row's per-CPU copies and hands on, as {@code struct process_row} records, the rows
  * seen since a time and the exited ones (reported exited once a whole read passed since the mark).
  * Nothing is allocated per row. Not thread-safe; close it to free its buffers.
