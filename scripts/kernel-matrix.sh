@@ -50,6 +50,7 @@ junit --select-class io.ebpfnet.socket.AttachModesKernelTest \\
   --select-class io.ebpfnet.socket.ExecRenameKernelTest \\
   --select-class io.ebpfnet.socket.CgroupMoveKernelTest \\
   --select-class io.ebpfnet.socket.RetransmitKernelTest \\
+  --select-class io.ebpfnet.socket.NoMapIteratorsKernelTest \\
   --reports-dir "$out/reports"
 rc=\$?
 [ "$no_btf" = yes ] || exit \$rc

@@ -655,16 +655,38 @@ __noinline int fold_socket(struct socket_state *s)
 	return 0;
 }
 
+enum row_event { ROW_SEND = 0, ROW_RECEIVE = 1, ROW_ACCEPT = 2 };
+
 /*
  * A socket no read folds (s->counted_at_event: the kernel refuses map iterators and the socket is in no
- * TCP or UDP table of the reader's network namespace): its events add their counts d to its owner's row
- * too, at once, and fold_socket leaves it alone.
+ * TCP or UDP table of the reader's network namespace): its events add their counts to its owner's row
+ * too, at once, and fold_socket leaves it alone. A send or receive moved `bytes` (0: none, then `errors`
+ * says whether it failed) in `calls` calls. A global function, so that its counts live in its own frame:
+ * inlined, they pushed a kprobe's frame and fold_socket's past the verifier's 512 bytes (Linux 6.1).
  */
-static __always_inline void count_in_row(const struct socket_state *s, const __u64 *d)
+__noinline int count_in_row(struct socket_state *s, __u32 event, __u64 bytes, __u64 calls, __u64 errors)
 {
-	struct process_key owner = s->owner;
+	__u64 d[SC_COUNT] = {};
 
+	if (!s)
+		return 0;
+	if (event == ROW_ACCEPT) {
+		d[SC_ACCEPTS] = 1;
+	} else if (event == ROW_SEND) {
+		d[SC_BYTES_SENT] = bytes;
+		d[SC_SEND_CALLS] = bytes ? calls : 0;
+		d[SC_EMPTY_SEND_CALLS] = bytes ? 0 : calls;
+		d[SC_SEND_ERRORS] = errors;
+	} else {
+		d[SC_BYTES_RECEIVED] = bytes;
+		d[SC_RECV_CALLS] = bytes ? calls : 0;
+		d[SC_EMPTY_RECV_CALLS] = bytes ? 0 : calls;
+		d[SC_RECV_ERRORS] = errors;
+	}
+	/* on the stack: before 6.x a helper takes no key in a global function's argument memory */
+	struct process_key owner = s->owner;
 	add_traffic(process_of_owner(&owner), s->counted_protocol != IPPROTO_UDP, d, true);
+	return 0;
 }
 
 /*
@@ -755,11 +777,8 @@ static __always_inline void claim_socket(struct sock *sk, struct socket_state *s
 	owner_identity(direct, &s->owner_leader, &s->owner_cgroups);
 	if (s->accept_pending && __sync_fetch_and_and(&s->accept_pending, 0)) {
 		ADD_SHARED(s->counts[SC_ACCEPTS], 1);
-		if (counts_at_event(sk, direct, s)) {
-			__u64 d[SC_COUNT] = {};
-			d[SC_ACCEPTS] = 1;
-			count_in_row(s, d);
-		}
+		if (counts_at_event(sk, direct, s))
+			count_in_row(s, ROW_ACCEPT, 0, 0, 0);
 	}
 }
 
@@ -860,17 +879,8 @@ static __always_inline void count_call(struct sock *sk, bool direct, bool storag
 		if (error)
 			ADD_SHARED(s->counts[SC_SEND_ERRORS + dir], 1);
 	}
-	if (counts_at_event(sk, direct, s)) {
-		__u64 d[SC_COUNT] = {};
-		if (ret > 0) {
-			d[SC_BYTES_SENT + dir] = ret;
-			d[SC_SEND_CALLS + dir] = 1;
-		} else {
-			d[SC_EMPTY_SEND_CALLS + dir] = calls;
-			d[SC_SEND_ERRORS + dir] = error;
-		}
-		count_in_row(s, d);
-	}
+	if (counts_at_event(sk, direct, s))
+		count_in_row(s, dir ? ROW_RECEIVE : ROW_SEND, ret > 0 ? ret : 0, ret > 0 ? 1 : calls, ret > 0 ? 0 : error);
 	s->last_seen_ns = reader.clock_ns;
 	if (settings.connections && !s->family)
 		remember_addresses(sk, direct, s);
@@ -1056,16 +1066,8 @@ static __always_inline void on_tcp_read(struct sock *sk, bool direct, bool stora
 	} else {
 		ADD_SHARED(s->counts[SC_EMPTY_RECV_CALLS], 1);
 	}
-	if (counts_at_event(sk, direct, s)) {
-		__u64 d[SC_COUNT] = {};
-		if (consumed) {
-			d[SC_BYTES_RECEIVED] = consumed;
-			d[SC_RECV_CALLS] = 1;
-		} else {
-			d[SC_EMPTY_RECV_CALLS] = 1;
-		}
-		count_in_row(s, d);
-	}
+	if (counts_at_event(sk, direct, s))
+		count_in_row(s, ROW_RECEIVE, consumed, 1, 0);
 	s->last_seen_ns = reader.clock_ns;
 	if (settings.connections && !s->family)
 		remember_addresses(sk, direct, s);
