@@ -44,15 +44,15 @@ public final class ReadBytes {
 
             System.out.printf(Locale.ROOT, "bytes copied to user space per read of the process table (%d possible CPUs, %d-byte rows)%n",
                     map.cpus, row);
+            if (fullRows != entries || activeRows != active || merged != entries || batchEntries != entries) {
+                System.out.printf("unexpected counts: full %d, active %d, merged %d, batch %d%n", fullRows, activeRows, merged, batchEntries);
+                ok = false;
+            }
             if (!map.iterates()) {
                 // The goals are the iterator's; without it the collector copies every entry's copies at each read.
                 System.out.printf(Locale.ROOT, "  the kernel refuses map iterators: the collector's read copies the whole table here,"
                         + " %,d B with %,d active and %,d B with %,d active (the iterator's goals are not measured on this kernel)%n",
                         fullBytes, entries, activeBytes, active);
-                if (fullRows != entries || activeRows != active || merged != entries || batchEntries != entries) {
-                    System.out.printf("unexpected counts: full %d, active %d, merged %d, batch %d%n", fullRows, activeRows, merged, batchEntries);
-                    ok = false;
-                }
                 System.out.printf(Locale.ROOT, "user_read_full_bytes=%d%nuser_read_active_bytes=%d%nbatch_bytes=%d%n", fullBytes, activeBytes, batchBytes);
                 System.out.println(ok ? "read bytes: iterator goals not measured (kernel refuses map iterators)" : "read bytes: UNEXPECTED ROWS");
                 System.exit(ok ? 0 : 1);
@@ -61,10 +61,6 @@ public final class ReadBytes {
                     String.format(Locale.ROOT, "%,d x %d", entries, row), batchBytes, batch.keySize(), map.cpus, map.processes.valueStride(), entries);
             ok &= line(String.format(Locale.ROOT, "%,d active of %,d", active, entries), activeRows, activeBytes, activeGoal,
                     String.format(Locale.ROOT, "1/50 of %,d x %d", entries, row), batchBytes, batch.keySize(), map.cpus, map.processes.valueStride(), entries);
-            if (fullRows != entries || activeRows != active || merged != entries || batchEntries != entries) {
-                System.out.printf("unexpected counts: full %d, active %d, merged %d, batch %d%n", fullRows, activeRows, merged, batchEntries);
-                ok = false;
-            }
             System.out.printf(Locale.ROOT, "iterator_full_bytes=%d%niterator_active_bytes=%d%nbatch_bytes=%d%n", fullBytes, activeBytes, batchBytes);
         }
         System.out.println(ok ? "read bytes: goals met" : "read bytes: GOAL MISSED");

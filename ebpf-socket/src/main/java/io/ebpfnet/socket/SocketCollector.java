@@ -98,6 +98,7 @@ public final class SocketCollector implements AutoCloseable {
     private final MemorySegment readerState;
     private final boolean legacy;
     private final boolean mapIterators; // the kernel allows map iterators (never in legacy mode: they are typed by BTF)
+    private final String noMapIterators; // why the collector runs without them; null where they are used or legacy mode
     private final List<BpfIterator> foldIterators; // none in legacy mode
     private final BpfIterator processIterator;  // null without map iterators
     private final ProcessMapReader processReader; // the read of the process table without them
@@ -116,11 +117,12 @@ public final class SocketCollector implements AutoCloseable {
     private boolean closedWanted;
     private boolean closed;
 
-    private SocketCollector(SocketCollectorOptions options, BpfObject object, boolean mapIterators) {
+    private SocketCollector(SocketCollectorOptions options, BpfObject object, String noMapIterators) {
         this.options = options;
         this.object = object;
         this.legacy = options.attachMode() == AttachMode.LEGACY;
-        this.mapIterators = mapIterators && !legacy;
+        this.mapIterators = noMapIterators == null && !legacy;
+        this.noMapIterators = legacy ? null : noMapIterators;
         this.globalMap = object.map("global_counters");
         this.processMap = object.map("processes");
         BpfRingBuffer ring = null;
@@ -172,7 +174,8 @@ public final class SocketCollector implements AutoCloseable {
      */
     public static SocketCollector start(SocketCollectorOptions options) {
         boolean typed = options.attachMode().needsBtf() && !options.ignoreKernelBtf();
-        return start(options, typed && mapIteratorProbe().allowed());
+        ProbeResult probe = typed ? mapIteratorProbe() : null;
+        return start(options, probe == null || probe.allowed() ? null : "BPF map iterators: " + probe.summary());
     }
 
     /* The running kernel's answer, asked once per process (a probe loads a program), unless it was a
@@ -188,20 +191,22 @@ public final class SocketCollector implements AutoCloseable {
                     result = KernelDetection.probe(FeatureProbe.MAP_ITERATOR);
                     boolean passing = result.errno().equals("ENOMEM") || result.errno().equals("EAGAIN");
                     mapIteratorProbe = passing ? null : result;
-                    lastMapIteratorProbe = result;
                 }
             }
         }
         return result;
     }
 
-    private static volatile ProbeResult lastMapIteratorProbe; // for the skipped-program note
-
     /**
      * As {@link #start(SocketCollectorOptions)}; {@code mapIteratorsAllowed} false runs the collector as on
      * a kernel that refuses map iterators (for tests of that path on kernels that allow them).
      */
     static SocketCollector start(SocketCollectorOptions options, boolean mapIteratorsAllowed) {
+        return start(options, mapIteratorsAllowed ? null : "started as on a kernel that refuses BPF map iterators");
+    }
+
+    /* noMapIterators: why the collector runs without map iterators, or null to use them. */
+    private static SocketCollector start(SocketCollectorOptions options, String noMapIterators) {
         AttachMode mode = options.attachMode();
         if (options.ignoreKernelBtf() && mode.needsBtf()) {
             throw new BpfUnsupportedException("start the socket collector in " + mode.cliName() + " mode", 0,
@@ -213,7 +218,7 @@ public final class SocketCollector implements AutoCloseable {
                 : BpfObject.open(SocketCollector.class.getResourceAsStream(OBJECT), "socket");
         try {
             SocketObjectCheck.require(object, mode == AttachMode.LEGACY);
-            return new SocketCollector(options, object, mapIteratorsAllowed);
+            return new SocketCollector(options, object, noMapIterators);
         } catch (RuntimeException | Error e) {
             object.close();
             throw e;
@@ -495,8 +500,7 @@ public final class SocketCollector implements AutoCloseable {
                     retransmitErrors, mapIterators);
             if (!mapIterators) {
                 skipped.add(ProgramSet.foldIterator(options.attachMode()) + ", " + ProgramSet.PROCESS_ITERATOR
-                        + ": " + (lastMapIteratorProbe != null && !lastMapIteratorProbe.allowed() ? "BPF map iterators: " + lastMapIteratorProbe.summary()
-                        : "started as on a kernel that refuses BPF map iterators") + "; so each read folds the sockets of"
+                        + ": " + noMapIterators + "; so each read folds the sockets of"
                         + " this network namespace's TCP and UDP tables instead, the sends and receives of the other"
                         + " sockets (other namespaces, MPTCP) add to their process's row at once (more kernel time per"
                         + " event), and the process table is read and summed here" + (options.connections()
