@@ -51,6 +51,7 @@ junit --select-class io.ebpfnet.socket.AttachModesKernelTest \\
   --select-class io.ebpfnet.socket.CgroupMoveKernelTest \\
   --select-class io.ebpfnet.socket.RetransmitKernelTest \\
   --select-class io.ebpfnet.socket.NoMapIteratorsKernelTest \\
+  --select-class io.ebpfnet.socket.ReleasedSocketsKernelTest \\
   --reports-dir "$out/reports"
 rc=\$?
 [ "$no_btf" = yes ] || exit \$rc

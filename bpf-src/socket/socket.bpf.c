@@ -93,14 +93,20 @@ struct {
  * Tracepoint mode: the final record of each TCP socket its process has released (closed), built at the
  * release, by the socket's address, until the socket is destroyed. Under churn the kernel frees about one
  * orphaned socket in 300,000 without firing tcp_destroy_sock or its last state changes (seen on 6.18: the
- * programs' run counts one short of the releases; the peer's FIN then finds no socket); when a new socket
- * takes that address, its record is queued from here. Entries of sockets still closing are evicted first.
+ * programs' run counts one short of the releases; the peer's FIN then finds no socket). Its record is
+ * queued from here when a new socket takes that address, or when two connection reads in a row walked
+ * every socket their iterator sees without finding it alive (`sweep_released`): without the second way a
+ * socket vanishing last, or whose address no socket took again, was never reported. Entries of sockets
+ * still closing are evicted first.
  */
+#define NOT_WALKED (~0ULL) /* alive_at_read of a socket no connection read walks (another network namespace) */
+#define SWEEP_AFTER_NS 1000000000ULL /* and a record this young waits: its release may not have reached tcp_close */
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);
-	__type(value, struct closed_connection);
+	__type(value, struct released_record);
 } released_tcp SEC(".maps");
 
 /* Tracepoint mode with the syscall hooks: the socket each thread's connect() sent a SYN for (SYN_SENT, in
@@ -119,7 +125,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct closed_connection);
+	__type(value, struct released_record);
 } scratch_record SEC(".maps");
 
 /* Trampoline mode's accepted sockets, by address, from inet_csk_accept's return (a plain value there:
@@ -2105,18 +2111,25 @@ int tp_connect_exit(struct syscall_exit *ctx)
 	return 0;
 }
 
+/* The record of a released socket that went without tcp_destroy_sock, queued once (see `released_tcp`). */
+static __always_inline void queue_released(struct released_record *r, __u64 *address)
+{
+	if (__sync_val_compare_and_swap(&r->taken, 0, 1) != 0)
+		return; /* the other way queued it */
+	count_global_shared(GC_TCP_DESTROYS_MISSED, 1);
+	if (bpf_ringbuf_output(&closed_connections, &r->record, sizeof(r->record), 0))
+		count_global_shared(r->record.family == AF_INET6 ? GC_REFUSED_CONNECTIONS_V6 : GC_REFUSED_CONNECTIONS_V4, 1);
+	bpf_map_delete_elem(&released_tcp, address);
+}
+
 /* A new socket at sk's address: a released socket there before it went without tcp_destroy_sock. */
 static __always_inline void queue_vanished(struct sock *sk)
 {
 	__u64 address = (__u64)sk;
-	struct closed_connection *r = bpf_map_lookup_elem(&released_tcp, &address);
+	struct released_record *r = bpf_map_lookup_elem(&released_tcp, &address);
 
-	if (!r)
-		return;
-	count_global_shared(GC_TCP_DESTROYS_MISSED, 1);
-	if (bpf_ringbuf_output(&closed_connections, r, sizeof(*r), 0))
-		count_global_shared(r->family == AF_INET6 ? GC_REFUSED_CONNECTIONS_V6 : GC_REFUSED_CONNECTIONS_V4, 1);
-	bpf_map_delete_elem(&released_tcp, &address);
+	if (r)
+		queue_released(r, &address);
 }
 
 /* SOCK_DEAD: the socket's process has closed it (sk_flags went into sock_common in Linux 6.18). */
@@ -2352,14 +2365,18 @@ int BPF_PROG(on_process_exec, struct task_struct *task)
 static __always_inline void remember_released(struct socket_state *s)
 {
 	__u32 zero = 0;
-	struct closed_connection *r = bpf_map_lookup_elem(&scratch_record, &zero);
+	struct released_record *r = bpf_map_lookup_elem(&scratch_record, &zero);
 	__u64 address = s->address;
 
 	if (!r || !address || !settings.connections || !reader.closed_wanted || !s->first_seen_ns || s->gone)
 		return;
 	__builtin_memset(r, 0, sizeof(*r));
-	if (connection_row(0, false, s, r, true))
-		bpf_map_update_elem(&released_tcp, &address, r, BPF_ANY);
+	if (!connection_row(0, false, s, &r->record, true))
+		return;
+	r->alive_at_read = s->counted_at_event ? NOT_WALKED : reader.connection_read;
+	r->released_ns = bpf_ktime_get_ns();
+	if (!bpf_map_update_elem(&released_tcp, &address, r, BPF_ANY))
+		s->released = 1;
 }
 
 SEC("?cgroup/sock_release")
@@ -2488,7 +2505,41 @@ static __always_inline void write_connection(struct seq_file *seq, struct sock *
 		bpf_seq_write(seq, &r.row.v6, sizeof(r.row.v6));
 }
 
-/* Every open socket with state (trampoline and tracepoint modes): one connection row each. */
+/* A connection read found released socket s alive: its record in `released_tcp` is no vanished one's. */
+static __always_inline void note_alive(struct socket_state *s)
+{
+	struct released_record *r;
+
+	if (!settings.release_hook || !s->released || s->gone)
+		return;
+	r = bpf_map_lookup_elem(&released_tcp, &s->address);
+	if (r)
+		r->alive_at_read = reader.connection_read;
+}
+
+static long sweep_released_one(struct bpf_map *map, __u64 *address, struct released_record *r, __u64 *now)
+{
+	if (r->alive_at_read != NOT_WALKED && r->alive_at_read + 2 <= reader.connection_read &&
+	    *now - r->released_ns >= SWEEP_AFTER_NS)
+		queue_released(r, address);
+	return 0;
+}
+
+/*
+ * The end of a connection read that walked every socket its iterator sees: a released socket neither this
+ * read nor the one before found alive, released over SWEEP_AFTER_NS ago, is gone without tcp_destroy_sock
+ * (a socket between its release and tcp_close, which destroys a closed one at once, is not alive in a
+ * table for that long). Its record is queued; the next read reports it.
+ */
+static __always_inline void sweep_released(void)
+{
+	__u64 now = bpf_ktime_get_ns();
+
+	if (settings.release_hook && reader.closed_wanted)
+		bpf_for_each_map_elem(&released_tcp, sweep_released_one, &now, 0);
+}
+
+/* Every open socket with state (trampoline mode): one connection row each. */
 SEC("?iter/bpf_sk_storage_map")
 int read_sockets(struct bpf_iter__bpf_sk_storage_map *ctx)
 {
@@ -2500,6 +2551,25 @@ int read_sockets(struct bpf_iter__bpf_sk_storage_map *ctx)
 	return 0;
 }
 
+/* The same in tracepoint mode, which also sweeps `released_tcp` (bpf_for_each_map_elem: Linux 5.13+, where
+ * read_sockets serves trampoline mode from 5.12; tracepoint mode needs 6.3). */
+SEC("?iter/bpf_sk_storage_map")
+int read_released_sockets(struct bpf_iter__bpf_sk_storage_map *ctx)
+{
+	struct sock *sk = ctx->sk;
+	struct socket_state *s = ctx->value;
+
+	if (!sk) {
+		sweep_released(); /* the end of the walk */
+		return 0;
+	}
+	if (s) {
+		note_alive(s);
+		write_connection(ctx->meta->seq, sk, true, s);
+	}
+	return 0;
+}
+
 /*
  * Kernels that refuse map iterators (settings.no_map_iterators): the open sockets of the kernel's TCP and
  * UDP tables instead, those of the reader's network namespace (an iterator's), with their state.
@@ -2508,8 +2578,10 @@ static __always_inline void write_table_socket(struct seq_file *seq, struct sock
 {
 	struct socket_state *s = socket_state(sk, !settings.socket_table, false);
 
-	if (s)
+	if (s) {
+		note_alive(s);
 		write_connection(seq, sk, true, s);
+	}
 }
 
 /* The same sockets' counts into their owners' rows, before each read (the fold iterators' stand-ins). */
@@ -2548,7 +2620,9 @@ int read_tcp_sockets(struct bpf_iter__tcp *ctx)
 	struct sock_common *skc = ctx->sk_common;
 	struct tcp_sock *tp = skc ? bpf_skc_to_tcp_sock(skc) : 0; /* 0 for time-wait and request sockets */
 
-	if (tp)
+	if (!skc)
+		sweep_released(); /* the end of the walk */
+	else if (tp)
 		write_table_socket(ctx->meta->seq, (struct sock *)tp);
 	return 0;
 }

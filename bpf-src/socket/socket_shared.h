@@ -82,6 +82,7 @@ struct reader_state {
 	__u64 changed_since_ns; /* the process iterator emits rows seen at or after this time, and exited ones */
 	__u32 family;           /* the connection iterator emits sockets of this family (AF_INET or AF_INET6) */
 	__u32 closed_wanted;    /* 1 once someone reads connections: closed sockets' final counters are queued */
+	__u64 connection_read;  /* the number of the connection read under way (see `released_tcp`) */
 };
 
 enum connection_direction {
@@ -218,7 +219,7 @@ struct socket_state {
 	__u64 address; /* the socket's kernel address (socket storage), the key of `released_tcp` */
 	__u32 counted_at_event; /* 1: no read folds this socket (settings.no_map_iterators, and it is not in a TCP
 	                         * or UDP table of the reader's network namespace): its events count in the row */
-	__u32 reserved;
+	__u32 released;         /* 1: its process released it and its final record waits in `released_tcp` */
 };
 
 /* What the connection iterators emit and the closed-connection buffer holds: the key, padded to 8. */
@@ -242,6 +243,14 @@ struct closed_connection {
 		struct connection_row_v4 v4;
 		struct connection_row_v6 v6;
 	} row;
+};
+
+/* A value of `released_tcp` (socket.bpf.c): a released TCP socket's final record, waiting for its destruction. */
+struct released_record {
+	__u64 alive_at_read; /* the latest connection read (reader.connection_read) that found the socket alive */
+	__u64 released_ns;   /* CLOCK_MONOTONIC */
+	__u64 taken;         /* 1: queued as the record of a socket gone without tcp_destroy_sock, once */
+	struct closed_connection record;
 };
 
 #endif

@@ -43,7 +43,8 @@ public enum GlobalCounter {
     /**
      * Tracepoint mode: TCP sockets the kernel freed without firing {@code tcp_destroy_sock} (about one in
      * 300,000 orphans under churn on Linux 6.18), whose final record was queued from their release when
-     * a new socket took their address. Their retransmits after the close are not in the record.
+     * a new socket took their address, or when two connection reads in a row, a second or more after the
+     * release, did not find the socket alive. Their retransmits after the close are not in the record.
      */
     TCP_DESTROYS_MISSED,
     /**

@@ -114,6 +114,7 @@ public final class SocketCollector implements AutoCloseable {
     private long clock;         // the clock the programs stamp events with: the latest read's time
     private long previousClock; // the one before: rows stamped with it or later are read again
     private long lastReadBytes;
+    private long connectionReads; // connections() calls: released sockets no two of them find alive are reported closed
     private boolean closedWanted;
     private boolean closed;
 
@@ -346,6 +347,12 @@ public final class SocketCollector implements AutoCloseable {
         return exitedRows.pending();
     }
 
+    /** The object's map {@code name}, for tests that plant what the kernel does too rarely to wait for. */
+    synchronized BpfMap map(String name) {
+        checkOpen();
+        return object.map(name);
+    }
+
     /** Bytes the last {@link #snapshot()} copied from the kernel for the process table (changed rows only). */
     public synchronized long lastProcessReadBytes() {
         return lastReadBytes;
@@ -356,7 +363,9 @@ public final class SocketCollector implements AutoCloseable {
      * and every socket that closed since the previous call, with its final counters (reported once).
      * Closed sockets are kept from the first call on, in a buffer sized by the connection table sizes:
      * call this at least every few seconds on a busy host, or some are dropped (and counted in
-     * {@link GlobalCounter#REFUSED_CONNECTIONS_V4} / {@code _V6}).
+     * {@link GlobalCounter#REFUSED_CONNECTIONS_V4} / {@code _V6}). A TCP socket the kernel freed without
+     * its destruction event is reported a second or more after its release, by the third call after it went
+     * ({@link GlobalCounter#TCP_DESTROYS_MISSED}).
      *
      * @throws IllegalStateException when there are no connection tables: legacy mode, or the options turned
      *                               them off ({@link SocketCollectorOptions#connectionsOff()} says which)
@@ -367,6 +376,7 @@ public final class SocketCollector implements AutoCloseable {
             throw new IllegalStateException("no connection table: " + options.connectionsOff());
         }
         closedWanted = true;
+        connectionReads++;
         writeReader(previousClock, ipv6 ? AF_INET6 : AF_INET); // the process iterator's threshold stays as it was
         drainClosed();
         RecordBuffer closedRows = ipv6 ? closedV6 : closedV4;
@@ -414,6 +424,7 @@ public final class SocketCollector implements AutoCloseable {
         readerState.set(ValueLayout.JAVA_LONG, SocketLayouts.offset(SocketLayouts.READER_STATE, "changed_since_ns"), changedSinceNanos);
         readerState.set(ValueLayout.JAVA_INT, SocketLayouts.offset(SocketLayouts.READER_STATE, "family"), family);
         readerState.set(ValueLayout.JAVA_INT, SocketLayouts.offset(SocketLayouts.READER_STATE, "closed_wanted"), closedWanted ? 1 : 0);
+        readerState.set(ValueLayout.JAVA_LONG, SocketLayouts.offset(SocketLayouts.READER_STATE, "connection_read"), connectionReads);
         readerMap.update(zeroKey.asSlice(0, readerMap.keySize()), readerState, BpfMap.UpdateFlag.ANY);
     }
 

@@ -113,7 +113,11 @@ public final class ProgramSet {
         if (!mapIterators) {
             return List.of(TCP_SOCKETS_ITERATOR, UDP_SOCKETS_ITERATOR);
         }
-        return List.of(mode == AttachMode.PROBE ? "read_socket_table" : "read_sockets");
+        return List.of(switch (mode) {
+            case PROBE -> "read_socket_table";
+            case TRACEPOINT -> "read_released_sockets"; // with the sweep of released TCP sockets gone unseen
+            default -> "read_sockets";
+        });
     }
 
     static final String TCP_SOCKETS_ITERATOR = "read_tcp_sockets";

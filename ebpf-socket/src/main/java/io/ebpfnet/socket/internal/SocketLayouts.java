@@ -108,6 +108,13 @@ public final class SocketLayouts {
             MemoryLayout.unionLayout(CONNECTION_ROW_V4.withName("v4"), CONNECTION_ROW_V6.withName("v6")).withName("row"))
             .withName("closed_connection");
 
+    /** A value of the map {@code released_tcp}: a released TCP socket's final record, until the socket is destroyed. */
+    public static final StructLayout RELEASED_RECORD = MemoryLayout.structLayout(
+            JAVA_LONG.withName("alive_at_read"),
+            JAVA_LONG.withName("released_ns"),
+            JAVA_LONG.withName("taken"),
+            CLOSED_CONNECTION.withName("record")).withName("released_record");
+
     /** Kept by the kernel only; here so its layout is checked with the rest. */
     public static final StructLayout SOCKET_STATE = MemoryLayout.structLayout(
             PROCESS_KEY.withName("owner"),
@@ -133,7 +140,7 @@ public final class SocketLayouts {
             JAVA_INT.withName("last_transition"),
             JAVA_LONG.withName("address"),
             JAVA_INT.withName("counted_at_event"),
-            JAVA_INT.withName("reserved")).withName("socket_state");
+            JAVA_INT.withName("released")).withName("socket_state");
 
     public static final StructLayout SOCKET_SETTINGS = MemoryLayout.structLayout(
             JAVA_INT.withName("connections"),
@@ -153,12 +160,14 @@ public final class SocketLayouts {
             JAVA_LONG.withName("clock_ns"),
             JAVA_LONG.withName("changed_since_ns"),
             JAVA_INT.withName("family"),
-            JAVA_INT.withName("closed_wanted")).withName("reader_state");
+            JAVA_INT.withName("closed_wanted"),
+            JAVA_LONG.withName("connection_read")).withName("reader_state");
 
     /** Every shared struct, by its C name, for the BTF comparison. */
     public static final java.util.List<StructLayout> ALL = java.util.List.of(
             PROCESS_KEY, PROCESS_STATS, PROCESS_ROW, CONNECTION_KEY_V4, CONNECTION_KEY_V6, CONNECTION_STATS,
-            CONNECTION_ROW_V4, CONNECTION_ROW_V6, CLOSED_CONNECTION, SOCKET_STATE, SOCKET_SETTINGS, READER_STATE);
+            CONNECTION_ROW_V4, CONNECTION_ROW_V6, CLOSED_CONNECTION, RELEASED_RECORD, SOCKET_STATE, SOCKET_SETTINGS,
+            READER_STATE);
 
     /** Byte offset of {@code field} in {@code layout}. */
     public static long offset(StructLayout layout, String field) {
