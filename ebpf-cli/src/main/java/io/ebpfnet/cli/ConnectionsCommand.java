@@ -129,14 +129,14 @@ final class ConnectionsCommand implements Callable<Integer> {
                 int state = t.tcpState(r);
                 // Kernel times are CLOCK_MONOTONIC, as System.nanoTime() is on Linux.
                 long now = System.nanoTime();
-                out.printf(Locale.ROOT, "%-5s %-45s %-45s %-8s %-7d %-15s %12d %12d %8d %8d %7d %-12s %8.1f %8.1f%n",
+                out.printf(Locale.ROOT, "%-5s %-45s %-45s %-8s %-7d %-15s %12d %12d %8d %8d %7d %-12s %8.1f %8s%n",
                         t.protocol(r) == 6 ? "tcp" : "udp",
                         endpoint(t.localAddress(r).getHostAddress(), t.localPort(r), ipv6),
                         endpoint(remote, port, ipv6 && host == null),
                         t.direction(r).name().toLowerCase(Locale.ROOT), t.tgid(r), names.getOrDefault(t.tgid(r), "?"),
                         t.bytesSent(r), t.bytesReceived(r), t.sendCalls(r), t.receiveCalls(r), t.retransmits(r),
                         t.protocol(r) == 6 && state < TCP_STATES.length ? TCP_STATES[state] : "-",
-                        (now - t.firstSeenNanos(r)) / 1e9, (now - t.lastSeenNanos(r)) / 1e9);
+                        (now - t.firstSeenNanos(r)) / 1e9, secondsAgo(now, t.lastSeenNanos(r)));
             }
             out.flush();
             OutputFailure.check(out);
@@ -163,6 +163,11 @@ final class ConnectionsCommand implements Callable<Integer> {
                 seen.put(socket, new Seen(t, r));
             }
         }
+    }
+
+    /* "-" for a socket that never had traffic (its last-seen time is 0), else the seconds since, to a tenth. */
+    private static String secondsAgo(long now, long nanos) {
+        return nanos == 0 ? "-" : String.format(Locale.ROOT, "%.1f", (now - nanos) / 1e9);
     }
 
     private static String endpoint(String address, Object port, boolean ipv6) {

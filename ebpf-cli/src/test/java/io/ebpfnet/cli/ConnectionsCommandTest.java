@@ -20,7 +20,7 @@ class ConnectionsCommandTest {
     void listsTheTestsConnectionWithExactBytes() throws Exception {
         KernelTests.requireBpf();
         InetAddress lo = InetAddress.getByName("127.0.0.1");
-        int[] port = new int[1];
+        int[] port = new int[2]; // the server's, and the client's of a connection without traffic
         long links = CliRun.bpfLinks();
         Thread traffic = new Thread(() -> {
             try {
@@ -33,6 +33,9 @@ class ConnectionsCommandTest {
                         InputStream in = a.getInputStream();
                         out.write(new byte[5555]);
                         in.readNBytes(5555);
+                    }
+                    try (Socket c = new Socket(lo, port[0]); Socket a = server.accept()) {
+                        port[1] = c.getLocalPort(); // connected and closed, nothing sent
                     }
                 }
             } catch (Exception e) {
@@ -52,6 +55,9 @@ class ConnectionsCommandTest {
         String inbound = run.out().lines().filter(l -> l.contains("127.0.0.1:" + port[0] + " ") && l.contains(" inbound "))
                 .findFirst().orElseThrow(() -> new AssertionError("no inbound row:\n" + run.out()));
         assertTrue(inbound.matches(".* 0 +5555 +0 +1 .*"), inbound);
+        String idle = run.out().lines().filter(l -> l.contains("127.0.0.1:" + port[1] + " ") && l.contains(" outbound "))
+                .findFirst().orElseThrow(() -> new AssertionError("no row for the connection without traffic:\n" + run.out()));
+        assertTrue(idle.matches(".* 0 +0 +0 +0 +0 CLOSE +[0-9.]+ +-"), "never had traffic: no last-seen time; " + idle);
     }
 
     @Test

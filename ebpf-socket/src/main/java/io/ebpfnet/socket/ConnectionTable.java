@@ -133,7 +133,7 @@ public final class ConnectionTable {
         return stat(row, "first_seen_ns");
     }
 
-    /** When the socket last had traffic, to a read interval (see {@link ProcessTable#lastSeenNanos}). */
+    /** When the socket last had traffic, to a read interval (see {@link ProcessTable#lastSeenNanos}); 0 if it never had any. */
     public long lastSeenNanos(int row) {
         return stat(row, "last_seen_ns");
     }
