@@ -134,25 +134,16 @@ class ReleasedSocketsKernelTest {
             long previousReadEnd = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline && !(reported.contains(4242L) && reported.contains(4343L))) {
-                ConnectionTable t = collector.connections(false);
-                for (int r = 0; r < t.size(); r++) {
-                    if (t.tgid(r) == Deltas.PID && t.closed(r) && t.bytesSent(r) >= 4242 && t.bytesSent(r) <= 4444) {
-                        reported.add(t.bytesSent(r));
-                        if (t.bytesSent(r) == 4343) {
-                            youngSeenAfterSweepAt = previousReadEnd; // swept at the end of the read before
-                        }
-                    }
+                List<Long> planted = plantedRows(collector.connections(false));
+                reported.addAll(planted);
+                if (planted.contains(4343L)) {
+                    youngSeenAfterSweepAt = previousReadEnd; // swept at the end of the read before
                 }
                 previousReadEnd = System.nanoTime();
                 Thread.sleep(100);
             }
             for (int i = 0; i < 3; i++) { // reported once
-                ConnectionTable t = collector.connections(false);
-                for (int r = 0; r < t.size(); r++) {
-                    if (t.tgid(r) == Deltas.PID && t.closed(r) && t.bytesSent(r) >= 4242 && t.bytesSent(r) <= 4444) {
-                        reported.add(t.bytesSent(r));
-                    }
-                }
+                reported.addAll(plantedRows(collector.connections(false)));
             }
             assertTrue(youngSeenAfterSweepAt - youngAt >= TimeUnit.SECONDS.toNanos(1),
                     "the record released now was swept " + (youngSeenAfterSweepAt - youngAt) / 1_000_000 + " ms after its release");
@@ -164,6 +155,17 @@ class ReleasedSocketsKernelTest {
             long missed = collector.snapshot().global(GlobalCounter.TCP_DESTROYS_MISSED) - before.global(GlobalCounter.TCP_DESTROYS_MISSED);
             assertTrue(missed >= 2, "TCP_DESTROYS_MISSED grew by " + missed); // and by sockets of other programs, if any vanished
         }
+    }
+
+    /* The bytes sent of the closed rows of this process that are planted records' (4242, 4343, 4444). */
+    private static List<Long> plantedRows(ConnectionTable t) {
+        List<Long> planted = new ArrayList<>();
+        for (int r = 0; r < t.size(); r++) {
+            if (t.tgid(r) == Deltas.PID && t.closed(r) && t.bytesSent(r) >= 4242 && t.bytesSent(r) <= 4444) {
+                planted.add(t.bytesSent(r));
+            }
+        }
+        return planted;
     }
 
     /* A record of a closed IPv4 TCP connection of this process at fake address `address`; returns its key. */
