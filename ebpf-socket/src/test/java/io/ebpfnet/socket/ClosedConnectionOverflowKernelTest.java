@@ -86,10 +86,10 @@ class ClosedConnectionOverflowKernelTest {
                 ConnectionTable table = collector.connections(false);
                 open = 0;
                 for (int r = 0; r < table.size(); r++) {
-                    boolean mine = (table.localPort(r) == port || table.remotePort(r) == port) && table.tgid(r) == Deltas.PID
-                            && table.protocol(r) == 6;
+                    boolean atPort = table.localPort(r) == port || table.remotePort(r) == port;
+                    boolean mine = atPort && table.tgid(r) == Deltas.PID && table.protocol(r) == 6;
                     ours += mine && table.closed(r) ? 1 : 0;
-                    foreign += !mine && table.closed(r) && (table.localPort(r) == port || table.remotePort(r) == port) ? 1 : 0;
+                    foreign += atPort && !mine && table.closed(r) ? 1 : 0;
                     open += mine && !table.closed(r) && table.remotePort(r) != 0 ? 1 : 0;
                 }
             }
