@@ -42,6 +42,7 @@ enum bpf_map_type {
 #define BPF_NOEXIST 1
 #define BPF_EXIST 2
 #define BPF_F_NO_PREALLOC (1U << 0)
+#define BPF_F_RDONLY_PROG (1U << 7) /* the programs only read the map (Linux 5.2+) */
 #define BPF_SK_STORAGE_GET_F_CREATE (1ULL << 0)
 
 #endif

@@ -120,13 +120,16 @@ struct {
 	__type(value, __u64); /* the socket's address */
 } connecting SEC(".maps");
 
-/* A record being built for `released_tcp` (too big for the stack beside the rest). */
+/* A zeroed record, never written: what `remember_released` inserts into `released_tcp` and then fills in
+ * place (too big for the stack; a per-CPU scratch copy could be overwritten by a release program that
+ * preempts it on a CONFIG_PREEMPT kernel, where cgroup programs run preemptible). */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_RDONLY_PROG);
 	__type(key, __u32);
 	__type(value, struct released_record);
-} scratch_record SEC(".maps");
+} blank_record SEC(".maps");
 
 /* Trampoline mode's accepted sockets, by address, from inet_csk_accept's return (a plain value there:
  * socket storage needs a typed pointer) until their state is created, which then says "inbound". */
@@ -1017,8 +1020,10 @@ static __always_inline void on_socket_gone(struct sock *sk, bool direct, bool st
 			ADD_SHARED(p->tcp_accepts, 1);
 	}
 	fold_socket(s);
-	if (settings.release_hook && !s->gone)
-		bpf_map_delete_elem(&released_tcp, &key); /* destroyed as it should be */
+	/* destroyed as it should be: its record goes (a record there of a socket that made none is a vanished
+	 * predecessor's, which the sweep reports) */
+	if (settings.release_hook && s->released && !s->gone)
+		bpf_map_delete_elem(&released_tcp, &key);
 	queue_closed(sk, direct, s);
 	if (!storage)
 		bpf_map_delete_elem(&socket_table, &key);
@@ -2122,10 +2127,9 @@ static __always_inline void queue_released(struct released_record *r, __u64 *add
 	bpf_map_delete_elem(&released_tcp, address);
 }
 
-/* A new socket at sk's address: a released socket there before it went without tcp_destroy_sock. */
-static __always_inline void queue_vanished(struct sock *sk)
+/* A new socket at this address: a released socket there before it went without tcp_destroy_sock. */
+static __always_inline void queue_vanished(__u64 address)
 {
-	__u64 address = (__u64)sk;
 	struct released_record *r = bpf_map_lookup_elem(&released_tcp, &address);
 
 	if (r)
@@ -2159,7 +2163,7 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 		return; /* the other program of the pair handled it */
 	if (settings.release_hook && (newstate == TCP_SYN_SENT || newstate == TCP_SYN_RECV || newstate == TCP_LISTEN) &&
 	    oldstate != newstate)
-		queue_vanished(sk);
+		queue_vanished((__u64)sk);
 	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
 		/* connect(): process context */
 		on_connect(sk, true, true, wire_family(sk, true), 0);
@@ -2361,22 +2365,36 @@ int BPF_PROG(on_process_exec, struct task_struct *task)
  * (FIN_WAIT1, LAST_ACK, …) takes until the peer acknowledges it. So it stays listed in its state now and
  * tcp_destroy_sock queues its final record, as for every TCP socket (and charges an accept nobody claimed).
  */
-/* A TCP socket released: its final record, should the kernel free it without tcp_destroy_sock (see `released_tcp`). */
+/*
+ * A TCP socket released: its final record, should the kernel free it without tcp_destroy_sock (see
+ * `released_tcp`). Inserted blank and filled in place; released_ns is written last, and until then the
+ * sweep leaves the record alone.
+ */
 static __always_inline void remember_released(struct socket_state *s)
 {
 	__u32 zero = 0;
-	struct released_record *r = bpf_map_lookup_elem(&scratch_record, &zero);
+	const struct released_record *blank = bpf_map_lookup_elem(&blank_record, &zero);
 	__u64 address = s->address;
+	struct released_record *r;
+	long err;
 
-	if (!r || !address || !settings.connections || !reader.closed_wanted || !s->first_seen_ns || s->gone)
+	if (!blank || !address || !settings.connections || !reader.closed_wanted || !s->first_seen_ns || s->gone ||
+	    (s->family != AF_INET && s->family != AF_INET6))
 		return;
-	__builtin_memset(r, 0, sizeof(*r));
-	if (!connection_row(0, false, s, &r->record, true))
-		return;
+	err = bpf_map_update_elem(&released_tcp, &address, blank, BPF_NOEXIST);
+	if (err == -EEXIST) {
+		/* a predecessor's record: that socket went without tcp_destroy_sock, and this one passed none of
+		 * the changes that queue it (SYN_SENT, SYN_RECV, LISTEN) */
+		queue_vanished(address);
+		err = bpf_map_update_elem(&released_tcp, &address, blank, BPF_NOEXIST);
+	}
+	r = err ? 0 : bpf_map_lookup_elem(&released_tcp, &address);
+	if (!r)
+		return; /* tcp_destroy_sock queues its record, as for every socket */
+	connection_row(0, false, s, &r->record, true);
 	r->alive_at_read = s->counted_at_event ? NOT_WALKED : reader.connection_read;
-	r->released_ns = bpf_ktime_get_ns();
-	if (!bpf_map_update_elem(&released_tcp, &address, r, BPF_ANY))
-		s->released = 1;
+	s->released = 1;
+	__sync_lock_test_and_set(&r->released_ns, bpf_ktime_get_ns()); /* an ordered store: the record is whole */
 }
 
 SEC("?cgroup/sock_release")
@@ -2519,7 +2537,7 @@ static __always_inline void note_alive(struct socket_state *s)
 
 static long sweep_released_one(struct bpf_map *map, __u64 *address, struct released_record *r, __u64 *now)
 {
-	if (r->alive_at_read != NOT_WALKED && r->alive_at_read + 2 <= reader.connection_read &&
+	if (r->released_ns && r->alive_at_read != NOT_WALKED && r->alive_at_read + 2 <= reader.connection_read &&
 	    *now - r->released_ns >= SWEEP_AFTER_NS)
 		queue_released(r, address);
 	return 0;

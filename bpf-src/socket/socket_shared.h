@@ -248,7 +248,7 @@ struct closed_connection {
 /* A value of `released_tcp` (socket.bpf.c): a released TCP socket's final record, waiting for its destruction. */
 struct released_record {
 	__u64 alive_at_read; /* the latest connection read (reader.connection_read) that found the socket alive */
-	__u64 released_ns;   /* CLOCK_MONOTONIC */
+	__u64 released_ns;   /* CLOCK_MONOTONIC; 0 while the release program writes the record */
 	__u64 taken;         /* 1: queued as the record of a socket gone without tcp_destroy_sock, once */
 	struct closed_connection record;
 };

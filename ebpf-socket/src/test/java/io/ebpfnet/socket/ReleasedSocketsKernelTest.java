@@ -157,11 +157,105 @@ class ReleasedSocketsKernelTest {
         }
     }
 
-    /* The bytes sent of the closed rows of this process that are planted records' (4242, 4343, 4444). */
+    /**
+     * A socket the kernel freed without tcp_destroy_sock left its record, and a new socket took its address
+     * without passing SYN_SENT, SYN_RECV or LISTEN (which would report it): planted here at a connected
+     * socket's address. That socket's release reports the record, once, and keeps its own, which its
+     * destruction reports.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aPredecessorsRecordAtAReleasedSocketsAddressIsReported(boolean mapIterators) throws Exception {
+        try (SocketCollector collector = start(mapIterators); Arena arena = Arena.ofConfined();
+             ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress(LO, 0), 4);
+            collector.connections(false);
+            BpfMap released = collector.map("released_tcp");
+            MemorySegment address;
+            try (NativeTcpSocket client = new NativeTcpSocket()) {
+                assertTrue(client.connectLoopback(server.getLocalPort()), "connected");
+                try (Socket accepted = server.accept()) {
+                    // not walked: no sweep reports it, only the release can
+                    address = plant(released, arena, kernelAddress(collector, client, arena), NOT_WALKED,
+                            System.nanoTime() - TimeUnit.SECONDS.toNanos(2), 4545);
+                    client.close();
+                } // the server closes: the client's socket is destroyed
+            }
+            List<Long> planted = new ArrayList<>();
+            int own = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (int extra = 0; extra < 3 && System.nanoTime() < deadline; ) {
+                ConnectionTable t = collector.connections(false);
+                planted.addAll(plantedRows(t));
+                own += closedClientRows(t, server.getLocalPort());
+                if (!planted.isEmpty() && own > 0) {
+                    extra++; // a few reads more: each reported once
+                }
+                Thread.sleep(100);
+            }
+            assertEquals(List.of(4545L), planted, "closed rows of the planted record");
+            assertEquals(1, own, "closed rows of the client socket");
+            assertFalse(released.lookup(address, arena.allocate(RELEASED_RECORD)), "the client's own record left at its destruction");
+        }
+    }
+
+    /**
+     * The same record at the address of a socket that makes none (its connect refused: it has no addresses,
+     * so its release keeps no record) outlives that socket's destruction, and the sweep reports it.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aRecordAtTheAddressOfASocketThatMadeNoneOutlivesItsDestruction(boolean mapIterators) throws Exception {
+        try (SocketCollector collector = start(mapIterators); Arena arena = Arena.ofConfined()) {
+            int port;
+            try (ServerSocket gone = new ServerSocket(0, 1, LO)) {
+                port = gone.getLocalPort(); // nobody listens there once it is closed
+            }
+            collector.connections(false);
+            BpfMap released = collector.map("released_tcp");
+            try (NativeTcpSocket client = new NativeTcpSocket()) {
+                assertFalse(client.connectLoopback(port), "refused");
+                plant(released, arena, kernelAddress(collector, client, arena), 0, System.nanoTime() - TimeUnit.SECONDS.toNanos(2), 4646);
+            } // released (no record of its own) and destroyed
+            List<Long> reported = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (int extra = 0; extra < 3 && System.nanoTime() < deadline; ) {
+                reported.addAll(plantedRows(collector.connections(false)));
+                if (!reported.isEmpty()) {
+                    extra++;
+                }
+                Thread.sleep(100);
+            }
+            assertEquals(List.of(4646L), reported, "closed rows of the planted record");
+        }
+    }
+
+    /* The kernel address of a socket of ours, as its state in the socket storage map keeps it. */
+    private static long kernelAddress(SocketCollector collector, NativeTcpSocket socket, Arena arena) {
+        MemorySegment fd = arena.allocate(ValueLayout.JAVA_INT);
+        fd.set(ValueLayout.JAVA_INT, 0, socket.fd());
+        MemorySegment state = arena.allocate(SocketLayouts.SOCKET_STATE);
+        assertTrue(collector.map("sockets").lookup(fd, state), "the socket has state");
+        long address = state.get(ValueLayout.JAVA_LONG, SocketLayouts.offset(SocketLayouts.SOCKET_STATE, "address"));
+        assertTrue(address != 0, "its state has its address");
+        return address;
+    }
+
+    /* Closed TCP rows of this process to serverPort from another port (a client's). */
+    private static int closedClientRows(ConnectionTable t, int serverPort) {
+        int n = 0;
+        for (int r = 0; r < t.size(); r++) {
+            n += t.tgid(r) == Deltas.PID && t.protocol(r) == 6 && t.closed(r) && t.remotePort(r) == serverPort
+                    && t.localPort(r) != serverPort ? 1 : 0;
+        }
+        return n;
+    }
+
+    /* The bytes sent of the closed rows of this process that are planted records' (4242 to 4646). */
     private static List<Long> plantedRows(ConnectionTable t) {
         List<Long> planted = new ArrayList<>();
         for (int r = 0; r < t.size(); r++) {
-            if (t.tgid(r) == Deltas.PID && t.closed(r) && t.bytesSent(r) >= 4242 && t.bytesSent(r) <= 4444) {
+            if (t.tgid(r) == Deltas.PID && t.closed(r) && t.bytesSent(r) >= 4242 && t.bytesSent(r) <= 4646) {
                 planted.add(t.bytesSent(r));
             }
         }
