@@ -987,9 +987,9 @@ static __always_inline __u16 connection_row(struct sock *sk, bool direct, const 
 /* Queues the final record of socket state s (its socket is going; sk may be NULL for a UDP socket). */
 static __always_inline void queue_closed(struct sock *sk, bool direct, struct socket_state *s)
 {
-	if (s->gone)
-		return; /* queued already (a UDP socket's release, then its destruction) */
-	s->gone = 1;
+	/* an atomic exchange: queued once, and ordered before on_socket_gone's look at `released` */
+	if (__sync_lock_test_and_set(&s->gone, 1))
+		return; /* queued already (a UDP socket's release, then its destruction; a TCP socket's CLOSE, then its destruction) */
 	if (!settings.connections || !reader.closed_wanted || !s->first_seen_ns)
 		return;
 	struct closed_connection *r = bpf_ringbuf_reserve(&closed_connections, sizeof(*r), 0);
@@ -1020,11 +1020,12 @@ static __always_inline void on_socket_gone(struct sock *sk, bool direct, bool st
 			ADD_SHARED(p->tcp_accepts, 1);
 	}
 	fold_socket(s);
-	/* destroyed as it should be: its record goes (a record there of a socket that made none is a vanished
-	 * predecessor's, which the sweep reports) */
-	if (settings.release_hook && s->released && !s->gone)
-		bpf_map_delete_elem(&released_tcp, &key);
 	queue_closed(sk, direct, s);
+	/* queued as it should be: the release record goes (a record there of a socket that made none is a
+	 * vanished predecessor's, which the sweep reports). After `gone` is set: a release running now on another
+	 * CPU sets `released` and then looks at `gone` (see remember_released), so one of the two deletes it. */
+	if (settings.release_hook && s->released)
+		bpf_map_delete_elem(&released_tcp, &key);
 	if (!storage)
 		bpf_map_delete_elem(&socket_table, &key);
 }
@@ -2148,6 +2149,23 @@ static __always_inline bool sk_orphan(struct sock *sk)
 	return flags & 1;
 }
 
+/* Socket state s, whose connection is over and reported, for the socket's next connection: what it counted
+ * is in its owner's row first; its counts, addresses and first-seen time start again. */
+static __always_inline void renew_state(struct socket_state *s)
+{
+	fold_socket(s);
+	__builtin_memset(s->counts, 0, sizeof(s->counts));
+	__builtin_memset(s->folded, 0, sizeof(s->folded));
+	s->retransmits = 0;
+	s->first_seen_ns = 0;
+	s->family = 0;
+	s->direction = 0;
+	s->read_seq_known = 0;
+	s->accept_pending = 0;
+	s->released = 0;
+	s->gone = 0;
+}
+
 static __always_inline void on_state_change(struct sock *sk, int oldstate, int newstate)
 {
 	struct process_key key;
@@ -2161,6 +2179,8 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 	s = socket_state(sk, true, true);
 	if (s && transition_seen(s, oldstate, newstate))
 		return; /* the other program of the pair handled it */
+	if (s && s->gone && oldstate == TCP_CLOSE && newstate != TCP_CLOSE)
+		renew_state(s); /* connected again after a disconnect (connect() with AF_UNSPEC): a new connection */
 	if (settings.release_hook && (newstate == TCP_SYN_SENT || newstate == TCP_SYN_RECV || newstate == TCP_LISTEN) &&
 	    oldstate != newstate)
 		queue_vanished((__u64)sk);
@@ -2230,10 +2250,14 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 		if (oldstate == TCP_SYN_SENT)
 			on_connect_failed(sk, true, true);
 		on_closed_state(sk, true);
-		/* An orphan (its process closed it) is destroyed right after this, in tcp_done: its counters
-		 * are final now. Queued here as well as at tcp_destroy_sock (idempotent), so that the record does
-		 * not hang on that one tracepoint (for sockets freed with neither, see `released_tcp`). */
-		if (sk_orphan(sk))
+		/* The connection is over: its record is queued now (and again at tcp_destroy_sock: idempotent),
+		 * not at the socket's destruction. An orphan (its process closed it) is destroyed right after
+		 * this, in tcp_done. A socket its process still holds (the peer closed or reset it, or the last
+		 * ACK came before close()) may be kept closed for long, and under churn the kernel has been seen
+		 * to free such a socket without its release or tcp_destroy_sock (a record there was lost: one
+		 * socket in ~6 million, on 6.18). A connect that never connected has no addresses: it is left to
+		 * the destruction (for sockets freed with neither, see `released_tcp`). */
+		if (sk_orphan(sk) || (s && s->family))
 			on_socket_gone(sk, true, true);
 	}
 }
@@ -2393,8 +2417,12 @@ static __always_inline void remember_released(struct socket_state *s)
 		return; /* tcp_destroy_sock queues its record, as for every socket */
 	connection_row(0, false, s, &r->record, true);
 	r->alive_at_read = s->counted_at_event ? NOT_WALKED : reader.connection_read;
-	s->released = 1;
+	__sync_lock_test_and_set(&s->released, 1);
 	__sync_lock_test_and_set(&r->released_ns, bpf_ktime_get_ns()); /* an ordered store: the record is whole */
+	/* the connection ended on another CPU meanwhile (a CLOSE in softirq) and its record is queued: this
+	 * one goes, unless on_socket_gone saw `released` and deleted it already */
+	if (s->gone)
+		bpf_map_delete_elem(&released_tcp, &address);
 }
 
 SEC("?cgroup/sock_release")
