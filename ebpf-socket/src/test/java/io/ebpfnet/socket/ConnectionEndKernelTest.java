@@ -37,7 +37,7 @@ class ConnectionEndKernelTest {
         try (SocketCollector collector = start(); ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress(LO, 0), 4);
             collector.connections(false); // closed connections are kept from now on
-            List<Rows> reads = new ArrayList<>();
+            List<ClientRows> reads = new ArrayList<>();
             int readsWhileOpen;
             int clientPort;
             try (SocketChannel client = SocketChannel.open(server.getLocalSocketAddress())) {
@@ -49,30 +49,30 @@ class ConnectionEndKernelTest {
                 assertEquals(-1, client.read(ByteBuffer.allocate(1)), "the server's FIN");
                 client.shutdownOutput(); // LAST_ACK, then CLOSE at the server's ACK
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (System.nanoTime() < deadline && reads.stream().noneMatch(r -> !r.closed.isEmpty())) {
-                    reads.add(Rows.of(collector.connections(false), clientPort, server.getLocalPort()));
+                while (System.nanoTime() < deadline && reads.stream().noneMatch(r -> !r.closed().isEmpty())) {
+                    reads.add(ClientRows.of(collector.connections(false), clientPort, server.getLocalPort()));
                     Thread.sleep(50);
                 }
                 for (int i = 0; i < 3; i++) { // and it stays reported once
-                    reads.add(Rows.of(collector.connections(false), clientPort, server.getLocalPort()));
+                    reads.add(ClientRows.of(collector.connections(false), clientPort, server.getLocalPort()));
                     Thread.sleep(50);
                 }
                 readsWhileOpen = reads.size();
             }
             for (int i = 0; i < 3; i++) { // closing the socket reports nothing more
-                reads.add(Rows.of(collector.connections(false), clientPort, server.getLocalPort()));
+                reads.add(ClientRows.of(collector.connections(false), clientPort, server.getLocalPort()));
                 Thread.sleep(50);
             }
-            List<Long> closed = reads.stream().flatMap(r -> r.closed.stream()).toList();
+            List<Long> closed = reads.stream().flatMap(r -> r.closed().stream()).toList();
             assertEquals(List.of(11L), closed, "closed rows of the client's connection (bytes sent each)");
             int reportedAt = 0;
-            while (reads.get(reportedAt).closed.isEmpty()) {
+            while (reads.get(reportedAt).closed().isEmpty()) {
                 reportedAt++;
             }
             assertTrue(reportedAt < readsWhileOpen, "reported closed by read " + (reportedAt + 1) + ", after the socket was closed at read "
                     + readsWhileOpen + " (" + reads.size() + " reads)");
             for (int i = reportedAt; i < reads.size(); i++) {
-                assertEquals(List.of(), reads.get(i).open, "listed open at read " + (i + 1) + ", after it was reported closed at read " + (reportedAt + 1));
+                assertEquals(List.of(), reads.get(i).open(), "listed open at read " + (i + 1) + ", after it was reported closed at read " + (reportedAt + 1));
             }
         }
     }
@@ -109,8 +109,8 @@ class ConnectionEndKernelTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             for (int extra = 0; extra < 3 && System.nanoTime() < deadline; ) {
                 ConnectionTable t = collector.connections(false);
-                toFirst.addAll(Rows.of(t, firstPort, first.getLocalPort()).closed);
-                toSecond.addAll(Rows.of(t, secondPort, second.getLocalPort()).closed);
+                toFirst.addAll(ClientRows.of(t, firstPort, first.getLocalPort()).closed());
+                toSecond.addAll(ClientRows.of(t, secondPort, second.getLocalPort()).closed());
                 if (!toFirst.isEmpty() && !toSecond.isEmpty()) {
                     extra++; // a few reads more: each reported once
                 }
@@ -118,20 +118,6 @@ class ConnectionEndKernelTest {
             }
             assertEquals(List.of(5L), toFirst, "closed rows of the first connection (bytes sent each)");
             assertEquals(List.of(9L), toSecond, "closed rows of the second connection (bytes sent each)");
-        }
-    }
-
-    /* This process's TCP rows from clientPort to serverPort in one read: bytes sent of the open and of the closed ones. */
-    private record Rows(List<Long> open, List<Long> closed) {
-        static Rows of(ConnectionTable t, int clientPort, int serverPort) {
-            List<Long> open = new ArrayList<>();
-            List<Long> closed = new ArrayList<>();
-            for (int r = 0; r < t.size(); r++) {
-                if (t.tgid(r) == Deltas.PID && t.protocol(r) == 6 && t.localPort(r) == clientPort && t.remotePort(r) == serverPort) {
-                    (t.closed(r) ? closed : open).add(t.bytesSent(r));
-                }
-            }
-            return new Rows(open, closed);
         }
     }
 }

@@ -81,10 +81,10 @@ class ReleasedSocketsKernelTest {
                 int openReads = 0;
                 int reads = 0;
                 while (System.nanoTime() < until) {
-                    Rows rows = Rows.of(collector.connections(false), clientPort, server.getLocalPort());
+                    ClientRows rows = ClientRows.of(collector.connections(false), clientPort, server.getLocalPort());
                     reads++;
-                    assertEquals(0, rows.closed.size(), "the closing client socket reported closed after " + reads + " reads: " + rows);
-                    if (rows.open.size() == 1) {
+                    assertEquals(0, rows.closed().size(), "the closing client socket reported closed after " + reads + " reads: " + rows);
+                    if (rows.open().size() == 1) {
                         openReads++;
                     }
                     Thread.sleep(100);
@@ -99,8 +99,8 @@ class ReleasedSocketsKernelTest {
             List<Long> closedBytes = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             for (int extra = 0; extra < 3 && System.nanoTime() < deadline; ) {
-                Rows rows = Rows.of(collector.connections(false), clientPort, server.getLocalPort());
-                closedBytes.addAll(rows.closed);
+                ClientRows rows = ClientRows.of(collector.connections(false), clientPort, server.getLocalPort());
+                closedBytes.addAll(rows.closed());
                 if (!closedBytes.isEmpty()) {
                     extra++; // a few reads more: reported once
                 }
@@ -299,20 +299,6 @@ class ReleasedSocketsKernelTest {
             case Integer i -> v.set((ValueLayout.OfInt) layout, offset, i);
             case Short s -> v.set((ValueLayout.OfShort) layout, offset, s);
             default -> throw new IllegalArgumentException(value.toString());
-        }
-    }
-
-    /* This process's TCP rows from clientPort to serverPort in one read: bytes sent of the open and of the closed ones. */
-    private record Rows(List<Long> open, List<Long> closed) {
-        static Rows of(ConnectionTable t, int clientPort, int serverPort) {
-            List<Long> open = new ArrayList<>();
-            List<Long> closed = new ArrayList<>();
-            for (int r = 0; r < t.size(); r++) {
-                if (t.tgid(r) == Deltas.PID && t.protocol(r) == 6 && t.localPort(r) == clientPort && t.remotePort(r) == serverPort) {
-                    (t.closed(r) ? closed : open).add(t.bytesSent(r));
-                }
-            }
-            return new Rows(open, closed);
         }
     }
 }
