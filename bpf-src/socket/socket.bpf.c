@@ -2385,9 +2385,10 @@ int BPF_PROG(on_process_exec, struct task_struct *task)
  * Tracepoint mode: a cgroup program on the cgroup v2 root runs when any process's inet socket is
  * released (its last close(), in that process). A UDP or MPTCP socket's counts are folded and its final
  * counters queued there, since no tracepoint sees one destroyed. A TCP socket's counts are folded (its
- * process is done with it), but it is not closed yet: it runs before tcp_close, and the close itself
- * (FIN_WAIT1, LAST_ACK, …) takes until the peer acknowledges it. So it stays listed in its state now and
- * tcp_destroy_sock queues its final record, as for every TCP socket (and charges an accept nobody claimed).
+ * process is done with it), but it may not be closed yet: it runs before tcp_close, and the close itself
+ * (FIN_WAIT1, LAST_ACK, …) takes until the peer acknowledges it. So it stays listed in its state now, and
+ * its CLOSE (or tcp_destroy_sock) queues its final record, as for every TCP socket (and charges an accept
+ * nobody claimed). A socket already closed was queued at its CLOSE.
  */
 /*
  * A TCP socket released: its final record, should the kernel free it without tcp_destroy_sock (see
