@@ -1204,10 +1204,9 @@ static __always_inline void on_close_call(struct sock *sk, bool direct, bool sto
 	}
 }
 
-/* A TCP socket reached TCP_CLOSE (tracepoint mode; any context): charged to its owner. */
-static __always_inline void on_closed_state(struct sock *sk, bool storage)
+/* A TCP socket with state s (0: none) reached TCP_CLOSE (tracepoint mode; any context): charged to its owner. */
+static __always_inline void on_closed_state(const struct socket_state *s)
 {
-	struct socket_state *s = socket_state(sk, storage, false);
 	__u64 now = reader.clock_ns;
 	struct process_stats *p = process_of_socket(s);
 
@@ -1216,8 +1215,6 @@ static __always_inline void on_closed_state(struct sock *sk, bool storage)
 		ADD_SHARED(p->tcp_closes, 1);
 		p->last_seen_ns = now;
 	}
-	if (s && settings.no_map_iterators)
-		fold_socket(s); /* out of the TCP table now: no read's fold sees it until it is released */
 }
 
 /* Retransmits run in softirq or timer context: charge the socket's owner. */
@@ -2249,7 +2246,7 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 		}
 		if (oldstate == TCP_SYN_SENT)
 			on_connect_failed(sk, true, true);
-		on_closed_state(sk, true);
+		on_closed_state(s);
 		/* The connection is over: its record is queued now (and again at tcp_destroy_sock: idempotent),
 		 * not at the socket's destruction. An orphan (its process closed it) is destroyed right after
 		 * this, in tcp_done. A socket its process still holds (the peer closed or reset it, or the last
@@ -2259,6 +2256,8 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 		 * the destruction (for sockets freed with neither, see `released_tcp`). */
 		if (sk_orphan(sk) || (s && s->family))
 			on_socket_gone(sk, true, true);
+		else
+			fold_socket(s); /* its counts into its row now: out of the TCP table, no read's fold may see it again */
 	}
 }
 
