@@ -2396,14 +2396,17 @@ int BPF_PROG(on_process_exec, struct task_struct *task)
  */
 static __always_inline void remember_released(struct socket_state *s)
 {
-	__u32 zero = 0;
-	const struct released_record *blank = bpf_map_lookup_elem(&blank_record, &zero);
+	const struct released_record *blank;
 	__u64 address = s->address;
 	struct released_record *r;
+	__u32 zero = 0;
 	long err;
 
-	if (!blank || !address || !settings.connections || !reader.closed_wanted || !s->first_seen_ns || s->gone ||
+	if (!address || !settings.connections || !reader.closed_wanted || !s->first_seen_ns || s->gone ||
 	    (s->family != AF_INET && s->family != AF_INET6))
+		return;
+	blank = bpf_map_lookup_elem(&blank_record, &zero);
+	if (!blank)
 		return;
 	err = bpf_map_update_elem(&released_tcp, &address, blank, BPF_NOEXIST);
 	if (err == -EEXIST) {
