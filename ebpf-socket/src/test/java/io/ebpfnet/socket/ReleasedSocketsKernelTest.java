@@ -172,14 +172,18 @@ class ReleasedSocketsKernelTest {
             collector.connections(false);
             BpfMap released = collector.map("released_tcp");
             MemorySegment address;
-            try (NativeTcpSocket client = new NativeTcpSocket()) {
+            NativeTcpSocket client = new NativeTcpSocket();
+            try {
                 assertTrue(client.connectLoopback(server.getLocalPort()), "connected");
                 try (Socket accepted = server.accept()) {
                     // not walked: no sweep reports it, only the release can
                     address = plant(released, arena, kernelAddress(collector, client, arena), NOT_WALKED,
                             System.nanoTime() - TimeUnit.SECONDS.toNanos(2), 4545);
-                    client.close();
+                    client.close(); // released: its record finds the planted one at its address
+                    assertEquals(-1, accepted.getInputStream().read(), "the client's FIN");
                 } // the server closes: the client's socket is destroyed
+            } finally {
+                client.close();
             }
             List<Long> planted = new ArrayList<>();
             int own = 0;
