@@ -1004,6 +1004,20 @@ static __always_inline void queue_closed(struct sock *sk, bool direct, struct so
 	}
 }
 
+/* sk's connection is over: its counts folded, its final record queued, its release record (if it made one) gone. */
+static __always_inline void end_connection(struct sock *sk, bool direct, struct socket_state *s)
+{
+	__u64 key = (__u64)sk;
+
+	fold_socket(s);
+	queue_closed(sk, direct, s);
+	/* queued as it should be: the release record goes (a record there of a socket that made none is a
+	 * vanished predecessor's, which the sweep reports). After `gone` is set: a release running now on another
+	 * CPU sets `released` and then looks at `gone` (see remember_released), so one of the two deletes it. */
+	if (settings.release_hook && s->released)
+		bpf_map_delete_elem(&released_tcp, &key);
+}
+
 static __always_inline void on_socket_gone(struct sock *sk, bool direct, bool storage)
 {
 	struct socket_state *s = socket_state(sk, storage, false);
@@ -1019,13 +1033,7 @@ static __always_inline void on_socket_gone(struct sock *sk, bool direct, bool st
 		if (p)
 			ADD_SHARED(p->tcp_accepts, 1);
 	}
-	fold_socket(s);
-	queue_closed(sk, direct, s);
-	/* queued as it should be: the release record goes (a record there of a socket that made none is a
-	 * vanished predecessor's, which the sweep reports). After `gone` is set: a release running now on another
-	 * CPU sets `released` and then looks at `gone` (see remember_released), so one of the two deletes it. */
-	if (settings.release_hook && s->released)
-		bpf_map_delete_elem(&released_tcp, &key);
+	end_connection(sk, direct, s);
 	if (!storage)
 		bpf_map_delete_elem(&socket_table, &key);
 }
@@ -2254,8 +2262,10 @@ static __always_inline void on_state_change(struct sock *sk, int oldstate, int n
 		 * to free such a socket without its release or tcp_destroy_sock (a record there was lost: one
 		 * socket in ~6 million, on 6.18). A connect that never connected has no addresses: it is left to
 		 * the destruction (for sockets freed with neither, see `released_tcp`). */
-		if (sk_orphan(sk) || (s && s->family))
+		if (sk_orphan(sk))
 			on_socket_gone(sk, true, true);
+		else if (s && s->family)
+			end_connection(sk, true, s); /* an accept nobody claimed yet waits for the process that accepts it */
 		else
 			fold_socket(s); /* its counts into its row now: out of the TCP table, no read's fold may see it again */
 	}
