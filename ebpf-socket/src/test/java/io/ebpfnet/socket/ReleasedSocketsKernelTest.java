@@ -172,9 +172,11 @@ class ReleasedSocketsKernelTest {
             collector.connections(false);
             BpfMap released = collector.map("released_tcp");
             MemorySegment address;
+            int clientPort;
             NativeTcpSocket client = new NativeTcpSocket();
             try {
                 assertTrue(client.connectLoopback(server.getLocalPort()), "connected");
+                clientPort = client.localPort();
                 try (Socket accepted = server.accept()) {
                     // not walked: no sweep reports it, only the release can
                     address = plant(released, arena, kernelAddress(collector, client, arena), NOT_WALKED,
@@ -191,7 +193,7 @@ class ReleasedSocketsKernelTest {
             for (int extra = 0; extra < 3 && System.nanoTime() < deadline; ) {
                 ConnectionTable t = collector.connections(false);
                 planted.addAll(plantedRows(t));
-                own += closedClientRows(t, server.getLocalPort());
+                own += ClientRows.of(t, clientPort, server.getLocalPort()).closed().size();
                 if (!planted.isEmpty() && own > 0) {
                     extra++; // a few reads more: each reported once
                 }
@@ -243,16 +245,6 @@ class ReleasedSocketsKernelTest {
         long address = state.get(ValueLayout.JAVA_LONG, SocketLayouts.offset(SocketLayouts.SOCKET_STATE, "address"));
         assertTrue(address != 0, "its state has its address");
         return address;
-    }
-
-    /* Closed TCP rows of this process to serverPort from another port (a client's). */
-    private static int closedClientRows(ConnectionTable t, int serverPort) {
-        int n = 0;
-        for (int r = 0; r < t.size(); r++) {
-            n += t.tgid(r) == Deltas.PID && t.protocol(r) == 6 && t.closed(r) && t.remotePort(r) == serverPort
-                    && t.localPort(r) != serverPort ? 1 : 0;
-        }
-        return n;
     }
 
     /* The bytes sent of the closed rows of this process that are planted records' (4242 to 4646). */
