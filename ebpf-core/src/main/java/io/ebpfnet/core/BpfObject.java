@@ -4,7 +4,6 @@ import io.ebpfnet.core.internal.ElfCheck;
 import io.ebpfnet.core.internal.ErrnoCalls;
 import io.ebpfnet.core.internal.LibbpfLog;
 import io.ebpfnet.core.internal.LibbpfOpts;
-import io.ebpfnet.core.internal.Libc;
 import io.ebpfnet.core.internal.NativeLibraries;
 import io.ebpfnet.core.internal.ProfilerSignals;
 import io.ebpfnet.core.internal.libbpf.LibbpfBindings;
@@ -125,19 +124,19 @@ public final class BpfObject implements AutoCloseable {
      * glibc only (elsewhere it does nothing and returns false).
      */
     public static boolean keepFreedNativeMemory() {
-        return Libc.heapThresholds(32 << 20, Integer.MAX_VALUE);
+        return KeptNativeMemory.keep();
     }
 
     /**
      * Undoes {@link #keepFreedNativeMemory()}: blocks over 128 KiB get mappings of their own again (returned
      * when freed) and the heap's free top is returned past 128 KiB (glibc's default values, fixed from now
      * on: glibc stops adapting them once set, as it does when a launcher sets {@code MALLOC_MMAP_THRESHOLD_}),
-     * and the free blocks kept so far are given back to the system: at once ({@code malloc_trim}), but for
-     * the free top of a thread's own heap, which its next free returns.
+     * and the free blocks kept so far are given back to the system ({@code malloc_trim}), those of the
+     * threads that loaded programs in parallel by those threads themselves (glibc returns the free top of a
+     * thread's own heap only at a free in it), before this returns.
      */
     public static boolean returnFreedNativeMemory() {
-        boolean set = Libc.heapThresholds(128 << 10, 128 << 10);
-        return Libc.trimHeap() && set;
+        return KeptNativeMemory.giveBack();
     }
 
     /** The object's name. */

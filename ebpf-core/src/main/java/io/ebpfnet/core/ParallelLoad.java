@@ -74,11 +74,12 @@ final class ParallelLoad {
                         Consumer<MemorySegment> shareMaps) {
         Throwable[] failures = new Throwable[groups];
         CountDownLatch mapsDone = new CountDownLatch(1);
+        CountDownLatch helpersDone = new CountDownLatch(groups);
         AtomicBoolean mapsCreated = new AtomicBoolean();
-        List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < groups; i++) {
             int group = i;
-            threads.add(Thread.ofPlatform().name("ebpfnet-load-" + objectName + "-" + i).start(() -> {
+            // Daemons: a thread may stay after its load, until the freed memory it kept is returned (see below).
+            Thread.ofPlatform().daemon().name("ebpfnet-load-" + objectName + "-" + i).start(() -> {
                 try {
                     MemorySegment helper = open.apply(group);
                     uninterruptibly(mapsDone::await);
@@ -88,16 +89,20 @@ final class ParallelLoad {
                     }
                 } catch (RuntimeException | Error e) {
                     failures[group] = e; // a thread's exception would otherwise be lost
+                } finally {
+                    helpersDone.countDown();
                 }
-            }));
+                // The kernel's BTF this thread parsed was freed into its own C heap: kept there until returned.
+                KeptNativeMemory.giveBackOwnHeapOnReturn();
+            });
         }
         try {
             createMaps.run();
             mapsCreated.set(true);
         } finally {
             mapsDone.countDown();
-            // The helpers are written to until each thread ends: wait for them all, even when interrupted.
-            threads.forEach(t -> uninterruptibly(t::join));
+            // The helpers are written to until each thread is done with them: wait for them all, even when interrupted.
+            uninterruptibly(helpersDone::await);
         }
         for (Throwable failure : failures) {
             if (failure instanceof RuntimeException e) {
