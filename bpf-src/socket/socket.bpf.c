@@ -713,20 +713,22 @@ static __always_inline bool folded_by_reads(struct sock *sk, bool direct)
 		return false;
 	if (!bpf_core_field_exists(sk->__sk_common.skc_net.net))
 		return true; /* no network namespaces: one table for all */
-	net = direct ? sk->__sk_common.skc_net.net : BPF_CORE_READ(sk, __sk_common.skc_net.net);
-	inum = direct ? net->ns.inum : BPF_CORE_READ(net, ns.inum);
+	/* Read with a helper even where loads are direct: a pointer loaded from a trusted one (the socket) has the
+	 * verifier search the kernel's BTF by name for its trust lists, at every path that reaches the load
+	 * (tracepoint mode's programs: 150 -> 80 ms of verification). Asked once per socket (first_seen_now). */
+	net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
+	inum = BPF_CORE_READ(net, ns.inum);
 	return inum == settings.reader_netns;
 }
 
 /*
- * Whether an event on sk (state s) counts in its row at once (settings.no_map_iterators and no read folds
- * sk). A tp_btf or fentry program asks the socket, whose namespace is on lines an event reads anyway; a
- * kprobe, for which each of those reads is a helper call, asks the state, which keeps the same answer
- * (decided when the socket was first seen). Where the kernel allows map iterators the verifier drops it.
+ * Whether an event on a socket (state s) counts in its row at once: settings.no_map_iterators and no read
+ * folds the socket, as decided when it was first seen (its protocol and namespace do not change). Where
+ * the kernel allows map iterators the verifier drops it.
  */
-static __always_inline bool counts_at_event(struct sock *sk, bool direct, const struct socket_state *s)
+static __always_inline bool counts_at_event(const struct socket_state *s)
 {
-	return settings.no_map_iterators && (direct ? !folded_by_reads(sk, true) : s->counted_at_event);
+	return settings.no_map_iterators && s->counted_at_event;
 }
 
 /* The socket is seen for the first time now; tracepoint mode keeps its address too, for `released_tcp`. */
@@ -786,7 +788,7 @@ static __always_inline void claim_socket(struct sock *sk, struct socket_state *s
 	owner_identity(direct, &s->owner_leader, &s->owner_cgroups);
 	if (s->accept_pending && __sync_fetch_and_and(&s->accept_pending, 0)) {
 		ADD_SHARED(s->counts[SC_ACCEPTS], 1);
-		if (counts_at_event(sk, direct, s))
+		if (counts_at_event(s))
 			count_in_row(s, ROW_ACCEPT, 0, 0, 0);
 	}
 }
@@ -888,7 +890,7 @@ static __always_inline void count_call(struct sock *sk, bool direct, bool storag
 		if (error)
 			ADD_SHARED(s->counts[SC_SEND_ERRORS + dir], 1);
 	}
-	if (counts_at_event(sk, direct, s))
+	if (counts_at_event(s))
 		count_in_row(s, dir ? ROW_RECEIVE : ROW_SEND, ret > 0 ? ret : 0, ret > 0 ? 1 : calls, ret > 0 ? 0 : error);
 	s->last_seen_ns = reader.clock_ns;
 	if (settings.connections && !s->family)
@@ -1086,7 +1088,7 @@ static __always_inline void on_tcp_read(struct sock *sk, bool direct, bool stora
 	} else {
 		ADD_SHARED(s->counts[SC_EMPTY_RECV_CALLS], 1);
 	}
-	if (counts_at_event(sk, direct, s))
+	if (counts_at_event(s))
 		count_in_row(s, ROW_RECEIVE, consumed, 1, 0);
 	s->last_seen_ns = reader.clock_ns;
 	if (settings.connections && !s->family)
