@@ -34,11 +34,17 @@ class ParallelLoadTest {
     }
 
     @Test
-    void twoCpusGetTwoGroupsOfEqualSize() {
-        List<List<String>> groups = split(2, ParallelLoad.MINIMUM_INSTRUCTIONS);
-        assertEquals(2, groups.size());
-        assertEquals(List.of(5600L, 5640L), groups.stream().map(ParallelLoadTest::size).sorted().toList());
-        // the two largest, identical programs go to different CPUs; greedy (largest first) is 40 instructions off the best
+    void twoCpusLoadEverythingAsOneGroup() {
+        assertEquals(1, split(2, 0).size());
+    }
+
+    @Test
+    void threeCpusGetThreeGroupsOfAboutEqualSize() {
+        List<List<String>> groups = split(3, ParallelLoad.MINIMUM_INSTRUCTIONS);
+        assertEquals(3, groups.size());
+        // largest first, each to the lightest group: 3000+600+40, 3000+600, 2000+2000
+        assertEquals(List.of(3600L, 3640L, 4000L), groups.stream().map(ParallelLoadTest::size).sorted().toList());
+        // the two largest, identical programs go to different CPUs
         assertTrue(groups.stream().noneMatch(g -> g.contains("set_state") && g.contains("set_state_nested")), groups.toString());
     }
 
