@@ -715,7 +715,8 @@ static __always_inline bool folded_by_reads(struct sock *sk, bool direct)
 		return true; /* no network namespaces: one table for all */
 	/* Read with a helper even where loads are direct: a pointer loaded from a trusted one (the socket) has the
 	 * verifier search the kernel's BTF by name for its trust lists, at every path that reaches the load
-	 * (tracepoint mode's programs: 150 -> 80 ms of verification). Asked once per socket (first_seen_now). */
+	 * (tracepoint mode's programs: 150 -> 80-98 ms of verification). Asked once per connection, when its
+	 * socket is first seen (first_seen_now). */
 	net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
 	inum = BPF_CORE_READ(net, ns.inum);
 	return inum == settings.reader_netns;

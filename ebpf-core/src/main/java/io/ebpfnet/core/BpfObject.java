@@ -131,9 +131,10 @@ public final class BpfObject implements AutoCloseable {
      * Undoes {@link #keepFreedNativeMemory()}: blocks over 128 KiB get mappings of their own again (returned
      * when freed) and the heap's free top is returned past 128 KiB (glibc's default values, fixed from now
      * on: glibc stops adapting them once set, as it does when a launcher sets {@code MALLOC_MMAP_THRESHOLD_}),
-     * and the free blocks kept so far are given back to the system ({@code malloc_trim}), those of the
-     * threads that loaded programs in parallel by those threads themselves (glibc returns the free top of a
-     * thread's own heap only at a free in it), before this returns.
+     * and the free blocks kept so far are given back to the system ({@code malloc_trim}); the free top of a
+     * thread's own heap, which glibc returns only at a free in that heap, is given back for the calling
+     * thread and for the threads that loaded programs in parallel (before this returns), not for other
+     * threads of the caller's that parsed BTF and ended meanwhile.
      */
     public static boolean returnFreedNativeMemory() {
         return KeptNativeMemory.giveBack();
@@ -178,7 +179,7 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
-     * Creates the maps and loads the programs whose autoload is on; on a machine with several CPUs, a
+     * Creates the maps and loads the programs whose autoload is on; on a machine with three CPUs or more, a
      * large object's programs are verified on several at once (see {@link ParallelLoad}). On failure the
      * exception carries what libbpf and the verifier printed; the object must still be closed.
      */

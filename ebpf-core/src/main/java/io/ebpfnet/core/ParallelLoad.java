@@ -30,9 +30,11 @@ final class ParallelLoad {
     static final int MAXIMUM_THREADS = 4;
     /**
      * With fewer CPUs the object loads alone: on two, the helpers' own work (each parses the kernel's BTF
-     * again) and the JVM's start-up threads take what splitting the verifier's ~90 ms saves. Measured on a
-     * 2-CPU VM, socket.bpf.o's tracepoint programs, first output of {@code --interval 1}, alternating starts:
-     * 1,628 against 1,663 ms and 1,638 against 1,648 ms (medians of 8 and 10), ~3 MB less C heap kept.
+     * again) and the JVM's start-up threads compete for what splitting the verifier's ~90 ms would save.
+     * Measured on a 2-CPU VM, socket.bpf.o's tracepoint programs, first output of {@code --interval 1},
+     * alternating starts: 1,628 against 1,663 ms and 1,638 against 1,648 ms (medians of 8 and 10, within
+     * that VM's spread: no measurable gain from splitting), and ~3 MB less C heap kept without the helpers.
+     * Three is not measured: the smallest count where a helper can have a CPU of its own beside the JVM.
      */
     static final int MINIMUM_CPUS = 3;
 
@@ -88,6 +90,8 @@ final class ParallelLoad {
             int group = i;
             // Daemons: a thread may stay after its load, until the freed memory it kept is returned (see below).
             Thread.ofPlatform().daemon().name("ebpfnet-load-" + objectName + "-" + i).start(() -> {
+                // The kernel's BTF this thread parses is freed into its own C heap: kept there until returned.
+                CountDownLatch returned = KeptNativeMemory.enlist();
                 try {
                     MemorySegment helper = open.apply(group);
                     uninterruptibly(mapsDone::await);
@@ -100,8 +104,7 @@ final class ParallelLoad {
                 } finally {
                     helpersDone.countDown();
                 }
-                // The kernel's BTF this thread parsed was freed into its own C heap: kept there until returned.
-                KeptNativeMemory.giveBackOwnHeapOnReturn();
+                KeptNativeMemory.giveBackOwnHeap(returned);
             });
         }
         try {
@@ -127,7 +130,7 @@ final class ParallelLoad {
         void run() throws InterruptedException;
     }
 
-    /* Waits to the end even when interrupted (the helpers are written to until each thread ends), then
+    /* Waits to the end even when interrupted (the helpers are written to until each thread is done), then
      * keeps the interrupt for the caller. */
     private static void uninterruptibly(Wait wait) {
         boolean interrupted = false;

@@ -53,13 +53,14 @@ class FreedNativeMemoryTest {
             CountDownLatch freed = new CountDownLatch(1);
             // As a parallel load's helper thread: it frees a large block (the kernel's BTF) and is done.
             Thread helper = Thread.ofPlatform().daemon().start(() -> {
+                CountDownLatch returned = KeptNativeMemory.enlist();
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment block = arena.allocate(BLOCK, 8);
                     block.fill((byte) 1);
                     address[0] = block.address();
                 }
                 freed.countDown();
-                KeptNativeMemory.giveBackOwnHeapOnReturn();
+                KeptNativeMemory.giveBackOwnHeap(returned);
             });
             freed.await();
             double kept = residentShare(address[0], BLOCK);
@@ -77,7 +78,7 @@ class FreedNativeMemoryTest {
     @Test
     void withNothingKeptAThreadDoesNotWait() throws InterruptedException {
         BpfObject.returnFreedNativeMemory();
-        Thread helper = Thread.ofPlatform().daemon().start(KeptNativeMemory::giveBackOwnHeapOnReturn);
+        Thread helper = Thread.ofPlatform().daemon().start(() -> KeptNativeMemory.giveBackOwnHeap(KeptNativeMemory.enlist()));
         helper.join(5000);
         assertFalse(helper.isAlive(), "a thread waits for a return although nothing is kept");
     }

@@ -34,8 +34,8 @@ public final class ProcessMapReader implements AutoCloseable {
     private final MapReader reader;
     private final int copies;
     private final long stride;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment rows = arena.allocate(CHUNK_ROWS * ROW, 8);
+    private final Arena arena;
+    private final MemorySegment rows;
     /* One value's per-CPU copies as words. Summed from a plain array: summed in place through the segment, the
      * loop's accessors made its compilation take 5.4 MB of the JIT's memory, a collector's largest (in its RSS
      * at the first read of a full table). */
@@ -54,12 +54,14 @@ public final class ProcessMapReader implements AutoCloseable {
         if (processes.keySize() != KEY_SIZE) {
             throw new IllegalStateException("the processes map's key is " + processes.keySize() + " bytes, not a process_key");
         }
-        this.reader = processes.reader(CHUNK_ROWS);
-        this.copies = copies;
         this.stride = processes.valueStride();
         if (stride % Long.BYTES != 0 || stride < ROW - STATS) {
             throw new IllegalStateException("the processes map's value is " + stride + " bytes a copy, not a process_stats");
         }
+        this.copies = copies;
+        this.reader = processes.reader(CHUNK_ROWS); // after the checks: nothing to free when they throw
+        this.arena = Arena.ofShared();
+        this.rows = arena.allocate(CHUNK_ROWS * ROW, 8);
         this.copyWords = new long[(int) (copies * stride / Long.BYTES)];
     }
 
