@@ -2281,11 +2281,23 @@ int BPF_PROG(tp_inet_sock_set_state, struct sock *sk, int oldstate, int newstate
 	return 0;
 }
 
-/* The same, attached after it: the events the kernel skipped for it (see transition_seen). */
+/* Slot 0: tp_inet_sock_set_state, put there by user space once loaded. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} state_change_handler SEC(".maps");
+
+/*
+ * The same, attached after it: the events the kernel skipped for it (see transition_seen). It runs that
+ * program's code by a tail call (the kernel checks the called program's recursion only at attached
+ * entries), so the verifier checks the handler once, not twice (~25 ms of a start).
+ */
 SEC("?tp_btf/inet_sock_set_state")
 int BPF_PROG(tp_inet_sock_set_state_nested, struct sock *sk, int oldstate, int newstate)
 {
-	on_state_change(sk, oldstate, newstate);
+	bpf_tail_call(ctx, &state_change_handler, 0);
 	return 0;
 }
 
