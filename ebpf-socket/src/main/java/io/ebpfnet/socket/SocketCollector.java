@@ -595,9 +595,10 @@ public final class SocketCollector implements AutoCloseable {
     }
 
 
-    /* The second state-change program runs the first's code by a tail call (socket.bpf.c): before either is attached. */
+    /* The second state-change program runs the first's code by a tail call (socket.bpf.c): before either is
+     * attached. Tracepoint mode only (the legacy object has neither). */
     private void fillTailCalls() {
-        if (!object.program(ProgramSet.STATE_CHANGE_NESTED).autoload()) {
+        if (legacy || !object.program(ProgramSet.STATE_CHANGE_NESTED).autoload()) {
             return;
         }
         MemorySegment slot = arena.allocate(ValueLayout.JAVA_INT);
