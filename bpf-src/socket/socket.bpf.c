@@ -216,7 +216,8 @@ struct {
  * nest (its lock defers softirq work), so a socket names its event. Each event must count once:
  * - state changes and destruction are idempotent: a state change is marked in its socket's state by its
  *   (old, new) pair, which two consecutive changes of one socket never share; a destruction by `gone`
- *   (and folding moves only what is not folded yet). Both programs run the same handler.
+ *   (and folding moves only what is not folded yet). Both programs run the same handler (tracepoint mode's
+ *   second state-change program by a tail call into the first).
  * - a retransmit has no such mark (a loss probe's retransmit advances no per-socket counter, and one
  *   skb can be sent twice at one send time), so the first program notes its socket in a small per-CPU
  *   set once it has handled it; the second takes the note when it is there, else handles the event;

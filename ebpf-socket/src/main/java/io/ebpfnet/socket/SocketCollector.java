@@ -650,10 +650,12 @@ public final class SocketCollector implements AutoCloseable {
         });
     }
 
-    /** For tests: detaches one of its programs, the others staying attached. */
-    void detach(String program) {
+    /** For tests: detaches one of its programs, the others staying attached; returns the links closed. */
+    int detach(String program) {
         String named = "'" + program + "'";
-        object.links().stream().filter(l -> l.description().contains(named)).forEach(BpfLink::close);
+        List<BpfLink> links = object.links().stream().filter(l -> l.description().contains(named)).toList();
+        links.forEach(BpfLink::close);
+        return links.size();
     }
 
     /** The kernel's process table (for tests: its rows, whatever the snapshots show). */

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Tracepoint mode's second state-change program has no handler of its own: it runs the first's code by a
@@ -24,7 +25,7 @@ class StateChangeTailCallKernelTest {
     void theSecondProgramAloneHandlesStateChanges() throws Exception {
         try (SocketCollector collector = SocketCollector.start(ModeTests.optionsOrSkip(AttachMode.TRACEPOINT, LoadMode.RETURN));
              ServerSocket server = new ServerSocket()) {
-            collector.detach(ProgramSet.STATE_CHANGE);
+            assertEquals(1, collector.detach(ProgramSet.STATE_CHANGE), "links of the first state-change program closed");
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             SocketSnapshot before = collector.snapshot();
             for (int i = 0; i < CONNECTIONS; i++) {
@@ -35,8 +36,12 @@ class StateChangeTailCallKernelTest {
                 }
             }
             SocketSnapshot after = collector.snapshot();
+            // A connect's state change runs in its process, which no other state change interrupts: all counted.
             assertEquals(CONNECTIONS, Deltas.delta(before, after, ProcessCounter.TCP_V4_CONNECTS), "connects of this process");
-            assertEquals(CONNECTIONS, Deltas.delta(before, after, ProcessCounter.TCP_ACCEPTS), "accepts of this process");
+            // An accept's comes in softirq, which can interrupt the one program left while it runs on that CPU;
+            // the kernel then skips it (what the first program, detached here, is for): one such in a run is allowed.
+            long accepts = Deltas.delta(before, after, ProcessCounter.TCP_ACCEPTS);
+            assertTrue(accepts == CONNECTIONS || accepts == CONNECTIONS - 1, "accepts of this process: " + accepts);
         }
     }
 }
