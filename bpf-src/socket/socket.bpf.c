@@ -216,8 +216,7 @@ struct {
  * nest (its lock defers softirq work), so a socket names its event. Each event must count once:
  * - state changes and destruction are idempotent: a state change is marked in its socket's state by its
  *   (old, new) pair, which two consecutive changes of one socket never share; a destruction by `gone`
- *   (and folding moves only what is not folded yet). Both programs run the same handler (tracepoint mode's
- *   second state-change program by a tail call into the first).
+ *   (and folding moves only what is not folded yet). Both programs run the same handler.
  * - a retransmit has no such mark (a loss probe's retransmit advances no per-socket counter, and one
  *   skb can be sent twice at one send time), so the first program notes its socket in a small per-CPU
  *   set once it has handled it; the second takes the note when it is there, else handles the event;
@@ -2282,23 +2281,11 @@ int BPF_PROG(tp_inet_sock_set_state, struct sock *sk, int oldstate, int newstate
 	return 0;
 }
 
-/* Slot 0: tp_inet_sock_set_state, put there by user space once loaded. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} state_change_handler SEC(".maps");
-
-/*
- * The same, attached after it: the events the kernel skipped for it (see transition_seen). It runs that
- * program's code by a tail call (the kernel checks the called program's recursion only at attached
- * entries), so the verifier checks the handler once, not twice (~25 ms of a start).
- */
+/* The same, attached after it: the events the kernel skipped for it (see transition_seen). */
 SEC("?tp_btf/inet_sock_set_state")
 int BPF_PROG(tp_inet_sock_set_state_nested, struct sock *sk, int oldstate, int newstate)
 {
-	bpf_tail_call(ctx, &state_change_handler, 0);
+	on_state_change(sk, oldstate, newstate);
 	return 0;
 }
 

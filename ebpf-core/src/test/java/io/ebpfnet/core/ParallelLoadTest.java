@@ -11,8 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How a load is split over CPUs: pinned cases, and every program loaded exactly once. */
 class ParallelLoadTest {
-    // shaped like socket.bpf.o's tracepoint-mode programs before the second state-change program became a tail call:
-    // two equal large ones that must not share a group
+    // shaped like socket.bpf.o's tracepoint-mode programs: two equal large ones that must not share a group
     private static final Map<String, Long> SIZES = Map.of("set_state", 3000L, "set_state_nested", 3000L,
             "send_length", 2000L, "recv_length", 2000L, "destroy", 600L, "destroy_nested", 600L, "exit", 40L);
 

@@ -2,7 +2,6 @@ package io.ebpfnet.socket;
 
 import io.ebpfnet.core.BpfException;
 import io.ebpfnet.core.BpfIterator;
-import io.ebpfnet.core.BpfLink;
 import io.ebpfnet.core.BpfMap;
 import io.ebpfnet.core.BpfObject;
 import io.ebpfnet.core.BpfProgram;
@@ -137,7 +136,6 @@ public final class SocketCollector implements AutoCloseable {
             configure();
             object.load();
             this.globalValues = arena.allocate(globalMap.valueBufferSize(), 8);
-            fillTailCalls();
             attach();
             BpfMap sockets = legacy ? null : object.map(options.attachMode() == AttachMode.PROBE ? "socket_table" : "sockets");
             this.foldIterators = legacy ? List.of() : attachIterators(ProgramSet.foldIterators(options.attachMode(), this.mapIterators), sockets);
@@ -595,18 +593,6 @@ public final class SocketCollector implements AutoCloseable {
     }
 
 
-    /* The second state-change program runs the first's code by a tail call (socket.bpf.c): before either is
-     * attached. Tracepoint mode only (the legacy object has neither). */
-    private void fillTailCalls() {
-        if (legacy || !object.program(ProgramSet.STATE_CHANGE_NESTED).autoload()) {
-            return;
-        }
-        MemorySegment slot = arena.allocate(ValueLayout.JAVA_INT);
-        MemorySegment program = arena.allocate(ValueLayout.JAVA_INT);
-        program.set(ValueLayout.JAVA_INT, 0, object.program(ProgramSet.STATE_CHANGE).fd());
-        object.map(ProgramSet.STATE_CHANGE_HANDLER).update(slot, program, BpfMap.UpdateFlag.ANY);
-    }
-
     private void attach() {
         for (BpfProgram p : object.programs()) {
             if (p.autoload() && p.kind() != ProgramKind.ITERATOR) {
@@ -648,14 +634,6 @@ public final class SocketCollector implements AutoCloseable {
             scratchKey.set(ValueLayout.JAVA_LONG, SocketLayouts.offset(SocketLayouts.PROCESS_KEY, "cgroup_id"), key.cgroupId());
             processMap.delete(scratchKey);
         });
-    }
-
-    /** For tests: detaches one of its programs, the others staying attached; returns the links closed. */
-    int detach(String program) {
-        String named = "'" + program + "'";
-        List<BpfLink> links = object.links().stream().filter(l -> l.description().contains(named)).toList();
-        links.forEach(BpfLink::close);
-        return links.size();
     }
 
     /** The kernel's process table (for tests: its rows, whatever the snapshots show). */

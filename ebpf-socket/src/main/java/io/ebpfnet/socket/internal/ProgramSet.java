@@ -89,11 +89,6 @@ public final class ProgramSet {
 
     /** Tracepoint mode's exit of connect(), with the syscall hooks: it needs the programs' SYN_SENT marks. */
     public static final String CONNECT_EXIT = "tp_connect_exit";
-    /** Tracepoint mode's state-change handler, and its second program, which runs the first's code by a tail call. */
-    public static final String STATE_CHANGE = "tp_inet_sock_set_state";
-    public static final String STATE_CHANGE_NESTED = "tp_inet_sock_set_state_nested";
-    /** The program array the second calls through (slot 0: the first). */
-    public static final String STATE_CHANGE_HANDLER = "state_change_handler";
 
     /** The iterator that reads the process table. */
     public static final String PROCESS_ITERATOR = "read_processes";
@@ -220,8 +215,8 @@ public final class ProgramSet {
             case TRACEPOINT -> {
                 tp(hooks, "tp_sock_send_length", "sock_send_length");
                 tp(hooks, "tp_sock_recv_length", "sock_recv_length");
-                tp(hooks, STATE_CHANGE, "inet_sock_set_state");
-                tp(hooks, STATE_CHANGE_NESTED, "inet_sock_set_state"); // the handler twice: see socket.bpf.c transition_seen
+                tp(hooks, "tp_inet_sock_set_state", "inet_sock_set_state");
+                tp(hooks, "tp_inet_sock_set_state_nested", "inet_sock_set_state"); // the handler twice: see socket.bpf.c transition_seen
                 tp(hooks, "tp_tcp_destroy_sock", "tcp_destroy_sock");
                 tp(hooks, "tp_tcp_destroy_sock_nested", "tcp_destroy_sock");
                 // with the syscall hooks: splice() reads from TCP sockets and connects that fail before any SYN,
