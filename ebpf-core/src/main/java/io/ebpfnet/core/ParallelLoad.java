@@ -18,10 +18,10 @@ import java.util.function.IntFunction;
  * Loads an object's programs on several CPUs (three or more, see {@link #MINIMUM_CPUS}). libbpf loads the
  * programs of one object one after the other, and the kernel's verifier is a large part of a collector's
  * start (socket.bpf.o's tracepoint programs: 80-98 ms of the kernel's time, 283 ms before their code was
- * shaped for the verifier, see bpf-src/README.md). So the object itself creates only the maps; its programs are split into
- * groups of about equal size, and each group is loaded by a helper object opened from the same ELF,
- * whose maps are the object's (libbpf's map reuse), on a thread of its own. The helpers stay open, owned
- * by the object, because closing one would unload its programs.
+ * shaped for the verifier, see bpf-src/README.md). So the object itself creates only the maps; its programs
+ * are split into groups of about equal size, and each group is loaded by a helper object opened from the
+ * same ELF, whose maps are the object's (libbpf's map reuse), on a thread of its own. The helpers stay
+ * open, owned by the object, because closing one would unload its programs.
  */
 final class ParallelLoad {
     /** Fewer instructions than this verify faster than a helper object is opened and prepared. */

@@ -29,11 +29,18 @@ public final class ProcessMapReader implements AutoCloseable {
     private static final long COMM_NS = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "comm_ns");
     private static final long COMM = SocketLayouts.offset(SocketLayouts.PROCESS_STATS, "comm");
     private static final long COMM_SIZE = 16;
+    /* The same places as word indexes, for sum()'s long[] copies. */
+    private static final int FIRST_SEEN_WORD = (int) (FIRST_SEEN / Long.BYTES);
+    private static final int COUNTER_WORDS = FIRST_SEEN_WORD; // every word before first_seen_ns
+    private static final int COMM_NS_WORD = (int) (COMM_NS / Long.BYTES);
+    private static final int COMM_WORD = (int) (COMM / Long.BYTES);
+    private static final int COMM_WORDS = (int) (COMM_SIZE / Long.BYTES);
     private static final int CHUNK_ROWS = 64;
 
     private final MapReader reader;
     private final int copies;
     private final long stride;
+    private final int strideWords;
     private final Arena arena;
     private final MemorySegment rows;
     /* One value's per-CPU copies as words. Summed from a plain array: summed in place through the segment, the
@@ -58,6 +65,7 @@ public final class ProcessMapReader implements AutoCloseable {
         if (stride % Long.BYTES != 0 || stride < ROW - STATS) {
             throw new IllegalStateException("the processes map's value is " + stride + " bytes a copy, not a process_stats");
         }
+        this.strideWords = (int) (stride / Long.BYTES);
         this.copies = copies;
         this.reader = processes.reader(CHUNK_ROWS); // after the checks: nothing to free when they throw
         this.arena = Arena.ofShared();
@@ -116,30 +124,27 @@ public final class ProcessMapReader implements AutoCloseable {
      * sight, the latest name. */
     private void sum(MemorySegment values, long value, long to) {
         MemorySegment.copy(values, ValueLayout.JAVA_LONG_UNALIGNED, value, copyWords, 0, copyWords.length);
-        int strideWords = (int) (stride / Long.BYTES);
-        int counters = (int) (FIRST_SEEN / Long.BYTES);
-        Arrays.fill(rowWords, 0, counters, 0);
+        Arrays.fill(rowWords, 0, COUNTER_WORDS, 0);
         long firstSeen = 0;
         long commNs = 0;
         int named = -1;
         for (int c = 0, base = 0; c < copies; c++, base += strideWords) {
-            for (int w = 0; w < counters; w++) {
+            for (int w = 0; w < COUNTER_WORDS; w++) {
                 rowWords[w] += copyWords[base + w];
             }
-            long seen = copyWords[base + (int) (FIRST_SEEN / Long.BYTES)];
+            long seen = copyWords[base + FIRST_SEEN_WORD];
             if (seen != 0 && (firstSeen == 0 || seen < firstSeen)) {
                 firstSeen = seen;
             }
-            long ns = copyWords[base + (int) (COMM_NS / Long.BYTES)];
+            long ns = copyWords[base + COMM_NS_WORD];
             if (ns > commNs) {
                 commNs = ns;
                 named = c;
             }
         }
-        rowWords[(int) (FIRST_SEEN / Long.BYTES)] = firstSeen;
-        rowWords[(int) (COMM_NS / Long.BYTES)] = commNs;
-        int comm = (int) (COMM / Long.BYTES);
-        for (int w = comm; w < comm + COMM_SIZE / Long.BYTES; w++) {
+        rowWords[FIRST_SEEN_WORD] = firstSeen;
+        rowWords[COMM_NS_WORD] = commNs;
+        for (int w = COMM_WORD; w < COMM_WORD + COMM_WORDS; w++) {
             rowWords[w] = named >= 0 ? copyWords[named * strideWords + w] : 0;
         }
         // last_seen_ns and exited are written by the caller; the row's words up to its end go in one copy
