@@ -7,11 +7,12 @@ cd "$(dirname "$0")/.."
 
 ./mvnw -B -q -DskipTests package
 
-# The launchers' JVM: ebpf-cli/jvm.options, glibc returning freed memory (libbpf's BTF parses are large),
-# and a start-up cache made by the first run: on Java 25+ an AOT cache (written when that run exits),
-# before, a class-data archive; see README, Performance.
+# The launchers' JVM: ebpf-cli/jvm.options, glibc with one heap for all threads (a BTF parse reuses the pages
+# another thread's parse freed) returning freed memory (libbpf's BTF parses are large), and a start-up cache
+# made by the first run: on Java 25+ an AOT cache (written when that run exits; the later runs compile at once
+# what that run compiled, where the JVM has the option), before, a class-data archive; see README, Performance.
 jar=ebpf-cli/target/ebpf-cli.jar
-run=(env MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 "$JAVA_HOME/bin/java" @ebpf-cli/jvm.options)
+run=(env MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=131072 "$JAVA_HOME/bin/java" @ebpf-cli/jvm.options)
 if [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")" -ge 25 ] 2>/dev/null; then
   # An AOT cache holds for one jar file (its size and time): the jar runs from a copy replaced only when
   # the build changed it (builds are reproducible), and a new copy gets a new cache.
@@ -22,7 +23,14 @@ if [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")" -ge 2
   fi
   jar=ebpf-cli/target/run/ebpf-cli.jar
   aot=ebpf-cli/target/run/ebpf-cli.aot
-  if [ -f "$aot" ]; then run+=(-XX:AOTCache="$aot"); else run+=(-XX:AOTCacheOutput="$aot"); fi
+  if [ -f "$aot" ]; then
+    run+=(-XX:AOTCache="$aot")
+    # An experimental option of Java 25's: asked of this JVM, so that one without it still starts.
+    eager=(-XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly)
+    if "$JAVA_HOME/bin/java" "${eager[@]}" -version > /dev/null 2>&1; then run+=("${eager[@]}"); fi
+  else
+    run+=(-XX:AOTCacheOutput="$aot")
+  fi
   run+=(-Xlog:aot=off:stderr)
 else
   run+=(-XX:SharedArchiveFile=ebpf-cli/target/ebpf-cli.jsa -XX:+AutoCreateSharedArchive)

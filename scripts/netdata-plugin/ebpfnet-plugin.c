@@ -115,8 +115,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "ebpfnet.plugin: chdir /: %s\n", strerror(errno));
         return 1;
     }
-    /* glibc returns large freed blocks (libbpf's BTF parses) to the system: see ebpf-cli/jvm.options. */
-    char *env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", "MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=131072",
+    /* One C heap, and large freed blocks (libbpf's BTF parses) returned to the system: see ebpf-cli/jvm.options. */
+    char *env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", "MALLOC_ARENA_MAX=1", "MALLOC_MMAP_THRESHOLD_=131072",
                    NULL, NULL, NULL};
     size_t n = 4;
     if (user_dir != NULL) {
