@@ -19,17 +19,18 @@ if [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")" -ge 2
   mkdir -p ebpf-cli/target/run
   if ! cmp -s "$jar" ebpf-cli/target/run/ebpf-cli.jar; then
     cp "$jar" ebpf-cli/target/run/ebpf-cli.jar
-    rm -f ebpf-cli/target/run/ebpf-cli.aot
+    rm -f ebpf-cli/target/run/ebpf-cli.aot ebpf-cli/target/run/eager
   fi
   jar=ebpf-cli/target/run/ebpf-cli.jar
   aot=ebpf-cli/target/run/ebpf-cli.aot
+  eager=(-XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly)
   if [ -f "$aot" ]; then
     run+=(-XX:AOTCache="$aot")
-    # An experimental option of Java 25's: asked of this JVM, so that one without it still starts.
-    eager=(-XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly)
-    if "$JAVA_HOME/bin/java" "${eager[@]}" -version > /dev/null 2>&1; then run+=("${eager[@]}"); fi
+    if [ -f ebpf-cli/target/run/eager ]; then run+=("${eager[@]}"); fi
   else
     run+=(-XX:AOTCacheOutput="$aot")
+    # An experimental option of Java 25's, asked of this JVM once, beside its cache: one without it still starts.
+    if "$JAVA_HOME/bin/java" "${eager[@]}" -version > /dev/null 2>&1; then touch ebpf-cli/target/run/eager; fi
   fi
   run+=(-Xlog:aot=off:stderr)
 else

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
 
 /**
  * Detects the kernel and chooses the attach mode for a command that loads programs. Missing
@@ -64,7 +65,8 @@ final class KernelChoice {
 
     /**
      * As {@link #decide(AttachRequest, boolean)}, from {@code inspection} when given (see
-     * {@link #inspectInBackground(boolean)}). Only the probes the choice needs run (see AttachModeChooser.probeAsNeeded).
+     * {@link #inspectInBackground(boolean)}). Only the probes the choice needs run (see AttachModeChooser.probeAsNeeded);
+     * while the inspection runs, those it needs if the kernel's BTF parses.
      */
     static Choice decide(AttachRequest request, boolean ignoreKernelBtf, CompletableFuture<DetectionReport> inspection) {
         DetectionReport report = probed(request, ignoreKernelBtf, inspection);
@@ -73,29 +75,41 @@ final class KernelChoice {
 
     /** The report {@link #decide(AttachRequest, boolean, CompletableFuture)} chooses from: the inspection's, probed as needed. */
     static DetectionReport probed(AttachRequest request, boolean ignoreKernelBtf, CompletableFuture<DetectionReport> inspection) {
+        return probed(request, ignoreKernelBtf, inspection, (r, feature) -> KernelDetection.probe(r, EnumSet.of(feature)));
+    }
+
+    /** As {@link #probed(AttachRequest, boolean, CompletableFuture)}, each probe run by {@code probe} (tests). */
+    static DetectionReport probed(AttachRequest request, boolean ignoreKernelBtf, CompletableFuture<DetectionReport> inspection,
+                                  BiFunction<DetectionReport, FeatureProbe, DetectionReport> probe) {
         if (inspection != null && !inspection.isDone()) {
-            return probedWhileInspecting(request, ignoreKernelBtf, inspection);
+            return probedWhileInspecting(request, ignoreKernelBtf, inspection, probe);
         }
         DetectionReport inspected = inspection != null ? join(inspection) : inspect(ignoreKernelBtf);
-        return probedAfter(request, ignoreKernelBtf, inspected, Map.of());
+        return probedAfter(request, ignoreKernelBtf, inspected, Map.of(), probe);
     }
 
     /*
      * The probes run while the inspection still parses the kernel's BTF, on the BTF's presence alone: the thread
      * would otherwise wait for it (~150 ms of a 2-CPU VM's start). A probe's answer does not depend on the
      * inspection; only which probes the choice consults does. So once it is in, the answers that the inspection
-     * would not have asked for (BTF present but not parsable: those of the programs BTF types) are dropped, and
-     * the choice is made as if the probes had run after it.
+     * would not have asked for (BTF present but not parsable: those of the programs BTF types, run in vain there)
+     * are dropped, and the choice is made as if the probes had run after it. A probe that throws (libbpf
+     * missing, say) yields to the inspection: its failure, or its report, then probed as before.
      */
     private static DetectionReport probedWhileInspecting(AttachRequest request, boolean ignoreKernelBtf,
-                                                         CompletableFuture<DetectionReport> inspection) {
+                                                         CompletableFuture<DetectionReport> inspection,
+                                                         BiFunction<DetectionReport, FeatureProbe, DetectionReport> probe) {
         SystemPaths live = SystemPaths.live();
         Capabilities capabilities = Capabilities.read(live);
         boolean btf = !ignoreKernelBtf && Files.exists(live.sys().resolve(VMLINUX_BTF));
         Map<FeatureProbe, ProbeResult> early = Map.of();
         if (capabilities.canLoadBpf()) { // without them every load fails: the inspection's report says why
             DetectionReport presumed = new DetectionReport("unknown", "", Map.of(), btf, btf, capabilities, false, "", Map.of());
-            early = probeAsNeeded(request, presumed).probes();
+            try {
+                early = AttachModeChooser.probeAsNeeded(request, presumed, probe).probes();
+            } catch (RuntimeException e) {
+                return probedAfter(request, ignoreKernelBtf, join(inspection), Map.of(), probe);
+            }
         }
         DetectionReport inspected = join(inspection);
         boolean asPresumed = (!ignoreKernelBtf && inspected.btfParsable()) == btf;
@@ -105,23 +119,20 @@ final class KernelChoice {
                 kept.put(feature, result);
             }
         });
-        return probedAfter(request, ignoreKernelBtf, inspected, kept);
+        return probedAfter(request, ignoreKernelBtf, inspected, kept, probe);
     }
 
     /* The inspection's report with the probe results already known ({@code probed}) and those the choice still needs. */
     private static DetectionReport probedAfter(AttachRequest request, boolean ignoreKernelBtf, DetectionReport inspected,
-                                               Map<FeatureProbe, ProbeResult> probed) {
+                                               Map<FeatureProbe, ProbeResult> probed,
+                                               BiFunction<DetectionReport, FeatureProbe, DetectionReport> probe) {
         if (!inspected.capabilities().canLoadBpf()) {
             throw new BpfPermissionException("load the socket collector", 1, "it needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN);"
                     + " this process lacks " + inspected.capabilities().missingForBpf()
                     + ". " + Capabilities.GRANT_ADVICE);
         }
         DetectionReport inspectedAs = ignoreKernelBtf ? withoutBtf(inspected) : inspected;
-        return probeAsNeeded(request, withProbes(inspectedAs, probed));
-    }
-
-    private static DetectionReport probeAsNeeded(AttachRequest request, DetectionReport report) {
-        return AttachModeChooser.probeAsNeeded(request, report, (r, feature) -> KernelDetection.probe(r, EnumSet.of(feature)));
+        return AttachModeChooser.probeAsNeeded(request, withProbes(inspectedAs, probed), probe);
     }
 
     /** The running kernel's report; with {@code ignoreKernelBtf}, as a kernel without BTF would give it. */

@@ -10,14 +10,15 @@ import io.ebpfnet.core.detect.Capabilities;
 import io.ebpfnet.core.detect.DetectionReport;
 import io.ebpfnet.core.detect.FeatureProbe;
 import io.ebpfnet.core.detect.ProbeResult;
+import io.ebpfnet.core.detect.SystemPaths;
 import io.ebpfnet.core.testing.KernelTests;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +33,7 @@ class KernelChoiceTest {
     private static final AttachRequest AUTO = AttachRequest.best(AttachMode.TRAMPOLINE);
 
     @Test
-    void probingWhileInspectingChoosesAsAfterTheInspection() throws Exception {
+    void probingWhileInspectingChoosesAsAfterTheInspection() {
         KernelTests.requireBpf();
         DetectionReport inspected = KernelDetection.inspect();
         for (AttachRequest request : new AttachRequest[]{AUTO, AttachRequest.exactly(AttachMode.TRACEPOINT, true)}) {
@@ -53,10 +54,12 @@ class KernelChoiceTest {
     /* The probes assume the BTF parses when it is present; when the inspection then finds it does not, the
      * answers for the programs BTF types are dropped, as if they had never been asked for. */
     @Test
-    void answersTheInspectionWouldNotAskForAreDropped() throws Exception {
+    void answersTheInspectionWouldNotAskForAreDropped() {
         KernelTests.requireBpf();
         DetectionReport real = KernelDetection.inspect();
-        assertTrue(real.btfParsable(), "this test needs a kernel whose BTF libbpf parses");
+        if (!real.btfPresent()) {
+            KernelTests.skipOrFail("needs /sys/kernel/btf/vmlinux: the early probes presume it parses");
+        }
         DetectionReport unparsable = new DetectionReport(real.release(), real.configSource(), real.configFlags(), true, false,
                 real.capabilities(), real.tracefsMounted(), real.tracefsPath(), Map.of());
         DetectionReport after = KernelChoice.probed(AUTO, false, CompletableFuture.completedFuture(unparsable));
@@ -73,35 +76,62 @@ class KernelChoiceTest {
 
     /* The inspection reads the capabilities too; when it finds them missing, the choice fails as it would have. */
     @Test
-    void missingCapabilitiesInTheInspectionStillRefuse() throws Exception {
+    void missingCapabilitiesInTheInspectionStillRefuse() {
         KernelTests.requireBpf();
         DetectionReport real = KernelDetection.inspect();
         DetectionReport powerless = new DetectionReport(real.release(), real.configSource(), real.configFlags(), real.btfPresent(),
                 real.btfParsable(), Capabilities.ofMask(0), real.tracefsMounted(), real.tracefsPath(), Map.of());
-        assertThrows(BpfPermissionException.class, () -> probedWhilePending(AUTO, false, powerless));
+        BpfPermissionException after = assertThrows(BpfPermissionException.class,
+                () -> KernelChoice.probed(AUTO, false, CompletableFuture.completedFuture(powerless)));
+        BpfPermissionException during = assertThrows(BpfPermissionException.class, () -> probedWhilePending(AUTO, false, powerless));
+        assertEquals(after.getMessage(), during.getMessage());
     }
 
-    /* probed() with an inspection not done when it is called (so it probes first), done once probing began. */
-    private static DetectionReport probedWhilePending(AttachRequest request, boolean ignoreKernelBtf, DetectionReport report)
-            throws Exception {
-        CompletableFuture<DetectionReport> inspection = new CompletableFuture<>();
-        CountDownLatch called = new CountDownLatch(1);
-        Thread completer = Thread.ofPlatform().start(() -> {
-            try {
-                called.await();
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    /* With the inspection really running beside the probes (its BTF parse, libbpf's first calls on two threads). */
+    @Test
+    void probingBesideARunningInspectionChoosesAsAfterIt() {
+        KernelTests.requireBpf();
+        DetectionReport after = KernelChoice.probed(AUTO, false, CompletableFuture.completedFuture(KernelDetection.inspect()));
+        DetectionReport beside = KernelChoice.probed(AUTO, false, KernelChoice.inspectInBackground(false));
+        assertSameReport(after, beside);
+        assertEquals(choice(AUTO, after), choice(AUTO, beside));
+    }
+
+    /* A probe that throws while the inspection runs (libbpf missing, say) yields to the inspection: its failure
+     * is what the caller sees, as when the probes ran after it. */
+    @Test
+    void theInspectionsFailureWinsOverAnEarlyProbes() {
+        CompletableFuture<DetectionReport> failing = new CompletableFuture<>() {
+            @Override
+            public DetectionReport join() {
+                completeExceptionally(new IllegalStateException("the inspection's failure"));
+                return super.join();
             }
-            inspection.complete(report);
-        });
-        try {
-            called.countDown();
-            assertFalse(inspection.isDone());
-            return KernelChoice.probed(request, ignoreKernelBtf, inspection);
-        } finally {
-            completer.join(TimeUnit.SECONDS.toMillis(10));
+        };
+        BiFunction<DetectionReport, FeatureProbe, DetectionReport> throwing = (r, f) -> {
+            throw new IllegalStateException("a probe's failure");
+        };
+        if (!Capabilities.read(SystemPaths.live()).canLoadBpf()) {
+            KernelTests.skipOrFail("needs the capabilities to load BPF programs: without them nothing is probed early");
         }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> KernelChoice.probed(AUTO, false, failing, throwing));
+        assertEquals("the inspection's failure", e.getMessage());
+    }
+
+    /* probed() with an inspection that is done only once joined: so it probes first, then takes the report. */
+    private static DetectionReport probedWhilePending(AttachRequest request, boolean ignoreKernelBtf, DetectionReport report) {
+        AtomicBoolean joined = new AtomicBoolean();
+        CompletableFuture<DetectionReport> inspection = new CompletableFuture<>() {
+            @Override
+            public DetectionReport join() {
+                joined.set(true);
+                complete(report);
+                return super.join();
+            }
+        };
+        DetectionReport probed = KernelChoice.probed(request, ignoreKernelBtf, inspection);
+        assertTrue(joined.get(), "the inspection was never waited for");
+        return probed;
     }
 
     /* The mode chosen, or why none could be. */

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * (a parallel load's helper, after parsing the kernel's BTF) {@link #enlist()}s before it is done, then
  * calls {@link #giveBackOwnHeap(CountDownLatch)}: it waits for the return, then frees once more, so that its
  * heap's top goes too (measured with two helpers: ~5.5 MB of a collector's RSS, resident for as long as it
- * ran). The thread that returns the memory does the same for its own heap.
+ * ran). The thread that returns the memory does the same for its own heap. Where glibc has one heap for all
+ * threads ({@code MALLOC_ARENA_MAX=1}, as the CLI's launchers set it) that last free changes nothing.
  */
 final class KeptNativeMemory {
     /* Below the 128 KiB mapping threshold (it comes from the thread's heap) and at least glibc's 64 KiB

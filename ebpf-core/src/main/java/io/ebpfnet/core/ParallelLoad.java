@@ -90,7 +90,8 @@ final class ParallelLoad {
             int group = i;
             // Daemons: a thread may stay after its load, until the freed memory it kept is returned (see below).
             Thread.ofPlatform().daemon().name("ebpfnet-load-" + objectName + "-" + i).start(() -> {
-                // The kernel's BTF this thread parses is freed into its own C heap: kept there until returned.
+                // The kernel's BTF this thread parses is freed into its own C heap (unless glibc has one heap
+                // for all threads: MALLOC_ARENA_MAX=1, as the CLI's launchers set it): kept there until returned.
                 CountDownLatch returned = KeptNativeMemory.enlist();
                 try {
                     MemorySegment helper = open.apply(group);
