@@ -127,9 +127,9 @@ final class RootCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StopSignals stop = StopSignals.install();
-        // A BTF parse of the start (inspection, probes, loads) reuses the pages of those that ended before it; given back once started.
+        // Each BTF parse of the start (inspection, probes, loads) reuses the pages of the one before; given back once started.
         BpfObject.keepFreedNativeMemory();
-        // The kernel's inspection (files and BTF, nothing loaded) overlaps with reading the configuration and the probes.
+        // The kernel's inspection (files and BTF, nothing loaded) overlaps with reading the configuration.
         CompletableFuture<DetectionReport> inspection = inspectEarly ? KernelChoice.inspectInBackground(ignoreKernelBtf) : null;
         // Every flag is checked before anything touches the kernel: exit code 2 promises nothing was loaded.
         ConfigKey every = ConfigKey.UPDATE_EVERY; // --interval overrides it: the same bounds
