@@ -5,8 +5,9 @@
 # It runs the jar as scripts/run.sh does: ebpf-cli/jvm.options, glibc's malloc with one heap and told to
 # return large freed blocks, and the JVM's start-up cache: on Java 25+ an AOT cache (classes loaded and
 # linked ahead of time, and what the training run compiled compiled at once: -XX:+AOTCompileEagerly), made by
-# a training run of the collector (-XX:AOTCacheOutput); before, a class-data archive (-XX:+AutoCreateSharedArchive). Wall-clock times depend on what else the machine
-# does: each is the median of several runs, printed beside its CPU time. Exit 1 if a goal is missed.
+# a training run of the collector (-XX:AOTCacheOutput); before, a class-data archive
+# (-XX:+AutoCreateSharedArchive). Wall-clock times depend on what else the machine does: each is the median
+# of several runs, printed beside its CPU time. Exit 1 if a goal is missed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=${1:-ebpf-cli/target/ebpf-cli.jar}

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 ./mvnw -B -q -DskipTests package
 
 # The launchers' JVM: ebpf-cli/jvm.options, glibc with one heap for all threads (a BTF parse reuses the pages
-# another thread's parse freed) returning freed memory (libbpf's BTF parses are large), and a start-up cache
+# another thread's parse freed) and returning freed memory (libbpf's BTF parses are large), and a start-up cache
 # made by the first run: on Java 25+ an AOT cache (written when that run exits; the later runs compile at once
 # what that run compiled, where the JVM has the option), before, a class-data archive; see README, Performance.
 jar=ebpf-cli/target/ebpf-cli.jar
