@@ -550,18 +550,19 @@ static __always_inline struct process_stats *process_of_socket(const struct sock
 	return process_of_owner(s ? &s->owner : &unknown);
 }
 
-/* What owner_identity_direct() reads. */
+/* Who the calling task is, without a key: its group leader and cgroup set as addresses, and its TGID. */
 struct owner_ids {
 	__u64 leader;
 	__u64 cgroups;
+	__u32 tgid;
+	__u32 reserved;
 };
 
 /*
- * The calling task's group leader and cgroup set where loads are direct. Global for the reason
- * current_process_direct() is: each pointer loaded from the task is a search of the kernel's BTF for the
- * verifier, and inlined they were searched at every path of every send, receive and claim (the
- * state-change programs: 22 -> 9 ms of verification each, the start's 72 -> 46 ms). The call costs a few
- * nanoseconds.
+ * owner_identity() where loads are direct. Global for the reason current_process_direct() is: each
+ * pointer loaded from the task is a search of the kernel's BTF for the verifier, and inlined they were
+ * searched at every path of every send, receive and claim (the state-change programs: 22 -> 9 ms of
+ * verification each, the start's 72 -> 46 ms). The call costs a few nanoseconds.
  */
 __noinline int owner_identity_direct(struct owner_ids *ids)
 {
@@ -571,25 +572,25 @@ __noinline int owner_identity_direct(struct owner_ids *ids)
 		return 0;
 	ids->leader = (__u64)task->group_leader;
 	ids->cgroups = (__u64)task->cgroups;
+	ids->tgid = task->tgid;
+	ids->reserved = 0;
 	return 0;
 }
 
-/* The calling task's group leader and cgroup set, as addresses: who it is, without a key. */
-static __always_inline struct task_struct *owner_identity(bool direct, __u64 *leader, __u64 *cgroups)
+/* Fills ids for the calling task. */
+static __always_inline void owner_identity(bool direct, struct owner_ids *ids)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task;
 
 	if (direct) {
-		struct owner_ids ids = {};
-
-		owner_identity_direct(&ids);
-		*leader = ids.leader;
-		*cgroups = ids.cgroups;
-	} else {
-		*leader = (__u64)BPF_CORE_READ(task, group_leader);
-		*cgroups = (__u64)BPF_CORE_READ(task, cgroups);
+		owner_identity_direct(ids);
+		return;
 	}
-	return task;
+	task = bpf_get_current_task_btf();
+	ids->leader = (__u64)BPF_CORE_READ(task, group_leader);
+	ids->cgroups = (__u64)BPF_CORE_READ(task, cgroups);
+	ids->tgid = BPF_CORE_READ(task, tgid);
+	ids->reserved = 0;
 }
 
 /*
@@ -805,6 +806,8 @@ static __always_inline bool claimed_key(struct process_key *key, bool direct)
 static __always_inline void claim_socket(struct sock *sk, struct socket_state *s, bool direct,
 					 const struct process_key *key)
 {
+	struct owner_ids ids = {};
+
 	if (!s->first_seen_ns) {
 		first_seen_now(s, sk, direct); /* once per socket */
 		if (settings.accepted_by_address) {
@@ -820,7 +823,9 @@ static __always_inline void claim_socket(struct sock *sk, struct socket_state *s
 			fold_socket(s); /* only a claimed socket has counts */
 		s->owner = *key;
 	}
-	owner_identity(direct, &s->owner_leader, &s->owner_cgroups);
+	owner_identity(direct, &ids);
+	s->owner_leader = ids.leader;
+	s->owner_cgroups = ids.cgroups;
 	if (s->accept_pending && __sync_fetch_and_and(&s->accept_pending, 0)) {
 		ADD_SHARED(s->counts[SC_ACCEPTS], 1);
 		if (counts_at_event(s))
@@ -871,9 +876,8 @@ static __always_inline void remember_addresses(struct sock *sk, bool direct, str
 static __always_inline struct socket_state *owned_socket(struct sock *sk, bool direct, bool storage, __u16 protocol)
 {
 	struct process_key key;
-	struct task_struct *task;
+	struct owner_ids ids = {};
 	struct socket_state *s;
-	__u64 leader, cgroups;
 
 	/* a UDP or MPTCP socket's counts can only wait in its state if its end is seen, to fold them then */
 	if (!settings.release_seen && sk_protocol(sk, direct) != IPPROTO_TCP)
@@ -881,10 +885,9 @@ static __always_inline struct socket_state *owned_socket(struct sock *sk, bool d
 	s = socket_state(sk, storage, true);
 	if (!s)
 		return 0;
-	task = owner_identity(direct, &leader, &cgroups);
+	owner_identity(direct, &ids);
 	/* the TGID too: a task address freed and reused by a process that got the socket is not the owner */
-	if (s->owner_leader == leader && s->owner_cgroups == cgroups &&
-	    s->owner.tgid == (direct ? task->tgid : BPF_CORE_READ(task, tgid)))
+	if (s->owner_leader == ids.leader && s->owner_cgroups == ids.cgroups && s->owner.tgid == ids.tgid)
 		return s;
 	if (!claimed_key(&key, direct))
 		return 0; /* the process table is full (counted as refused): the caller counts the totals */
