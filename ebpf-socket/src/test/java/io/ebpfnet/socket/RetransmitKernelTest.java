@@ -87,8 +87,14 @@ class RetransmitKernelTest {
      * Four sender threads of this JVM write 1 MiB each over a path that drops 10 % of TCP packets, so
      * softirq retransmits (atomic adds, charged to the socket owner) land on this process's per-CPU rows
      * while its threads' sends (plain adds) update them too. Both must stay exact: bytes sent = bytes
-     * written, and retransmits = the sender namespace's RetransSegs (only our sockets live there) less
-     * TCPRetransFail (retransmits counted there whose transmission failed). Not in legacy mode, which is not
+     * written, and the row's retransmits = the sum of the four connections' (counted by the same events in
+     * each socket's own state, where no plain add interleaves). Against the kernel: retransmits <= the
+     * sender namespace's RetransSegs (only our sockets live there) less TCPRetransFail (retransmits counted
+     * there whose transmission failed), and short of it by at most TCPSpuriousRtxHostQueues (attempts that
+     * found the skb still in the host's queue, -EBUSY): about one run in 25 under load on 6.18, RetransSegs
+     * counted 1-3 more than the tracepoint reported sent, with TCPRetransFail 0 and every transmission
+     * reported (bpftrace on the same tracepoint: all of one segment, err 0, the same count as ours), each time
+     * in a run with such attempts; which kernel path counts them is not proven. Not in legacy mode, which is not
      * exact here: one run on 6.1 counted 310 of 311 (another all of them). The known way to lose one: the
      * kernel skips a classic tracepoint's program that interrupts one of legacy's kprobe programs on its CPU
      * (docs/metrics.md); that this was the cause is not proven.
@@ -111,9 +117,11 @@ class RetransmitKernelTest {
                     BufferedReader out = new BufferedReader(new InputStreamReader(sink.getInputStream()));
                     assertEquals("listening", out.readLine());
                 }
+                collector.connections(false); // closed connections are kept from now on
                 SocketSnapshot before = collector.snapshot();
                 long retransBefore = net.senderTcp("RetransSegs");
                 long failBefore = net.senderTcpExt("TCPRetransFail");
+                long busyBefore = net.senderTcpExt("TCPSpuriousRtxHostQueues");
                 AtomicLong written = new AtomicLong();
                 AtomicReference<Throwable> failure = new AtomicReference<>();
                 CountDownLatch go = new CountDownLatch(1);
@@ -162,22 +170,38 @@ class RetransmitKernelTest {
                 SocketSnapshot after = collector.snapshot();
                 long retransSegs = net.senderTcp("RetransSegs") - retransBefore;
                 long retransFail = net.senderTcpExt("TCPRetransFail") - failBefore;
+                long stillQueued = net.senderTcpExt("TCPSpuriousRtxHostQueues") - busyBefore;
+                ConnectionTable connections = collector.connections(false);
+                long connectionRetransmits = 0;
+                int senderConnections = 0;
+                for (int r = 0; r < connections.size(); r++) {
+                    int port = connections.remotePort(r);
+                    if (connections.remoteAddress(r).getHostAddress().equals(SenderAndLossySink.SINK_ADDRESS)
+                            && port >= 9000 && port < 9000 + senders) {
+                        connectionRetransmits += connections.retransmits(r);
+                        senderConnections++;
+                    }
+                }
                 long sent = Deltas.delta(before, after, ProcessCounter.TCP_BYTES_SENT);
                 long retransmits = Deltas.delta(before, after, ProcessCounter.TCP_RETRANSMITS);
                 long unknownOwner = after.processes().sum(0, ProcessCounter.TCP_RETRANSMITS) - before.processes().sum(0, ProcessCounter.TCP_RETRANSMITS);
                 long global = Deltas.delta(before, after, GlobalCounter.TCP_RETRANSMITS);
                 System.out.printf("retransmitsAndSends " + mode.cliName() + ": %d senders, %.1f s, %d snapshots; bytes sent %d of %d written;"
-                                + " retransmits ours %d, sender namespace RetransSegs %d (TCPRetransFail %d); host-wide: events %d, charged to"
-                                + " the unknown owner %d%n",
-                        senders, (System.nanoTime() - started) / 1e9, reads, sent, written.get(), retransmits, retransSegs, retransFail,
-                        global, unknownOwner);
+                                + " retransmits ours %d, of its %d connections %d, sender namespace RetransSegs %d (TCPRetransFail %d,"
+                                + " TCPSpuriousRtxHostQueues %d); host-wide: events %d, charged to the unknown owner %d%n",
+                        senders, (System.nanoTime() - started) / 1e9, reads, sent, written.get(), retransmits, senderConnections,
+                        connectionRetransmits, retransSegs, retransFail, stillQueued, global, unknownOwner);
                 assertEquals((long) senders * chunks * chunk, written.get());
                 assertTrue(retransSegs > 0, "the lossy path made the kernel retransmit");
                 assertEquals(written.get(), sent, "TCP bytes sent by this process");
+                assertEquals(senders, senderConnections, "the senders' connections, reported closed");
+                assertEquals(connectionRetransmits, retransmits, "TCP retransmits of this process vs of its connections");
                 // RetransSegs counts a retransmit before it is transmitted; one whose transmission fails
                 // (TCPRetransFail, counted after) never reaches the tracepoint: it sent nothing.
-                assertEquals(retransSegs - retransFail, retransmits,
-                        "TCP retransmits of this process vs the sender namespace's RetransSegs - TCPRetransFail");
+                long unsent = retransSegs - retransFail - retransmits;
+                assertTrue(unsent >= 0 && unsent <= stillQueued, "TCP retransmits of this process (" + retransmits
+                        + ") vs the sender namespace's RetransSegs - TCPRetransFail (" + (retransSegs - retransFail)
+                        + "): short by at most the " + stillQueued + " attempts that found the skb still queued");
             } finally {
                 for (Process sink : sinks) {
                     sink.destroy();
