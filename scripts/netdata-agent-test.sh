@@ -185,7 +185,7 @@ for set in CapPrm CapEff; do
 done
 [ "$(ps -o comm= -p "$pid")" = java ] || fail "the plugin's process is not the JVM (the launcher should exec it)"
 environment=$(tr '\0' '\n' < /proc/"$pid"/environ | sort)
-[ "$(echo "$environment" | cut -d= -f1 | paste -sd' ')" = "LANG MALLOC_ARENA_MAX MALLOC_MMAP_THRESHOLD_ NETDATA_STOCK_CONFIG_DIR NETDATA_USER_CONFIG_DIR PATH" ] ||
+[ "$(echo "$environment" | cut -d= -f1 | paste -sd' ')" = "GLIBC_TUNABLES LANG MALLOC_ARENA_MAX MALLOC_MMAP_THRESHOLD_ NETDATA_STOCK_CONFIG_DIR NETDATA_USER_CONFIG_DIR PATH" ] ||
   fail "the collector's environment is not the launcher's fixed one plus the agent's configuration directories: $environment"
 echo "$environment" | grep -qx "NETDATA_USER_CONFIG_DIR=$work/with-caps/conf" || fail "not the agent's user config directory: $environment"
 # apps = yes from the stock ebpf.d.conf: the agent's own process group (Netdata's apps_groups.conf: netdata) is charted.

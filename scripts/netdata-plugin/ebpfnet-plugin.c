@@ -115,10 +115,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "ebpfnet.plugin: chdir /: %s\n", strerror(errno));
         return 1;
     }
-    /* One C heap, and large freed blocks (libbpf's BTF parses) returned to the system: see ebpf-cli/jvm.options. */
+    /* One C heap, large freed blocks (libbpf's BTF parses) returned to the system, and huge pages asked for
+     * for them: see ebpf-cli/jvm.options. */
     char *env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", "MALLOC_ARENA_MAX=1", "MALLOC_MMAP_THRESHOLD_=131072",
-                   NULL, NULL, NULL};
-    size_t n = 4;
+                   "GLIBC_TUNABLES=glibc.malloc.hugetlb=1", NULL, NULL, NULL};
+    size_t n = 5;
     if (user_dir != NULL) {
         env[n++] = user_dir;
     }
