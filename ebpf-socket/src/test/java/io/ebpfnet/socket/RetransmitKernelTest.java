@@ -104,6 +104,7 @@ class RetransmitKernelTest {
     void retransmitsAndSendsInterleaveExactly(AttachMode mode, LoadMode load) throws Exception {
         SocketCollectorOptions options = ModeTests.optionsOrSkip(mode, load);
         int senders = 4;
+        int firstPort = 9000; // the sinks listen on firstPort .. firstPort + senders - 1
         int chunk = 16 * 1024;
         int chunks = 64;
         try (SenderAndLossySink net = new SenderAndLossySink(10);
@@ -111,7 +112,7 @@ class RetransmitKernelTest {
             List<Process> sinks = new ArrayList<>();
             try {
                 for (int i = 0; i < senders; i++) {
-                    sinks.add(net.startSink(9000 + i));
+                    sinks.add(net.startSink(firstPort + i));
                 }
                 for (Process sink : sinks) {
                     BufferedReader out = new BufferedReader(new InputStreamReader(sink.getInputStream()));
@@ -127,7 +128,7 @@ class RetransmitKernelTest {
                 CountDownLatch go = new CountDownLatch(1);
                 List<Thread> threads = new ArrayList<>();
                 for (int i = 0; i < senders; i++) {
-                    int port = 9000 + i;
+                    int port = firstPort + i;
                     Thread t = new Thread(() -> {
                         try {
                             net.enterSenderNamespace();
@@ -177,7 +178,7 @@ class RetransmitKernelTest {
                 for (int r = 0; r < connections.size(); r++) {
                     int port = connections.remotePort(r);
                     if (connections.remoteAddress(r).getHostAddress().equals(SenderAndLossySink.SINK_ADDRESS)
-                            && port >= 9000 && port < 9000 + senders) {
+                            && port >= firstPort && port < firstPort + senders) {
                         connectionRetransmits += connections.retransmits(r);
                         senderConnections++;
                     }
