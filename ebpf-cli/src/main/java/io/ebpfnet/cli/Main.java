@@ -25,9 +25,12 @@ public final class Main {
         return run(args, out, err, environment, false);
     }
 
-    /** {@code inspectEarly}: the collector inspects the kernel on a thread while it reads its configuration. */
+    /**
+     * {@code ownsProcess}: run from {@link #main}, the process is the CLI's own: the collector inspects the kernel on
+     * a thread while it reads its configuration, and ends the process's transparent huge pages once started.
+     */
     private static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment,
-                           boolean inspectEarly) {
+                           boolean ownsProcess) {
         Callable<Integer> command;
         try {
             ParsedArgs parsed = ParsedArgs.parse(RootCommand.COMMAND, args);
@@ -41,7 +44,7 @@ public final class Main {
                 out.flush();
                 return ExitCode.OK.code();
             }
-            command = command(parsed, out, err, environment, inspectEarly);
+            command = command(parsed, out, err, environment, ownsProcess);
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
             err.println("Run with --help for usage.");
@@ -59,11 +62,11 @@ public final class Main {
 
     /** The command {@code parsed} names, with its options converted (a bad value is a usage error). */
     static Callable<Integer> command(ParsedArgs parsed, PrintWriter out, PrintWriter err, Map<String, String> environment,
-                                     boolean inspectEarly) throws UsageException {
+                                     boolean ownsProcess) throws UsageException {
         return switch (parsed.command().name()) {
             case "detect" -> new DetectCommand(parsed, out, environment);
             case "connections" -> new ConnectionsCommand(parsed, out, err);
-            default -> new RootCommand(parsed, out, err, environment, inspectEarly);
+            default -> new RootCommand(parsed, out, err, environment, ownsProcess);
         };
     }
 }

@@ -80,8 +80,11 @@ final class RootCommand implements Callable<Integer> {
     private final PrintWriter err;
     /** The process's environment (Netdata's directory variables); tests give their own. */
     private final Map<String, String> environment;
-    /** Whether the kernel is inspected on a thread while the configuration is read (see KernelChoice.inspectInBackground). */
-    private final boolean inspectEarly;
+    /**
+     * Whether the process is the CLI's own (run from main): the kernel is then inspected on a thread while the
+     * configuration is read (see KernelChoice.inspectInBackground), and transparent huge pages end once started.
+     */
+    private final boolean ownsProcess;
 
     private final Path config;
     private final Path globalConfig;
@@ -102,11 +105,11 @@ final class RootCommand implements Callable<Integer> {
     private final boolean syscallHooks;
 
     RootCommand(ParsedArgs args, PrintWriter out, PrintWriter err, Map<String, String> environment,
-                boolean inspectEarly) throws UsageException {
+                boolean ownsProcess) throws UsageException {
         this.out = out;
         this.err = err;
         this.environment = environment;
-        this.inspectEarly = inspectEarly;
+        this.ownsProcess = ownsProcess;
         config = args.path("--config");
         globalConfig = args.path("--global-config");
         netdataPlugin = args.flag("--netdata-plugin");
@@ -130,7 +133,7 @@ final class RootCommand implements Callable<Integer> {
         // Each BTF parse of the start (inspection, probes, loads) reuses the pages of the one before; given back once started.
         BpfObject.keepFreedNativeMemory();
         // The kernel's inspection (files and BTF, nothing loaded) overlaps with reading the configuration.
-        CompletableFuture<DetectionReport> inspection = inspectEarly ? KernelChoice.inspectInBackground(ignoreKernelBtf) : null;
+        CompletableFuture<DetectionReport> inspection = ownsProcess ? KernelChoice.inspectInBackground(ignoreKernelBtf) : null;
         // Every flag is checked before anything touches the kernel: exit code 2 promises nothing was loaded.
         ConfigKey every = ConfigKey.UPDATE_EVERY; // --interval overrides it: the same bounds
         if (interval != null && (interval < every.min() || interval > every.max())) {
@@ -249,6 +252,9 @@ final class RootCommand implements Callable<Integer> {
                 }
                 IntervalSchedule schedule = new IntervalSchedule(started, System.nanoTime(), every * 1_000_000_000L, lifetimeNanos);
                 SocketSnapshot previous = collector.snapshot();
+                if (ownsProcess) {
+                    HugePages.endForProcess(); // the start is over; after the first read, which the interval counts from
+                }
                 SocketGroups.Totals groupsBefore = ShownGroups.of(groups.update(previous.processes()), shownApps);
                 PrometheusText prometheusText = server != null ? new PrometheusText() : null;
                 if (server != null) {
