@@ -142,17 +142,8 @@ struct msghdr {
 	unsigned int msg_flags;
 } __attribute__((preserve_access_index));
 
-struct kernfs_node {
-	__u64 id; /* the cgroup id of a cgroup's node (Linux 5.5+) */
-} __attribute__((preserve_access_index));
-
-struct cgroup {
-	struct kernfs_node *kn;
-} __attribute__((preserve_access_index));
-
-struct css_set {
-	struct cgroup *dfl_cgrp; /* the task's cgroup in the v2 hierarchy */
-} __attribute__((preserve_access_index));
+/* Only a task's pointer to it is read (the owner check compares it); the cgroup id comes from a helper. */
+struct css_set;
 
 struct signal_struct {
 	atomic_t live;
