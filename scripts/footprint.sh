@@ -2,22 +2,21 @@
 # The CLI's footprint against its goals: `detect` in <= 1 s, the first interval printed <= 1.5 s after
 # start (--interval 1), and the collector's RSS <= 64 MB with 16,384 processes tracked.
 #   scripts/footprint.sh [JAR]        (as root; default JAR: ebpf-cli/target/ebpf-cli.jar)
-# It runs the jar as scripts/run.sh does: ebpf-cli/jvm.options, glibc's malloc with one heap, told to
-# return large freed blocks and to ask for huge pages for them, and the JVM's start-up cache: on Java 25+
-# an AOT cache (classes loaded and linked ahead of time, and what the training run compiled compiled at
-# once: -XX:+AOTCompileEagerly), made by a training run of the collector (-XX:AOTCacheOutput); before, a
+# It runs the jar as scripts/run.sh does: the JVM and environment of scripts/jvm-env.sh, and a start-up
+# cache: on Java 25+ an AOT cache (classes loaded and linked ahead of time, and what the training run
+# compiled compiled at once: -XX:+AOTCompileEagerly), made by a training run of the collector (-XX:AOTCacheOutput); before, a
 # class-data archive (-XX:+AutoCreateSharedArchive). Wall-clock times depend on what else the machine does:
 # each is the median of several runs, printed beside its CPU time. Exit 1 if a goal is missed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=${1:-ebpf-cli/target/ebpf-cli.jar}
-java_home=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-java=$java_home/bin/java
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+java=$JAVA_HOME/bin/java
 work=$(mktemp -d /tmp/ebpfnet-footprint.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
-jvm=(env MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=131072 GLIBC_TUNABLES=glibc.malloc.hugetlb=1
-  "$java" @ebpf-cli/jvm.options)
-java_major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_home/release")
+. scripts/jvm-env.sh
+jvm=("${ebpfnet_jvm[@]}")
+java_major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")
 if [ "${java_major:-0}" -ge 25 ]; then
   "${jvm[@]}" -XX:AOTCacheOutput="$work/ebpf-cli.aot" -Xlog:aot=off:stderr -jar "$jar" --interval 1 --count 1 --format json > /dev/null 2>&1
   run=("${jvm[@]}" -XX:AOTCache="$work/ebpf-cli.aot" -Xlog:aot=off:stderr)

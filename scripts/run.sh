@@ -7,15 +7,12 @@ cd "$(dirname "$0")/.."
 
 ./mvnw -B -q -DskipTests package
 
-# The launchers' JVM: ebpf-cli/jvm.options, glibc with one heap for all threads (a BTF parse reuses the pages
-# another thread's parse freed), returning freed memory (libbpf's BTF parses are large) and asking for
-# transparent huge pages for its large blocks (a BTF parse then faults a few 2 MB pages, not ~1,400 small ones;
-# ~13 us a fault on a paravirtualized guest), and a start-up cache
-# made by the first run: on Java 25+ an AOT cache (written when that run exits; the later runs compile at once
-# what that run compiled, where the JVM has the option), before, a class-data archive; see README, Performance.
+# The launchers' JVM (scripts/jvm-env.sh) and a start-up cache made by the first run: on Java 25+ an AOT cache
+# (written when that run exits; the later runs compile at once what that run compiled, where the JVM has the
+# option), before, a class-data archive; see README, Performance.
 jar=ebpf-cli/target/ebpf-cli.jar
-run=(env MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=131072 GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1"
-  "$JAVA_HOME/bin/java" @ebpf-cli/jvm.options)
+. scripts/jvm-env.sh
+run=("${ebpfnet_jvm[@]}")
 if [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")" -ge 25 ] 2>/dev/null; then
   # An AOT cache holds for one jar file (its size and time): the jar runs from a copy replaced only when
   # the build changed it (builds are reproducible), and a new copy gets a new cache.

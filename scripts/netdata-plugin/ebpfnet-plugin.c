@@ -116,7 +116,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     /* One C heap, large freed blocks (libbpf's BTF parses) returned to the system, and huge pages asked for
-     * for them: see ebpf-cli/jvm.options. */
+     * for them, as scripts/jvm-env.sh sets them for run.sh: see ebpf-cli/jvm.options. */
     char *env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", "MALLOC_ARENA_MAX=1", "MALLOC_MMAP_THRESHOLD_=131072",
                    "GLIBC_TUNABLES=glibc.malloc.hugetlb=1", NULL, NULL, NULL};
     size_t n = 5;
