@@ -16,12 +16,11 @@ work=$(mktemp -d /tmp/ebpfnet-footprint.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 . scripts/jvm-env.sh
 jvm=("${ebpfnet_jvm[@]}")
-java_major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")
-if [ "${java_major:-0}" -ge 25 ]; then
+if [ "$ebpfnet_jvm_major" -ge 25 ]; then
   "${jvm[@]}" -XX:AOTCacheOutput="$work/ebpf-cli.aot" -Xlog:aot=off:stderr -jar "$jar" --interval 1 --count 1 --format json > /dev/null 2>&1
   run=("${jvm[@]}" -XX:AOTCache="$work/ebpf-cli.aot" -Xlog:aot=off:stderr)
-  eager=(-XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly) # as run.sh: where this JVM has the option
-  if "$java" "${eager[@]}" -version > /dev/null 2>&1; then run+=("${eager[@]}"); fi
+  # as run.sh: where this JVM has the option
+  if "$java" "${ebpfnet_aot_eager[@]}" -version > /dev/null 2>&1; then run+=("${ebpfnet_aot_eager[@]}"); fi
   run+=(-jar "$jar")
 else
   run=("${jvm[@]}" -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$work/ebpf-cli.jsa" -jar "$jar")

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 jar=ebpf-cli/target/ebpf-cli.jar
 . scripts/jvm-env.sh
 run=("${ebpfnet_jvm[@]}")
-if [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")" -ge 25 ] 2>/dev/null; then
+if [ "$ebpfnet_jvm_major" -ge 25 ]; then
   # An AOT cache holds for one jar file (its size and time): the jar runs from a copy replaced only when
   # the build changed it (builds are reproducible), and a new copy gets a new cache.
   mkdir -p ebpf-cli/target/run
@@ -23,14 +23,13 @@ if [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")" -ge 2
   fi
   jar=ebpf-cli/target/run/ebpf-cli.jar
   aot=ebpf-cli/target/run/ebpf-cli.aot
-  eager=(-XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly)
   if [ -f "$aot" ]; then
     run+=(-XX:AOTCache="$aot")
-    if [ -f ebpf-cli/target/run/eager ]; then run+=("${eager[@]}"); fi
+    if [ -f ebpf-cli/target/run/eager ]; then run+=("${ebpfnet_aot_eager[@]}"); fi
   else
     run+=(-XX:AOTCacheOutput="$aot")
     # An experimental option of Java 25's, asked of this JVM once, beside its cache: one without it still starts.
-    if "$JAVA_HOME/bin/java" "${eager[@]}" -version > /dev/null 2>&1; then touch ebpf-cli/target/run/eager; fi
+    if "$JAVA_HOME/bin/java" "${ebpfnet_aot_eager[@]}" -version > /dev/null 2>&1; then touch ebpf-cli/target/run/eager; fi
   fi
   run+=(-Xlog:aot=off:stderr)
 else
